@@ -1,0 +1,111 @@
+package io.syncsqlite;
+
+import io.syncsqlite.config.ConnectionUrl;
+import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.engine.Replica;
+import io.syncsqlite.engine.SqliteConnections;
+import io.syncsqlite.engine.SyncEngine;
+import io.syncsqlite.jdbc.ConnectionWrapper;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+
+/**
+ * The {@code jdbc:syncsqlite:} driver. Accepts every {@code jdbc:sqlite:} URL with its prefix swapped; parameters that
+ * start with {@code sync.} (in the URL or the {@link Properties}) configure syncing, all others pass to xerial.
+ * <pre>jdbc:syncsqlite:app.db?sync.transport=nas&amp;sync.dir=/mnt/share&amp;sync.interval=2s</pre>
+ */
+public final class SyncDriver implements Driver {
+    static {
+        try {
+            DriverManager.registerDriver(new SyncDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) return null;
+        ConnectionUrl parsed = ConnectionUrl.parse(url, info);
+        SyncConfig config = validate(parsed.syncSettings());
+        Replica replica = Replica.acquire(parsed, config);
+        Connection raw = null;
+        try {
+            raw = SqliteConnections.open(parsed);
+            replica.ensureInstrumented(raw);
+            replica.startEngine(raw);
+            return new ConnectionWrapper(raw, replica);
+        } catch (SQLException | RuntimeException e) {
+            replica.release();
+            if (raw != null) raw.close();
+            throw e;
+        }
+    }
+
+    /** Checks every {@code sync.*} key against the core keys and the chosen transport's keys. */
+    static SyncConfig validate(Map<String, String> settings) throws SQLException {
+        SyncConfig config = SyncConfig.of(settings);
+        Set<String> accepted = new TreeSet<>(SyncConfig.CORE_KEYS);
+        if (config.transport().isPresent()) accepted.addAll(SyncEngine.provider(config.transport().get()).parameters());
+        for (String key : settings.keySet()) {
+            if (!accepted.contains(key)) {
+                throw new SQLException("Unknown parameter '" + key + "': accepted sync.* keys"
+                        + config.transport().map(t -> " for sync.transport=" + t).orElse("") + " are " + accepted, "HY024");
+            }
+        }
+        return config;
+    }
+
+    /** Stops every sync engine in this JVM after a final push; open connections keep working and capturing. */
+    public static void shutdown() {
+        Replica.shutdownAll();
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return ConnectionUrl.accepts(url);
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        ConnectionUrl parsed = ConnectionUrl.parse(url, info);
+        List<DriverPropertyInfo> out = new ArrayList<>(List.of(new org.sqlite.JDBC().getPropertyInfo(parsed.sqliteUrl(), parsed.sqliteProperties())));
+        for (String key : SyncConfig.CORE_KEYS) {
+            DriverPropertyInfo p = new DriverPropertyInfo(key, parsed.syncSettings().get(key));
+            p.required = false;
+            out.add(p);
+        }
+        return out.toArray(new DriverPropertyInfo[0]);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+        return false; // as xerial: SQLite is not a full SQL-92 implementation
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("syncsqlite logs through System.Logger");
+    }
+}

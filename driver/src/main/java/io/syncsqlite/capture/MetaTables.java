@@ -1,0 +1,73 @@
+package io.syncsqlite.capture;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+
+/** Creates the driver's metadata tables, once and idempotently. All live under the {@code _syncsqlite_} prefix. */
+public final class MetaTables {
+    public static final String SITES = Sql.PREFIX + "sites";
+    public static final String CLOCK = Sql.PREFIX + "clock";
+    public static final String TABLES = Sql.PREFIX + "tables";
+    public static final String COLUMNS = Sql.PREFIX + "columns";
+    public static final String OUTBOX = Sql.PREFIX + "outbox";
+    public static final String CURSORS = Sql.PREFIX + "cursors";
+    public static final String PENDING = Sql.PREFIX + "pending";
+
+    private static final String[] DDL = {
+        // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
+        "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE)",
+        // floor: no local write is stamped below it (raised past every remote version received);
+        // applying: set to 1 only inside the engine's apply transaction, which silences the capture triggers
+        "CREATE TABLE IF NOT EXISTS " + CLOCK + "(id INTEGER PRIMARY KEY CHECK (id = 0), floor INTEGER NOT NULL, applying INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
+                + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
+        // append-only list of rows changed locally and not yet published; trimmed once published
+        "CREATE TABLE IF NOT EXISTS " + OUTBOX + "(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k)",
+        "CREATE TABLE IF NOT EXISTS " + CURSORS + "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        // remote changes that cannot be applied yet (unknown table/column, constraint, clock drift): kept, retried
+        "CREATE TABLE IF NOT EXISTS " + PENDING + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
+                + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
+        "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
+    };
+
+    private MetaTables() {
+    }
+
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String sql : DDL) s.execute(sql);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO " + SITES + "(idx, site) VALUES (0, ?)")) {
+            ps.setString(1, newSiteId());
+            ps.executeUpdate();
+        }
+    }
+
+    public static boolean exist(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, CLOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public static String localSiteId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT site FROM " + SITES + " WHERE idx = 0")) {
+            if (!rs.next()) throw new SQLException("syncsqlite metadata is missing the local site id", "XX000");
+            return rs.getString(1);
+        }
+    }
+
+    private static String newSiteId() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,54 @@
+package io.syncsqlite.capture;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads the user tables of the main schema: ordinary tables only (no views, virtual or shadow tables, none of ours). */
+public final class SchemaReader {
+    private SchemaReader() {
+    }
+
+    public static long schemaVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA schema_version")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public static Map<String, TableSchema> userTables(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (!Sql.isInternal(name) && !name.startsWith("sqlite_")) names.add(name);
+            }
+        }
+        Map<String, TableSchema> tables = new LinkedHashMap<>();
+        for (String name : names) tables.put(name, read(c, name));
+        return tables;
+    }
+
+    private static TableSchema read(Connection c, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        TreeMap<Integer, String> pk = new TreeMap<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getInt(3) != 0) continue; // generated or hidden columns are computed, never synced
+                    columns.add(rs.getString(1));
+                    if (rs.getInt(2) > 0) pk.put(rs.getInt(2), rs.getString(1));
+                }
+            }
+        }
+        return new TableSchema(table, columns, new ArrayList<>(pk.values()));
+    }
+}

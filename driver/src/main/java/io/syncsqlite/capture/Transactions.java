@@ -1,0 +1,57 @@
+package io.syncsqlite.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Runs work in an SQLite transaction: joins the caller's when the connection is already in one, else opens its own
+ * with explicit {@code BEGIN} so the mode (deferred for reads, {@code IMMEDIATE} for writes) is ours to choose.
+ */
+public final class Transactions {
+    private static final System.Logger LOG = System.getLogger(Transactions.class.getName());
+
+    /** Work that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private Transactions() {
+    }
+
+    /** For writers: takes the write lock up front, so no lock upgrade can fail half-way. */
+    public static <T> T write(Connection c, SqlWork<T> work) throws SQLException {
+        return run(c, "BEGIN IMMEDIATE", work);
+    }
+
+    /** For readers: a consistent snapshot that never blocks writers (WAL). */
+    public static <T> T read(Connection c, SqlWork<T> work) throws SQLException {
+        return run(c, "BEGIN", work);
+    }
+
+    private static <T> T run(Connection c, String begin, SqlWork<T> work) throws SQLException {
+        if (!c.getAutoCommit()) return work.run();
+        try (Statement s = c.createStatement()) {
+            s.execute(begin);
+            boolean ok = false;
+            try {
+                T result = work.run();
+                s.execute("COMMIT");
+                ok = true;
+                return result;
+            } finally {
+                if (!ok) rollbackQuietly(s);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Statement s) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may already have rolled back (e.g. after a failed COMMIT); the original error is what matters
+            LOG.log(System.Logger.Level.DEBUG, "rollback after a failed transaction", e);
+        }
+    }
+}

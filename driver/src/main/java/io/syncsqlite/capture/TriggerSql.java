@@ -1,0 +1,164 @@
+package io.syncsqlite.capture;
+
+import io.syncsqlite.clock.Hlc;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Generates the capture SQL of one table: its version table, the AFTER INSERT/UPDATE/DELETE triggers and the
+ * backfill of rows that existed before capture began. Triggers are plain SQL, so writes from any SQLite tool are
+ * captured, and they read the clock row without writing it: each cell is stamped {@code max(now, floor, old + 1)}.
+ */
+final class TriggerSql {
+    private static final String CLOCK = MetaTables.CLOCK;
+    /** A one-row subquery naming the stamp {@code c.h} for the write being captured. */
+    private static final String STAMP = "(SELECT max(" + Hlc.SQL_NOW + ", floor) AS h FROM " + CLOCK + ") AS c";
+    private static final String NOT_APPLYING = "(SELECT applying FROM " + CLOCK + ") = 0";
+
+    private final CapturedTable t;
+    private final String table;
+    private final String versions;
+
+    TriggerSql(CapturedTable table) {
+        this.t = table;
+        this.table = Sql.quote(table.name());
+        this.versions = Sql.quote(table.versionTable());
+    }
+
+    String createVersionTable() {
+        StringBuilder b = new StringBuilder("CREATE TABLE ").append(versions).append('(');
+        for (int i = 0; i < t.primaryKey().size(); i++) b.append('k').append(i).append(", ");
+        b.append("cl INTEGER NOT NULL, rh INTEGER NOT NULL, rs INTEGER NOT NULL");
+        for (CapturedTable.Slot s : t.columns()) b.append(", ").append(slotColumns(s.slot()));
+        if (t.compositeKey()) return b.append(", UNIQUE (").append(keyColumns()).append("))").toString();
+        return b.append(", PRIMARY KEY (k0)) WITHOUT ROWID").toString();
+    }
+
+    static String slotColumns(int slot) {
+        return "h" + slot + " INTEGER NOT NULL DEFAULT 0, s" + slot + " INTEGER NOT NULL DEFAULT 0";
+    }
+
+    /** Trigger name (unquoted) to its full CREATE statement. */
+    Map<String, String> triggers() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(Sql.PREFIX + "ai" + t.id(), insertTrigger());
+        out.put(Sql.PREFIX + "au" + t.id(), updateTrigger());
+        out.put(Sql.PREFIX + "ad" + t.id(), deleteTrigger());
+        return out;
+    }
+
+    /** Versions and outbox entries for rows present when capture starts, so they reach the other replicas too. */
+    List<String> backfill() {
+        List<String> sql = new ArrayList<>();
+        StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
+        StringBuilder vals = new StringBuilder(join(t.primaryKey(), Sql::quote)).append(", 1, c.h, 0");
+        for (CapturedTable.Slot s : t.columns()) {
+            cols.append(", h").append(s.slot()).append(", s").append(s.slot());
+            vals.append(", c.h, 0");
+        }
+        sql.add("INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + table + ", " + STAMP
+                + " WHERE " + notNull(Sql::quote) + " ON CONFLICT DO NOTHING");
+        sql.add("INSERT INTO " + MetaTables.OUTBOX + "(tbl, k) SELECT " + t.id() + ", " + (t.compositeKey() ? "rowid" : "k0")
+                + " FROM " + versions);
+        return sql;
+    }
+
+    private String name(String kind) {
+        return Sql.quote(Sql.PREFIX + kind + t.id());
+    }
+
+    private String insertTrigger() {
+        StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
+        StringBuilder vals = new StringBuilder(join(t.primaryKey(), c -> "NEW." + Sql.quote(c))).append(", 1, c.h, 0");
+        StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
+        for (CapturedTable.Slot s : t.columns()) {
+            cols.append(", h").append(s.slot()).append(", s").append(s.slot());
+            vals.append(", c.h, 0");
+            set.append(", h").append(s.slot()).append(" = max(excluded.h").append(s.slot()).append(", h").append(s.slot())
+               .append(" + 1), s").append(s.slot()).append(" = 0");
+        }
+        return "CREATE TRIGGER " + name("ai") + " AFTER INSERT ON " + table
+                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + STAMP + " WHERE true"
+                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set + "; "
+                + outboxInsert("NEW", null) + " END";
+    }
+
+    private String updateTrigger() {
+        String keyChanged = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
+        StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
+        StringBuilder vals = new StringBuilder(join(t.primaryKey(), c -> "NEW." + Sql.quote(c))).append(", 1, c.h, 0");
+        StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = CASE WHEN ").append(keyChanged)
+                .append(" THEN max(excluded.rh, rh + 1) ELSE rh END, rs = CASE WHEN ").append(keyChanged).append(" THEN 0 ELSE rs END");
+        for (CapturedTable.Slot s : t.columns()) {
+            String changed = "OLD." + Sql.quote(s.name()) + " IS NOT NEW." + Sql.quote(s.name()) + " OR " + keyChanged;
+            cols.append(", h").append(s.slot()).append(", s").append(s.slot());
+            vals.append(", c.h, 0");
+            set.append(", h").append(s.slot()).append(" = CASE WHEN ").append(changed).append(" THEN max(excluded.h").append(s.slot())
+               .append(", h").append(s.slot()).append(" + 1) ELSE h").append(s.slot()).append(" END");
+            set.append(", s").append(s.slot()).append(" = CASE WHEN ").append(changed).append(" THEN 0 ELSE s").append(s.slot()).append(" END");
+        }
+        return "CREATE TRIGGER " + name("au") + " AFTER UPDATE ON " + table
+                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + STAMP + " WHERE true"
+                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set + "; "
+                + outboxInsert("NEW", null) + " "
+                // a changed key deletes the old key: tombstone it too
+                + tombstone("OLD", keyChanged + " AND " + notNull(c -> "OLD." + Sql.quote(c)))
+                + outboxInsert("OLD", keyChanged) + " END";
+    }
+
+    private String deleteTrigger() {
+        return "CREATE TRIGGER " + name("ad") + " AFTER DELETE ON " + table
+                + " WHEN " + notNull(c -> "OLD." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + tombstone("OLD", "true") + outboxInsert("OLD", null) + " END";
+    }
+
+    private String tombstone(String row, String condition) {
+        return "INSERT INTO " + versions + "(" + keyColumns() + ", cl, rh, rs) SELECT "
+                + join(t.primaryKey(), c -> row + "." + Sql.quote(c)) + ", 2, c.h, 0 FROM " + STAMP + " WHERE " + condition
+                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET cl = cl + (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0; ";
+    }
+
+    private String outboxInsert(String row, String condition) {
+        String where = condition == null ? "" : " WHERE " + condition;
+        if (!t.compositeKey()) {
+            return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k) SELECT " + t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0))
+                    + where + ";";
+        }
+        String match = keyMatch(c -> row + "." + Sql.quote(c));
+        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k) SELECT " + t.id() + ", rowid FROM " + versions + " WHERE " + match
+                + (condition == null ? "" : " AND " + condition) + ";";
+    }
+
+    String keyColumns() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < t.primaryKey().size(); i++) b.append(i == 0 ? "" : ", ").append('k').append(i);
+        return b.toString();
+    }
+
+    private String keyMatch(Function<String, String> value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" IS ").append(value.apply(t.primaryKey().get(i)));
+        }
+        return b.toString();
+    }
+
+    private String notNull(Function<String, String> value) {
+        return join(t.primaryKey(), c -> value.apply(c) + " IS NOT NULL", " AND ");
+    }
+
+    private static String join(List<String> items, Function<String, String> f) {
+        return join(items, f, ", ");
+    }
+
+    private static String join(List<String> items, Function<String, String> f, String sep) {
+        StringBuilder b = new StringBuilder();
+        for (String s : items) b.append(b.length() == 0 ? "" : sep).append(f.apply(s));
+        return b.toString();
+    }
+}

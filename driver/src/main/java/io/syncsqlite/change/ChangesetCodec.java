@@ -1,0 +1,260 @@
+package io.syncsqlite.change;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON wire format of DESIGN.md section 5, written and read with Jackson's streaming API.
+ * <pre>{"v":1,"site":"…","changes":[{"t":"todo","pk":[1],"c":"title","val":"x","hlc":…,"site":"…","cl":1}]}</pre>
+ * SQLite's storage classes survive exactly: INTEGER as a JSON integer, REAL as a JSON number with a fraction or
+ * exponent ({@code {"r":"Infinity"}} for infinities), TEXT as a string, BLOB as {@code {"b":"base64"}}, NULL as null.
+ * {@code "c":null} is the row's existence cell. Reading checks the structure and limits of every field.
+ */
+public final class ChangesetCodec {
+    /** Longest table or column name accepted from a peer. */
+    public static final int MAX_IDENTIFIER_LENGTH = 256;
+    private static final Pattern SITE = Pattern.compile("[0-9a-f]{32}");
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(64 * 1024 * 1024).build())
+            .build();
+
+    private ChangesetCodec() {
+    }
+
+    public static byte[] encode(Changeset cs) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + cs.size() * 96);
+        try {
+            write(cs, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static void write(Changeset cs, OutputStream out) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", Changeset.FORMAT_VERSION);
+            g.writeStringField("site", cs.origin());
+            g.writeArrayFieldStart("changes");
+            for (Change c : cs.changes()) {
+                g.writeStartObject();
+                g.writeStringField("t", c.table());
+                g.writeArrayFieldStart("pk");
+                for (Object v : c.pk()) writeValue(g, v);
+                g.writeEndArray();
+                g.writeFieldName("c");
+                if (c.column() == null) g.writeNull();
+                else g.writeString(c.column());
+                if (c.column() != null) {
+                    g.writeFieldName("val");
+                    writeValue(g, c.value());
+                }
+                g.writeNumberField("hlc", c.hlc());
+                g.writeStringField("site", c.site());
+                g.writeNumberField("cl", c.cl());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** Writes one SQLite value in the tagged JSON form. */
+    public static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) g.writeNull();
+        else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) g.writeNumber(((Number) v).longValue());
+        else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isInfinite(d)) {
+                g.writeStartObject();
+                g.writeStringField("r", d > 0 ? "Infinity" : "-Infinity");
+                g.writeEndObject();
+            } else {
+                g.writeNumber(d);
+            }
+        } else if (v instanceof String s) g.writeString(s);
+        else if (v instanceof byte[] b) {
+            g.writeStartObject();
+            g.writeStringField("b", Base64.getEncoder().encodeToString(b));
+            g.writeEndObject();
+        } else throw new IllegalArgumentException("Not an SQLite value: " + v.getClass().getName());
+    }
+
+    /** Encodes a list of SQLite values (a primary key) as a tagged JSON array. */
+    public static String encodeValues(java.util.List<Object> values) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartArray();
+            for (Object v : values) writeValue(g, v);
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /** Decodes what {@link #encodeValues} wrote. */
+    public static List<Object> decodeValues(String json) throws InvalidChangesetException {
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p.nextToken() == JsonToken.START_ARRAY, "expected a JSON array of values");
+            List<Object> out = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) out.add(readValue(p));
+            return out;
+        } catch (IOException e) {
+            throw new InvalidChangesetException("Malformed value list: " + e.getMessage(), e);
+        }
+    }
+
+    public static Changeset decode(byte[] json) throws InvalidChangesetException {
+        try (JsonParser p = JSON.createParser(json)) {
+            return read(p);
+        } catch (IOException e) {
+            throw new InvalidChangesetException("Malformed changeset JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static Changeset read(InputStream in) throws InvalidChangesetException {
+        try (JsonParser p = JSON.createParser(in)) {
+            return read(p);
+        } catch (IOException e) {
+            throw new InvalidChangesetException("Malformed changeset JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Changeset read(JsonParser p) throws IOException, InvalidChangesetException {
+        expect(p.nextToken() == JsonToken.START_OBJECT, "a changeset must be a JSON object");
+        Integer version = null;
+        String origin = null;
+        List<Change> changes = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "v" -> {
+                    expect(t == JsonToken.VALUE_NUMBER_INT, "\"v\" must be an integer");
+                    version = p.getIntValue();
+                }
+                case "site" -> origin = site(p, t);
+                case "changes" -> {
+                    expect(t == JsonToken.START_ARRAY, "\"changes\" must be an array");
+                    changes = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) changes.add(readChange(p));
+                }
+                default -> p.skipChildren();
+            }
+        }
+        expect(version != null && version == Changeset.FORMAT_VERSION, "unsupported changeset format version " + version + " (expected 1)");
+        expect(origin != null, "missing \"site\"");
+        expect(changes != null, "missing \"changes\"");
+        expect(p.nextToken() == null, "trailing content after the changeset");
+        return new Changeset(origin, changes);
+    }
+
+    private static Change readChange(JsonParser p) throws IOException, InvalidChangesetException {
+        expect(p.currentToken() == JsonToken.START_OBJECT, "each change must be a JSON object");
+        String table = null;
+        List<Object> pk = null;
+        String column = null;
+        boolean hasColumn = false;
+        Object value = null;
+        Long hlc = null;
+        Long cl = null;
+        String site = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "t" -> table = identifier(p, t, "t");
+                case "pk" -> {
+                    expect(t == JsonToken.START_ARRAY, "\"pk\" must be an array");
+                    pk = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) pk.add(readValue(p));
+                    expect(!pk.isEmpty() && pk.size() <= 64, "\"pk\" must hold 1 to 64 values");
+                }
+                case "c" -> {
+                    hasColumn = true;
+                    column = t == JsonToken.VALUE_NULL ? null : identifier(p, t, "c");
+                }
+                case "val" -> value = readValue(p);
+                case "hlc" -> hlc = nonNegativeLong(p, t, "hlc");
+                case "cl" -> cl = nonNegativeLong(p, t, "cl");
+                case "site" -> site = site(p, t);
+                default -> p.skipChildren();
+            }
+        }
+        expect(table != null && pk != null && hasColumn && hlc != null && cl != null && site != null,
+                "a change needs \"t\", \"pk\", \"c\", \"hlc\", \"site\" and \"cl\"");
+        expect(cl >= 1, "\"cl\" must be at least 1");
+        expect(column == null || (cl & 1) == 1, "a column change must carry an odd (live) causal length");
+        return new Change(table, pk, column, value, hlc, site, cl);
+    }
+
+    private static Object readValue(JsonParser p) throws IOException, InvalidChangesetException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case VALUE_NULL:
+                return null;
+            case VALUE_NUMBER_INT:
+                expect(p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG,
+                        "integer out of SQLite's 64-bit range");
+                return p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_STRING:
+                return p.getText();
+            case START_OBJECT: {
+                expect(p.nextToken() == JsonToken.FIELD_NAME, "a tagged value needs \"b\" or \"r\"");
+                String tag = p.currentName();
+                expect(p.nextToken() == JsonToken.VALUE_STRING, "a tagged value holds a string");
+                String text = p.getText();
+                expect(p.nextToken() == JsonToken.END_OBJECT, "a tagged value holds one field");
+                if (tag.equals("b")) {
+                    try {
+                        return Base64.getDecoder().decode(text);
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidChangesetException("Malformed base64 BLOB value", e);
+                    }
+                }
+                if (tag.equals("r") && (text.equals("Infinity") || text.equals("-Infinity"))) return Double.parseDouble(text);
+                throw new InvalidChangesetException("Unknown tagged value {\"" + tag + "\":…}");
+            }
+            default:
+                throw new InvalidChangesetException("Not an SQLite value: " + t);
+        }
+    }
+
+    private static String identifier(JsonParser p, JsonToken t, String field) throws IOException, InvalidChangesetException {
+        expect(t == JsonToken.VALUE_STRING, "\"" + field + "\" must be a string");
+        String s = p.getText();
+        expect(!s.isEmpty() && s.length() <= MAX_IDENTIFIER_LENGTH && s.indexOf('\0') < 0,
+                "\"" + field + "\" must be a name of 1 to " + MAX_IDENTIFIER_LENGTH + " characters without NUL");
+        return s;
+    }
+
+    private static String site(JsonParser p, JsonToken t) throws IOException, InvalidChangesetException {
+        expect(t == JsonToken.VALUE_STRING && SITE.matcher(p.getText()).matches(), "\"site\" must be 32 lowercase hex digits");
+        return p.getText();
+    }
+
+    private static long nonNegativeLong(JsonParser p, JsonToken t, String field) throws IOException, InvalidChangesetException {
+        expect(t == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG)
+                && p.getLongValue() >= 0, "\"" + field + "\" must be a non-negative 64-bit integer");
+        return p.getLongValue();
+    }
+
+    private static void expect(boolean ok, String message) throws InvalidChangesetException {
+        if (!ok) throw new InvalidChangesetException("Invalid changeset: " + message);
+    }
+}

@@ -1,0 +1,94 @@
+package io.syncsqlite.config;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A parsed {@code jdbc:syncsqlite:} URL: the xerial URL it stands for (every non-{@code sync.} parameter kept, in
+ * order, untouched) and the {@code sync.*} settings taken from the URL and from {@link Properties}.
+ */
+public final class ConnectionUrl {
+    public static final String PREFIX = "jdbc:syncsqlite:";
+    public static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+    private final String sqliteUrl;
+    private final String target;
+    private final Map<String, String> syncSettings;
+    private final Properties sqliteProperties;
+
+    private ConnectionUrl(String sqliteUrl, String target, Map<String, String> syncSettings, Properties sqliteProperties) {
+        this.sqliteUrl = sqliteUrl;
+        this.target = target;
+        this.syncSettings = syncSettings;
+        this.sqliteProperties = sqliteProperties;
+    }
+
+    public static boolean accepts(String url) {
+        return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+    }
+
+    /** Splits {@code url} and {@code info} into xerial's part and ours; fails on a malformed {@code sync.} parameter. */
+    public static ConnectionUrl parse(String url, Properties info) throws SQLException {
+        if (!accepts(url)) throw new SQLException("Not a jdbc:syncsqlite: URL: " + url, "08001");
+        String rest = url.substring(PREFIX.length());
+        int q = rest.indexOf('?');
+        String target = q < 0 ? rest : rest.substring(0, q);
+        Map<String, String> sync = new LinkedHashMap<>();
+        StringBuilder passThrough = new StringBuilder();
+        if (q >= 0) {
+            for (String pair : rest.substring(q + 1).split("&")) {
+                if (pair.isEmpty()) continue;
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                if (key.startsWith("sync.")) {
+                    if (eq < 0) throw new SQLException("Malformed URL parameter '" + pair + "' in " + url + ": expected " + key + "=<value>", "08001");
+                    sync.put(decode(key, url), decode(pair.substring(eq + 1), url));
+                } else {
+                    passThrough.append(passThrough.length() == 0 ? "?" : "&").append(pair);
+                }
+            }
+        }
+        Properties sqliteProps = new Properties();
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                if (name.startsWith("sync.")) sync.putIfAbsent(name, info.getProperty(name));
+                else sqliteProps.setProperty(name, info.getProperty(name));
+            }
+        }
+        return new ConnectionUrl(SQLITE_PREFIX + target + passThrough, target, sync, sqliteProps);
+    }
+
+    private static String decode(String s, String url) throws SQLException {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("Malformed percent-encoding '" + s + "' in " + url, "08001", e);
+        }
+    }
+
+    /** The equivalent plain xerial URL, {@code sync.*} parameters removed. */
+    public String sqliteUrl() {
+        return sqliteUrl;
+    }
+
+    /** The database part of the URL: a file path, {@code file:} URI, {@code :memory:} or empty. */
+    public String target() {
+        return target;
+    }
+
+    public boolean isInMemory() {
+        return target.isEmpty() || target.contains(":memory:") || target.contains("mode=memory");
+    }
+
+    public Map<String, String> syncSettings() {
+        return syncSettings;
+    }
+
+    public Properties sqliteProperties() {
+        return sqliteProperties;
+    }
+}

@@ -1,0 +1,118 @@
+package io.syncsqlite.config;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The validated {@code sync.*} settings of one connection. Core keys are checked here; keys that belong to a
+ * transport are kept as raw strings and validated by the transport when it opens.
+ */
+public final class SyncConfig {
+    public static final String TRANSPORT = "sync.transport";
+    public static final String INTERVAL = "sync.interval";
+    public static final String EXCLUDE = "sync.exclude";
+    public static final String MAX_CLOCK_DRIFT = "sync.maxClockDrift";
+    public static final String NAMESPACE = "sync.namespace";
+    public static final String BATCH_SIZE = "sync.batchSize";
+
+    /** Keys every connection understands, whatever its transport. */
+    public static final Set<String> CORE_KEYS = Set.of(TRANSPORT, INTERVAL, EXCLUDE, MAX_CLOCK_DRIFT, NAMESPACE, BATCH_SIZE);
+
+    private final Map<String, String> raw;
+    private final Duration interval;
+    private final Duration maxClockDrift;
+    private final Set<String> excluded;
+    private final int batchSize;
+
+    private SyncConfig(Map<String, String> raw) throws SQLException {
+        this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+        this.interval = Durations.parse(INTERVAL, raw.getOrDefault(INTERVAL, "2s"));
+        this.maxClockDrift = Durations.parse(MAX_CLOCK_DRIFT, raw.getOrDefault(MAX_CLOCK_DRIFT, "5m"));
+        this.excluded = parseList(raw.get(EXCLUDE));
+        this.batchSize = parsePositiveInt(BATCH_SIZE, raw.getOrDefault(BATCH_SIZE, "5000"));
+        String ns = raw.get(NAMESPACE);
+        if (ns != null && !ns.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new SQLException("Invalid value '" + ns + "' for " + NAMESPACE
+                    + ": accepted values are 1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit",
+                    "HY024");
+        }
+    }
+
+    /** Validates the core keys of {@code raw}; transport keys are left for the transport. */
+    public static SyncConfig of(Map<String, String> raw) throws SQLException {
+        return new SyncConfig(raw);
+    }
+
+    public Optional<String> transport() {
+        return Optional.ofNullable(raw.get(TRANSPORT)).filter(s -> !s.isEmpty());
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    public Duration maxClockDrift() {
+        return maxClockDrift;
+    }
+
+    public boolean isExcluded(String table) {
+        return excluded.contains(table);
+    }
+
+    /** How many captured rows go into one outgoing batch. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public String namespace() {
+        return raw.getOrDefault(NAMESPACE, "default");
+    }
+
+    /** Every {@code sync.*} setting as given, including the transport's own. */
+    public Map<String, String> raw() {
+        return raw;
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(raw.get(key));
+    }
+
+    private static Set<String> parseList(String value) {
+        if (value == null || value.isBlank()) return Set.of();
+        Set<String> out = new java.util.HashSet<>();
+        for (String s : value.split(",")) if (!s.isBlank()) out.add(s.trim());
+        return Set.copyOf(out);
+    }
+
+    static int parsePositiveInt(String key, String value) throws SQLException {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n > 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below with the accepted values
+        }
+        throw new SQLException("Invalid value '" + value + "' for " + key + ": accepted values are positive integers", "HY024");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SyncConfig other && raw.equals(other.raw);
+    }
+
+    @Override
+    public int hashCode() {
+        return raw.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> shown = new LinkedHashMap<>(raw);
+        shown.replaceAll((k, v) -> k.toLowerCase().contains("token") || k.toLowerCase().contains("secret") ? "***" : v);
+        return shown.toString();
+    }
+}

@@ -1,0 +1,130 @@
+package io.syncsqlite.engine;
+
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.SyncResult;
+import io.syncsqlite.capture.CaptureSchema;
+import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.merge.ApplyResult;
+import io.syncsqlite.merge.ChangeApplier;
+import io.syncsqlite.merge.ChangeExtractor;
+import io.syncsqlite.merge.LocalBatch;
+import io.syncsqlite.merge.SiteDictionary;
+import io.syncsqlite.spi.SyncSession;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The engine's side of the transport SPI. Every method runs on the engine's own connection under this object's
+ * monitor, so transport threads (live pushes) and the engine thread never use the connection at once.
+ */
+final class EngineSession implements SyncSession {
+    private final SyncEngine engine;
+    private final Replica replica;
+    private final Connection c;
+    private final SiteDictionary sites;
+    private final ChangeExtractor extractor;
+    private final ChangeApplier applier;
+    private int pushed;
+    private int pulled;
+    private int applied;
+    private int conflicts;
+
+    EngineSession(SyncEngine engine, Replica replica, Connection c, SiteDictionary sites, ChangeExtractor extractor, ChangeApplier applier) {
+        this.engine = engine;
+        this.replica = replica;
+        this.c = c;
+        this.sites = sites;
+        this.extractor = extractor;
+        this.applier = applier;
+    }
+
+    /** Starts counting a round, and catches up with schema changes made outside this JVM. */
+    synchronized void beginRound() throws SQLException {
+        pushed = pulled = applied = conflicts = 0;
+        CaptureSchema before = replica.ensureInstrumented(c);
+        count(applier.retryPending(before));
+    }
+
+    synchronized SyncResult endRound(Duration duration) {
+        return new SyncResult(pushed, pulled, applied, conflicts, duration);
+    }
+
+    @Override
+    public String siteId() {
+        return sites.local();
+    }
+
+    @Override
+    public SyncConfig config() {
+        return replica.config();
+    }
+
+    @Override
+    public synchronized LocalBatch nextLocalBatch() throws SQLException {
+        return extractor.nextBatch(replica.ensureInstrumented(c), replica.config().batchSize());
+    }
+
+    @Override
+    public synchronized void published(LocalBatch batch) throws SQLException {
+        extractor.markPublished(batch);
+        pushed += batch.changeset().size();
+        if (!batch.isEmpty()) engine.emit(SyncEvent.progress("published " + batch.changeset().size() + " changes of " + batch.rows() + " rows"));
+    }
+
+    @Override
+    public synchronized ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException {
+        CaptureSchema schema = replica.ensureInstrumented(c);
+        ApplyResult r = applier.apply(changes, schema, cursors);
+        pulled += r.received();
+        count(r);
+        if (r.received() > 0) {
+            engine.emit(SyncEvent.progress("applied " + r.applied() + " of " + r.received() + " changes from site " + changes.origin()
+                    + (r.parked() > 0 ? ", " + r.parked() + " kept pending" : "")));
+        }
+        return r;
+    }
+
+    private void count(ApplyResult r) {
+        applied += r.applied();
+        conflicts += r.conflicts().size();
+        engine.emitApplyEvents(r);
+    }
+
+    @Override
+    public synchronized Optional<String> cursor(String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + MetaTables.CURSORS + " WHERE key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void saveCursor(String key, String value) throws SQLException {
+        applier.apply(new Changeset(sites.local(), java.util.List.of()), replica.ensureInstrumented(c), Map.of(key, value));
+    }
+
+    @Override
+    public synchronized void snapshot(boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException {
+        extractor.snapshot(replica.ensureInstrumented(c), localOnly, chunkChanges, sink);
+    }
+
+    @Override
+    public void report(SyncEvent event) {
+        engine.emit(event);
+    }
+
+    @Override
+    public void requestSync() {
+        engine.requestRound();
+    }
+}

@@ -1,0 +1,37 @@
+package io.syncsqlite.engine;
+
+import io.syncsqlite.config.ConnectionUrl;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Opens xerial connections for a {@code jdbc:syncsqlite:} URL. Unless the URL or properties say otherwise, file
+ * databases use WAL and a 30 s busy timeout, so a pool of writers and the sync engine share the file without
+ * {@code SQLITE_BUSY}.
+ */
+public final class SqliteConnections {
+    static final String DEFAULT_BUSY_TIMEOUT_MS = "30000";
+
+    private SqliteConnections() {
+    }
+
+    public static Connection open(ConnectionUrl url) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(url.sqliteProperties());
+        if (!url.isInMemory()) {
+            setDefault(url, props, "journal_mode", "WAL");
+            setDefault(url, props, "busy_timeout", DEFAULT_BUSY_TIMEOUT_MS);
+        }
+        Connection c = org.sqlite.JDBC.createConnection(url.sqliteUrl(), props);
+        if (c == null) throw new SQLException("xerial sqlite-jdbc did not accept " + url.sqliteUrl(), "08001");
+        return c;
+    }
+
+    private static void setDefault(ConnectionUrl url, Properties props, String key, String value) {
+        String query = url.sqliteUrl().toLowerCase(Locale.ROOT);
+        boolean inUrl = query.contains("?" + key + "=") || query.contains("&" + key + "=");
+        if (!inUrl && !props.containsKey(key)) props.setProperty(key, value);
+    }
+}

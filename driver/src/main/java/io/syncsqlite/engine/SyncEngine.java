@@ -1,0 +1,294 @@
+package io.syncsqlite.engine;
+
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.SyncListener;
+import io.syncsqlite.SyncResult;
+import io.syncsqlite.SyncStatus;
+import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.merge.ApplyResult;
+import io.syncsqlite.merge.ChangeApplier;
+import io.syncsqlite.merge.ChangeExtractor;
+import io.syncsqlite.merge.SiteDictionary;
+import io.syncsqlite.spi.Transport;
+import io.syncsqlite.spi.TransportContext;
+import io.syncsqlite.spi.TransportProvider;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sync engine of one database file: a background thread that runs a round every {@code sync.interval} (sooner
+ * on {@link #syncNow()} or a live transport's request), backs off with full jitter after failures, and pushes a last
+ * time when stopped. It owns its own SQLite connection for reading batches and applying remote changes.
+ */
+public final class SyncEngine {
+    private static final System.Logger LOG = System.getLogger(SyncEngine.class.getName());
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Replica replica;
+    private final String transportName;
+    private final Transport transport;
+    private final EngineSession session;
+    private final Connection connection;
+    private final ChangeApplier applier;
+    private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final List<CompletableFuture<SyncResult>> requests = new ArrayList<>();
+    private final Thread thread;
+    private boolean wakeRequested;
+    private boolean stopping;
+    private volatile boolean paused;
+    private volatile SyncStatus status;
+    private int failures;
+
+    private SyncEngine(Replica replica, String transportName, Transport transport, Connection connection, SiteDictionary sites) {
+        this.replica = replica;
+        this.transportName = transportName;
+        this.transport = transport;
+        this.connection = connection;
+        this.applier = new ChangeApplier(connection, sites, replica.config().maxClockDrift());
+        this.session = new EngineSession(this, replica, connection, sites, new ChangeExtractor(connection, sites), applier);
+        this.status = new SyncStatus(SyncStatus.State.IDLE, transportName, null, null, 0);
+        this.thread = new Thread(this::loop, "syncsqlite-engine " + replica.url().target());
+        this.thread.setDaemon(true);
+    }
+
+    static SyncEngine start(Replica replica, Path file, Connection instrumented) throws SQLException {
+        String name = replica.config().transport().orElseThrow();
+        TransportProvider provider = provider(name);
+        Connection c = SqliteConnections.open(replica.url());
+        try {
+            SiteDictionary sites = new SiteDictionary(c);
+            Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
+            SyncEngine e = new SyncEngine(replica, name, transport, c, sites);
+            transport.start(e.session);
+            e.thread.start();
+            return e;
+        } catch (SQLException | RuntimeException ex) {
+            c.close();
+            throw ex;
+        }
+    }
+
+    /** The provider named {@code name}, or an {@link SQLException} listing the names that are installed. */
+    public static TransportProvider provider(String name) throws SQLException {
+        TreeSet<String> known = new TreeSet<>();
+        for (TransportProvider p : ServiceLoader.load(TransportProvider.class, SyncEngine.class.getClassLoader())) {
+            if (p.name().equals(name)) return p;
+            known.add(p.name());
+        }
+        throw new SQLException("Invalid value '" + name + "' for sync.transport: accepted values are " + known
+                + " (a transport module must be on the classpath)", "HY024");
+    }
+
+    public String transportName() {
+        return transportName;
+    }
+
+    public void addListener(SyncListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(SyncListener l) {
+        listeners.remove(l);
+    }
+
+    public SyncStatus status() {
+        return status;
+    }
+
+    public void pause() {
+        paused = true;
+        setState(SyncStatus.State.PAUSED, status.lastError());
+    }
+
+    public void resume() {
+        paused = false;
+        setState(SyncStatus.State.IDLE, status.lastError());
+        requestRound();
+    }
+
+    /** Runs a round now and waits for its result. */
+    public SyncResult syncNow() throws SQLException {
+        if (Thread.currentThread() == thread) throw new SQLException("syncNow() cannot be called from a sync listener", "HY010");
+        CompletableFuture<SyncResult> f = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (stopping) throw new SQLException("The sync engine of " + replica.url().target() + " is stopped", "08003");
+            requests.add(f);
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while waiting for a sync round", "HY008", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException s) throw s;
+            throw new SQLException("Sync round failed: " + cause.getMessage(), "08006", cause);
+        }
+    }
+
+    void onLocalCommit() {
+        if (transport.pushesOnCommit()) requestRound();
+    }
+
+    void requestRound() {
+        lock.lock();
+        try {
+            wakeRequested = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void emit(SyncEvent event) {
+        for (SyncListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "sync listener threw", e);
+            }
+        }
+    }
+
+    void emitApplyEvents(ApplyResult r) {
+        for (String c : r.conflicts()) emit(new SyncEvent(SyncEvent.Type.CONFLICT, c, null, null));
+        for (String p : r.problems()) emit(SyncEvent.error(p, null));
+    }
+
+    /** Stops the thread after a final push, then closes the transport and the engine's connection. */
+    void stop() {
+        lock.lock();
+        try {
+            stopping = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) LOG.log(System.Logger.Level.WARNING, "sync engine of {0} did not stop within {1}", replica.url().target(), STOP_TIMEOUT);
+    }
+
+    private void loop() {
+        long nextRound = System.nanoTime();
+        try {
+            while (true) {
+                List<CompletableFuture<SyncResult>> waiting;
+                lock.lock();
+                try {
+                    while (!stopping && requests.isEmpty() && !wakeRequested && (paused || System.nanoTime() < nextRound)) {
+                        long wait = paused ? TimeUnit.SECONDS.toNanos(1) : nextRound - System.nanoTime();
+                        wake.awaitNanos(Math.max(wait, 1));
+                    }
+                    if (stopping) break;
+                    waiting = new ArrayList<>(requests);
+                    requests.clear();
+                    wakeRequested = false;
+                } finally {
+                    lock.unlock();
+                }
+                nextRound = System.nanoTime() + runRound(waiting).toNanos();
+            }
+            finalPush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** Runs one round, completes the waiting requests, and returns the delay until the next one. */
+    private Duration runRound(List<CompletableFuture<SyncResult>> waiting) {
+        setState(SyncStatus.State.SYNCING, status.lastError());
+        emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
+        long start = System.nanoTime();
+        try {
+            session.beginRound();
+            transport.sync(session);
+            SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
+            failures = 0;
+            status = new SyncStatus(paused ? SyncStatus.State.PAUSED : SyncStatus.State.IDLE, transportName, Instant.now(), null, status.rounds() + 1);
+            emit(new SyncEvent(SyncEvent.Type.COMPLETED, "sync round completed: " + result, result, null));
+            waiting.forEach(f -> f.complete(result));
+            return replica.config().interval();
+        } catch (Exception e) {
+            failures++;
+            String message = "sync round failed (" + transportName + "): " + e.getMessage();
+            LOG.log(System.Logger.Level.DEBUG, message, e);
+            setState(SyncStatus.State.OFFLINE, message);
+            emit(new SyncEvent(SyncEvent.Type.FAILED, message, null, e));
+            waiting.forEach(f -> f.completeExceptionally(e));
+            return backoff();
+        }
+    }
+
+    /** Full-jitter exponential backoff, never longer than the regular interval would be once it is longer. */
+    private Duration backoff() {
+        long cap = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(failures, 10));
+        return Duration.ofMillis(MIN_BACKOFF.toMillis() + ThreadLocalRandom.current().nextLong(Math.max(1, cap)));
+    }
+
+    private void finalPush() {
+        try {
+            session.beginRound();
+            transport.sync(session);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox", e);
+        }
+    }
+
+    private void shutdown() {
+        status = new SyncStatus(SyncStatus.State.STOPPED, transportName, status.lastSuccess(), status.lastError(), status.rounds());
+        lock.lock();
+        try {
+            stopping = true;
+            requests.forEach(f -> f.completeExceptionally(new SQLException("The sync engine stopped", "08003")));
+            requests.clear();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing transport " + transportName, e);
+        }
+        synchronized (session) {
+            try {
+                applier.close();
+                connection.close();
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the sync engine's connection", e);
+            }
+        }
+    }
+
+    private void setState(SyncStatus.State state, String error) {
+        SyncStatus s = status;
+        status = new SyncStatus(state, transportName, s.lastSuccess(), error, s.rounds());
+    }
+}

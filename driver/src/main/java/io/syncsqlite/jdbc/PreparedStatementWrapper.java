@@ -1,0 +1,43 @@
+package io.syncsqlite.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** A prepared statement; its SQL is classified once, at prepare time. */
+class PreparedStatementWrapper extends PreparedStatementDelegate {
+    private final PreparedStatement prepared;
+    private final boolean mayChangeSchema;
+    private final boolean mayDropColumn;
+
+    PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String sql) {
+        super(delegate, connection, sql);
+        this.prepared = delegate;
+        this.mayChangeSchema = SchemaChanges.mayChangeSchema(sql);
+        this.mayDropColumn = SchemaChanges.mayDropColumn(sql);
+    }
+
+    private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+        return connection.execute(mayChangeSchema, mayDropColumn, work);
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        return run(prepared::execute);
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        return run(prepared::executeUpdate);
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        return run(prepared::executeLargeUpdate);
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        prepared.addBatch();
+        markBatch(sql);
+    }
+}

@@ -1,0 +1,27 @@
+package io.syncsqlite.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A result set whose {@link #getStatement()} is the application's statement wrapper, not xerial's. */
+class ResultSetWrapper extends ResultSetDelegate {
+    private final ConnectionWrapper connection;
+    private StatementWrapper statement;
+
+    ResultSetWrapper(ResultSet delegate, StatementWrapper statement, ConnectionWrapper connection) {
+        super(delegate);
+        this.statement = statement;
+        this.connection = connection;
+    }
+
+    @Override
+    public Statement getStatement() throws SQLException {
+        Statement raw = delegate.getStatement();
+        if (statement == null && raw != null) {
+            // metadata result sets come from xerial's internal statements: wrap them so getConnection() is ours
+            statement = new StatementWrapper(raw, connection, null);
+        }
+        return raw == null ? null : statement;
+    }
+}

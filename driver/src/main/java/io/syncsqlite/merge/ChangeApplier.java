@@ -1,0 +1,392 @@
+package io.syncsqlite.merge;
+
+import io.syncsqlite.capture.CaptureSchema;
+import io.syncsqlite.capture.CapturedTable;
+import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.Sql;
+import io.syncsqlite.capture.Transactions;
+import io.syncsqlite.change.Change;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.clock.Hlc;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Merges remote changes into the local database: per cell, the greatest {@code (cl, hlc, site)} wins, so replicas
+ * that have seen the same changes hold the same data whatever the order. A changeset is applied in one
+ * {@code BEGIN IMMEDIATE} transaction with deferred foreign keys, with the capture triggers silenced, together with
+ * the transport's cursor. Applying the same changeset twice changes nothing. Changes that cannot be applied yet are
+ * parked in {@code _syncsqlite_pending} and retried, never dropped.
+ */
+public final class ChangeApplier implements AutoCloseable {
+    private final Connection c;
+    private final SiteDictionary sites;
+    private final Duration maxClockDrift;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private long statementsSchema = Long.MIN_VALUE;
+
+    public ChangeApplier(Connection c, SiteDictionary sites, Duration maxClockDrift) {
+        this.c = c;
+        this.sites = sites;
+        this.maxClockDrift = maxClockDrift;
+    }
+
+    /**
+     * Applies {@code cs} and stores {@code cursors} (transport cursor key to value) in the same transaction.
+     * Nothing is applied when this throws.
+     */
+    public ApplyResult apply(Changeset cs, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
+        if (statementsSchema != schema.schemaVersion()) {
+            closeStatements();
+            statementsSchema = schema.schemaVersion();
+        }
+        try {
+            return Transactions.write(c, () -> {
+                Run run = new Run(schema);
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA defer_foreign_keys = ON");
+                    s.execute("UPDATE " + MetaTables.CLOCK + " SET applying = 1");
+                }
+                for (Map.Entry<RowKey, List<Change>> row : groupByRow(cs.changes()).entrySet()) run.applyRow(row.getValue());
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
+                    ps.setLong(1, run.maxHlc + 1);
+                    ps.executeUpdate();
+                }
+                saveCursors(cursors);
+                return run.result(cs.size());
+            });
+        } catch (SQLException e) {
+            sites.invalidate(c);
+            if (e.getMessage() == null || !e.getMessage().contains("FOREIGN KEY")) throw e;
+            // a deferred foreign key failed at COMMIT: keep the whole batch until the rows it needs arrive
+            return parkAll(cs, "foreign key not satisfied yet: " + e.getMessage(), cursors);
+        }
+    }
+
+    /** Retries every pending change; those that still cannot be applied are parked again. */
+    public ApplyResult retryPending(CaptureSchema schema) throws SQLException {
+        if (PendingStore.isEmpty(c)) return new ApplyResult(0, 0, 0, List.of(), List.of());
+        List<Change> pending = Transactions.write(c, () -> PendingStore.takeAll(c));
+        try {
+            return apply(new Changeset(sites.local(), pending), schema, Map.of());
+        } catch (SQLException e) {
+            parkAll(new Changeset(sites.local(), pending), "retry failed: " + e.getMessage(), Map.of());
+            throw e;
+        }
+    }
+
+    private ApplyResult parkAll(Changeset cs, String reason, Map<String, String> cursors) throws SQLException {
+        return Transactions.write(c, () -> {
+            for (Change ch : cs.changes()) PendingStore.park(c, ch, reason);
+            saveCursors(cursors);
+            return new ApplyResult(cs.size(), 0, cs.size(), List.of(), List.of(reason));
+        });
+    }
+
+    private void saveCursors(Map<String, String> cursors) throws SQLException {
+        if (cursors.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.CURSORS + "(key, value) VALUES (?, ?)"
+                + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            for (Map.Entry<String, String> e : cursors.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, e.getValue());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static Map<RowKey, List<Change>> groupByRow(List<Change> changes) {
+        Map<RowKey, List<Change>> rows = new LinkedHashMap<>();
+        for (Change ch : changes) rows.computeIfAbsent(RowKey.of(ch), k -> new ArrayList<>(8)).add(ch);
+        return rows;
+    }
+
+    /** Identifies a row across changes; BLOB key parts compare by content. */
+    private record RowKey(String table, List<Object> pk) {
+        static RowKey of(Change ch) {
+            List<Object> key = new ArrayList<>(ch.pk().size());
+            for (Object v : ch.pk()) key.add(v instanceof byte[] b ? ByteBuffer.wrap(b) : v);
+            return new RowKey(ch.table(), key);
+        }
+    }
+
+    /** The state of one apply transaction. */
+    private final class Run {
+        final CaptureSchema schema;
+        final long horizon = Hlc.now() + Hlc.ofMillis(maxClockDrift.toMillis());
+        long maxHlc;
+        int applied;
+        int parked;
+        final List<String> conflicts = new ArrayList<>();
+        final List<String> problems = new ArrayList<>();
+
+        Run(CaptureSchema schema) {
+            this.schema = schema;
+        }
+
+        ApplyResult result(int received) {
+            return new ApplyResult(received, applied, parked, conflicts, problems);
+        }
+
+        void park(Change ch, String reason, boolean conflict) throws SQLException {
+            PendingStore.park(c, ch, reason);
+            parked++;
+            (conflict ? conflicts : problems).add(reason);
+        }
+
+        void applyRow(List<Change> changes) throws SQLException {
+            Change first = changes.get(0);
+            CapturedTable t = schema.table(first.table());
+            if (t == null || t.primaryKey().size() != first.pk().size()) {
+                String reason = t == null ? "unknown table " + Sql.quote(first.table())
+                        : "key of " + Sql.quote(first.table()) + " has " + t.primaryKey().size() + " columns, change has " + first.pk().size();
+                for (Change ch : changes) park(ch, reason, false);
+                return;
+            }
+            List<Change> usable = new ArrayList<>(changes.size());
+            for (Change ch : changes) {
+                if (ch.hlc() > horizon) {
+                    park(ch, "clock drift: version " + Hlc.format(ch.hlc()) + " from site " + ch.site()
+                            + " is more than " + maxClockDrift + " ahead of this replica's clock", false);
+                } else if (!ch.isRowChange() && t.column(ch.column()) == null) {
+                    park(ch, "unknown column " + Sql.quote(ch.column()) + " of table " + Sql.quote(t.name()), false);
+                } else {
+                    usable.add(ch);
+                }
+            }
+            if (!usable.isEmpty()) merge(t, first.pk(), usable);
+        }
+
+        private void merge(CapturedTable t, List<Object> pk, List<Change> changes) throws SQLException {
+            VersionRow v = VersionRow.load(lookup(t), t, pk);
+            long targetCl = v.cl;
+            for (Change ch : changes) targetCl = Math.max(targetCl, ch.cl());
+            boolean wasAlive = (v.cl & 1) == 1;
+            boolean eraChanged = targetCl != v.cl;
+            if (eraChanged) v.resetEra(targetCl, sites.indexOf(c, changes.get(0).site()));
+            int n = t.columns().size();
+            Object[] values = new Object[n];
+            BitSet won = new BitSet(n);
+            boolean rowVersionChanged = eraChanged;
+            int wins = 0;
+            for (Change ch : changes) {
+                if (ch.cl() != targetCl) continue; // an older era of the row: superseded by a delete or re-insert
+                if (ch.isRowChange()) {
+                    if (v.rh == 0 || ch.compareVersion(targetCl, v.rh, sites.site(c, v.rs)) > 0) {
+                        v.rh = ch.hlc();
+                        v.rs = sites.indexOf(c, ch.site());
+                        rowVersionChanged = true;
+                        wins++;
+                    }
+                    continue;
+                }
+                int i = t.indexOf(ch.column());
+                if (v.h[i] == 0 || ch.compareVersion(targetCl, v.h[i], sites.site(c, v.s[i])) > 0) {
+                    v.h[i] = ch.hlc();
+                    v.s[i] = sites.indexOf(c, ch.site());
+                    values[i] = ch.value();
+                    won.set(i);
+                    wins++;
+                }
+            }
+            if (wins == 0 && !rowVersionChanged) return; // everything already known: re-applying is a no-op
+            boolean alive = (targetCl & 1) == 1;
+            try {
+                if (alive) writeBase(t, pk, won, values, wasAlive);
+                else if (wasAlive || eraChanged) delete(t, pk);
+            } catch (SQLException e) {
+                String reason = "constraint conflict in " + Sql.quote(t.name()) + " key " + pk + ": " + e.getMessage()
+                        + "; incoming " + describe(t, won, values);
+                for (Change ch : changes) park(ch, reason, true);
+                return;
+            }
+            v.store(upsertVersion(t), pk);
+            for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
+            applied += wins;
+        }
+
+        private void writeBase(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists) throws SQLException {
+            if (won.isEmpty()) {
+                if (exists) return;
+                PreparedStatement ps = statement("k" + t.id(), () -> insertSql(t, won, true));
+                bindKey(ps, pk, 1);
+                ps.executeUpdate();
+                return;
+            }
+            if (exists) {
+                PreparedStatement ps = statement("u" + t.id() + won, () -> updateSql(t, won));
+                int p = 1;
+                for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
+                bindKey(ps, pk, p);
+                if (ps.executeUpdate() > 0) return;
+            }
+            PreparedStatement ps = statement("i" + t.id() + won, () -> insertSql(t, won, false));
+            int p = bindKey(ps, pk, 1);
+            for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
+            ps.executeUpdate();
+        }
+
+        private void delete(CapturedTable t, List<Object> pk) throws SQLException {
+            PreparedStatement ps = statement("d" + t.id(), () -> "DELETE FROM " + Sql.quote(t.name()) + " WHERE " + keyWhere(t));
+            bindKey(ps, pk, 1);
+            ps.executeUpdate();
+        }
+
+        private PreparedStatement lookup(CapturedTable t) throws SQLException {
+            return statement("v" + t.id(), () -> {
+                StringBuilder b = new StringBuilder("SELECT cl, rh, rs");
+                for (CapturedTable.Slot s : t.columns()) b.append(", h").append(s.slot()).append(", s").append(s.slot());
+                b.append(" FROM ").append(Sql.quote(t.versionTable())).append(" WHERE ");
+                for (int i = 0; i < t.primaryKey().size(); i++) b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" = ?");
+                return b.toString();
+            });
+        }
+
+        private PreparedStatement upsertVersion(CapturedTable t) throws SQLException {
+            return statement("w" + t.id(), () -> {
+                StringBuilder cols = new StringBuilder();
+                StringBuilder set = new StringBuilder("cl = excluded.cl, rh = excluded.rh, rs = excluded.rs");
+                for (int i = 0; i < t.primaryKey().size(); i++) cols.append('k').append(i).append(", ");
+                cols.append("cl, rh, rs");
+                for (CapturedTable.Slot s : t.columns()) {
+                    cols.append(", h").append(s.slot()).append(", s").append(s.slot());
+                    set.append(", h").append(s.slot()).append(" = excluded.h").append(s.slot())
+                       .append(", s").append(s.slot()).append(" = excluded.s").append(s.slot());
+                }
+                String keys = cols.substring(0, cols.indexOf("cl") - 2);
+                String marks = "?" + ", ?".repeat(t.primaryKey().size() + 3 + 2 * t.columns().size() - 1);
+                return "INSERT INTO " + Sql.quote(t.versionTable()) + "(" + cols + ") VALUES (" + marks + ") ON CONFLICT(" + keys
+                        + ") DO UPDATE SET " + set;
+            });
+        }
+    }
+
+    private static String describe(CapturedTable t, BitSet won, Object[] values) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) {
+            Object v = values[i];
+            b.append(b.length() > 1 ? ", " : "").append(t.columns().get(i).name()).append('=')
+             .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
+        }
+        return b.append('}').toString();
+    }
+
+    private static String updateSql(CapturedTable t, BitSet won) {
+        StringBuilder b = new StringBuilder("UPDATE ").append(Sql.quote(t.name())).append(" SET ");
+        boolean first = true;
+        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) {
+            b.append(first ? "" : ", ").append(Sql.quote(t.columns().get(i).name())).append(" = ?");
+            first = false;
+        }
+        return b.append(" WHERE ").append(keyWhere(t)).toString();
+    }
+
+    private static String insertSql(CapturedTable t, BitSet won, boolean ignoreExisting) {
+        StringBuilder cols = new StringBuilder();
+        for (String k : t.primaryKey()) cols.append(cols.length() == 0 ? "" : ", ").append(Sql.quote(k));
+        int count = t.primaryKey().size();
+        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) {
+            cols.append(", ").append(Sql.quote(t.columns().get(i).name()));
+            count++;
+        }
+        return "INSERT INTO " + Sql.quote(t.name()) + "(" + cols + ") VALUES (?" + ", ?".repeat(count - 1) + ")"
+                + (ignoreExisting ? " ON CONFLICT DO NOTHING" : "");
+    }
+
+    private static String keyWhere(CapturedTable t) {
+        StringBuilder b = new StringBuilder();
+        for (String k : t.primaryKey()) b.append(b.length() == 0 ? "" : " AND ").append(Sql.quote(k)).append(" = ?");
+        return b.toString();
+    }
+
+    static int bindKey(PreparedStatement ps, List<Object> pk, int from) throws SQLException {
+        int p = from;
+        for (Object v : pk) SqliteValues.bind(ps, p++, v);
+        return p;
+    }
+
+    private interface SqlText {
+        String get();
+    }
+
+    private PreparedStatement statement(String key, SqlText sql) throws SQLException {
+        PreparedStatement ps = statements.get(key);
+        if (ps == null) {
+            ps = c.prepareStatement(sql.get());
+            statements.put(key, ps);
+        }
+        return ps;
+    }
+
+    private void closeStatements() throws SQLException {
+        for (PreparedStatement ps : statements.values()) ps.close();
+        statements.clear();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        closeStatements();
+    }
+
+    /** One version row, read, merged in memory and written back. */
+    private static final class VersionRow {
+        long cl;
+        long rh;
+        int rs;
+        final long[] h;
+        final int[] s;
+
+        private VersionRow(int columns) {
+            h = new long[columns];
+            s = new int[columns];
+        }
+
+        static VersionRow load(PreparedStatement lookup, CapturedTable t, List<Object> pk) throws SQLException {
+            VersionRow v = new VersionRow(t.columns().size());
+            bindKey(lookup, pk, 1);
+            try (ResultSet rs = lookup.executeQuery()) {
+                if (rs.next()) {
+                    v.cl = rs.getLong(1);
+                    v.rh = rs.getLong(2);
+                    v.rs = rs.getInt(3);
+                    for (int i = 0; i < v.h.length; i++) {
+                        v.h[i] = rs.getLong(4 + 2 * i);
+                        v.s[i] = rs.getInt(5 + 2 * i);
+                    }
+                }
+            }
+            return v;
+        }
+
+        /** The row was deleted or re-inserted elsewhere: versions of the previous era no longer compete. */
+        void resetEra(long newCl, int site) {
+            cl = newCl;
+            rh = 0;
+            rs = site;
+            java.util.Arrays.fill(h, 0);
+        }
+
+        void store(PreparedStatement upsert, List<Object> pk) throws SQLException {
+            int p = bindKey(upsert, pk, 1);
+            upsert.setLong(p++, cl);
+            upsert.setLong(p++, rh);
+            upsert.setInt(p++, rs);
+            for (int i = 0; i < h.length; i++) {
+                upsert.setLong(p++, h[i]);
+                upsert.setInt(p++, s[i]);
+            }
+            upsert.executeUpdate();
+        }
+    }
+}

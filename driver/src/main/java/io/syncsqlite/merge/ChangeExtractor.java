@@ -1,0 +1,139 @@
+package io.syncsqlite.merge;
+
+import io.syncsqlite.capture.CaptureSchema;
+import io.syncsqlite.capture.CapturedTable;
+import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.Sql;
+import io.syncsqlite.capture.Transactions;
+import io.syncsqlite.change.Change;
+import io.syncsqlite.change.Changeset;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads changes out of the version tables: the local changes listed in the outbox (what to publish next), or every
+ * current version of every row (a snapshot for compaction and bootstrap). Rows are streamed, never whole tables.
+ */
+public final class ChangeExtractor {
+    private final Connection c;
+    private final SiteDictionary sites;
+
+    public ChangeExtractor(Connection c, SiteDictionary sites) {
+        this.c = c;
+        this.sites = sites;
+    }
+
+    /** The next batch of unpublished local changes, covering at most {@code maxRows} outbox entries. */
+    public LocalBatch nextBatch(CaptureSchema schema, int maxRows) throws SQLException {
+        return Transactions.read(c, () -> {
+            long hi;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce((SELECT seq FROM " + MetaTables.OUTBOX + " ORDER BY seq LIMIT 1 OFFSET ?), (SELECT max(seq) FROM " + MetaTables.OUTBOX + "))")) {
+                ps.setInt(1, maxRows - 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    hi = rs.getLong(1);
+                    if (rs.wasNull()) return new LocalBatch(new Changeset(sites.local(), List.of()), 0, 0);
+                }
+            }
+            List<Integer> tableIds = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT tbl FROM " + MetaTables.OUTBOX + " WHERE seq <= ?")) {
+                ps.setLong(1, hi);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) tableIds.add(rs.getInt(1));
+                }
+            }
+            List<Change> out = new ArrayList<>();
+            int rows = 0;
+            for (int id : tableIds) {
+                CapturedTable t = schema.table(id);
+                if (t == null) continue; // dropped since: its outbox entries are trimmed with the batch
+                String keyRef = t.compositeKey() ? "v.rowid" : "v.k0";
+                String sql = select(t) + " WHERE " + keyRef + " IN (SELECT k FROM " + MetaTables.OUTBOX + " WHERE tbl = ? AND seq <= ?)";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setInt(1, id);
+                    ps.setLong(2, hi);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows++;
+                            toChanges(t, rs, true, out::add);
+                        }
+                    }
+                }
+            }
+            return new LocalBatch(new Changeset(sites.local(), out), hi, rows);
+        });
+    }
+
+    /** Removes published entries from the outbox. */
+    public void markPublished(LocalBatch batch) throws SQLException {
+        if (batch.upToSeq() <= 0) return;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.OUTBOX + " WHERE seq <= ?")) {
+            ps.setLong(1, batch.upToSeq());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Streams every current version (of this replica's own writes only, when {@code localOnly}) in chunks of about
+     * {@code chunkChanges} changes, inside one read transaction so the snapshot is consistent.
+     */
+    public void snapshot(CaptureSchema schema, boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException {
+        Transactions.read(c, () -> {
+            List<Change> chunk = new ArrayList<>();
+            for (CapturedTable t : schema.tables()) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select(t))) {
+                    while (rs.next()) {
+                        toChanges(t, rs, localOnly, chunk::add);
+                        if (chunk.size() >= chunkChanges) {
+                            sink.accept(new Changeset(sites.local(), chunk));
+                            chunk = new ArrayList<>();
+                        }
+                    }
+                }
+            }
+            if (!chunk.isEmpty()) sink.accept(new Changeset(sites.local(), chunk));
+            return null;
+        });
+    }
+
+    /** Version row and current values: k0..kN, cl, rh, rs, then h/s per column, then the column values. */
+    private static String select(CapturedTable t) {
+        StringBuilder b = new StringBuilder("SELECT ");
+        for (int i = 0; i < t.primaryKey().size(); i++) b.append("v.k").append(i).append(", ");
+        b.append("v.cl, v.rh, v.rs");
+        for (CapturedTable.Slot s : t.columns()) b.append(", v.h").append(s.slot()).append(", v.s").append(s.slot());
+        for (CapturedTable.Slot s : t.columns()) b.append(", t.").append(Sql.quote(s.name()));
+        b.append(" FROM ").append(Sql.quote(t.versionTable())).append(" v LEFT JOIN ").append(Sql.quote(t.name())).append(" t ON ");
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            b.append(i == 0 ? "" : " AND ").append("t.").append(Sql.quote(t.primaryKey().get(i))).append(" = v.k").append(i);
+        }
+        return b.toString();
+    }
+
+    private void toChanges(CapturedTable t, ResultSet rs, boolean localOnly, Consumer<Change> out) throws SQLException {
+        int keys = t.primaryKey().size();
+        List<Object> pk = new ArrayList<>(keys);
+        for (int i = 1; i <= keys; i++) pk.add(SqliteValues.read(rs, i));
+        long cl = rs.getLong(keys + 1);
+        int rowSite = rs.getInt(keys + 3);
+        if (!localOnly || rowSite == 0) {
+            out.accept(new Change(t.name(), pk, null, null, rs.getLong(keys + 2), sites.site(c, rowSite), cl));
+        }
+        if ((cl & 1) == 0) return;
+        int versionBase = keys + 4;
+        int valueBase = versionBase + 2 * t.columns().size();
+        for (int i = 0; i < t.columns().size(); i++) {
+            long h = rs.getLong(versionBase + 2 * i);
+            int site = rs.getInt(versionBase + 2 * i + 1);
+            if (h == 0 || (localOnly && site != 0)) continue;
+            out.accept(new Change(t.name(), pk, t.columns().get(i).name(), SqliteValues.read(rs, valueBase + i), h, sites.site(c, site), cl));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.syncsqlite;
+
+import io.syncsqlite.capture.CaptureSchema;
+import io.syncsqlite.capture.Instrumenter;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.merge.ApplyResult;
+import io.syncsqlite.merge.ChangeApplier;
+import io.syncsqlite.merge.ChangeExtractor;
+import io.syncsqlite.merge.LocalBatch;
+import io.syncsqlite.merge.SiteDictionary;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/** A capture-only replica opened through the driver, with direct access to its extractor and applier for tests. */
+public final class TestDb implements AutoCloseable {
+    public final Connection conn;
+    private final Connection raw;
+    private final SiteDictionary sites;
+    private final ChangeApplier applier;
+    private final ChangeExtractor extractor;
+
+    public TestDb(Path file) throws SQLException {
+        this.conn = DriverManager.getConnection("jdbc:syncsqlite:" + file);
+        this.raw = conn.unwrap(org.sqlite.SQLiteConnection.class);
+        this.sites = new SiteDictionary(raw);
+        this.applier = new ChangeApplier(raw, sites, Duration.ofMinutes(5));
+        this.extractor = new ChangeExtractor(raw, sites);
+    }
+
+    public CaptureSchema schema() throws SQLException {
+        return new Instrumenter(SyncConfig.of(Map.of()), w -> { }).instrument(raw);
+    }
+
+    public void exec(String... sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            for (String q : sql) s.execute(q);
+        }
+    }
+
+    /** Every unpublished local change, then marks them published. */
+    public List<Changeset> drain() throws SQLException {
+        List<Changeset> out = new ArrayList<>();
+        CaptureSchema schema = schema();
+        for (LocalBatch b = extractor.nextBatch(schema, 1000); !b.isEmpty(); b = extractor.nextBatch(schema, 1000)) {
+            out.add(b.changeset());
+            extractor.markPublished(b);
+        }
+        return out;
+    }
+
+    public ApplyResult apply(Changeset cs) throws SQLException {
+        return applier.apply(cs, schema(), Map.of());
+    }
+
+    public String site() {
+        return sites.local();
+    }
+
+    /** Rows of {@code table} ordered by its first column, each value with its storage class. */
+    public String dump(String table) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY 1, 2")) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object v = rs.getObject(i);
+                    b.append(md.getColumnName(i)).append('=')
+                     .append(v instanceof byte[] bytes ? "x'" + HexFormat.of().formatHex(bytes) + "'" : v)
+                     .append(v == null ? "" : ":" + v.getClass().getSimpleName()).append(' ');
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        applier.close();
+        conn.close();
+    }
+}
