@@ -63,6 +63,10 @@ public final class TestDb implements AutoCloseable {
         return applier.apply(cs, schema(), Map.of());
     }
 
+    public ApplyResult retryPending() throws SQLException {
+        return applier.retryPending(schema());
+    }
+
     public String site() {
         return sites.local();
     }
@@ -70,7 +74,7 @@ public final class TestDb implements AutoCloseable {
     /** Rows of {@code table} ordered by its first column, each value with its storage class. */
     public String dump(String table) throws SQLException {
         StringBuilder b = new StringBuilder();
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY 1, 2")) {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY 1")) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 for (int i = 1; i <= md.getColumnCount(); i++) {

@@ -98,15 +98,22 @@ public final class Replica {
         for (SyncEngine e : engines) e.stop();
     }
 
-    /** Instruments when the schema changed since last time (a cheap {@code PRAGMA schema_version} otherwise). */
+    /**
+     * Instruments when the schema changed since last time (a cheap {@code PRAGMA schema_version} otherwise). Outside
+     * a transaction the work runs on a separate short-lived connection, so the application's connection keeps its
+     * own {@code changes()} and {@code last_insert_rowid()}; inside one it joins the transaction, so a migration's DDL
+     * and its instrumentation commit or roll back together.
+     */
     public CaptureSchema ensureInstrumented(Connection c) throws SQLException {
         CaptureSchema s = schema;
         if (s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion) return s;
-        return instrument(c);
+        if (key == null || !c.getAutoCommit()) return instrument(c);
+        try (Connection own = SqliteConnections.open(url)) {
+            return instrument(own);
+        }
     }
 
-    /** Re-instruments now, e.g. right after DDL, inside the connection's transaction when one is open. */
-    public CaptureSchema instrument(Connection c) throws SQLException {
+    private CaptureSchema instrument(Connection c) throws SQLException {
         boolean committed = c.getAutoCommit();
         CaptureSchema s = instrumenter.instrument(c);
         publish(s, committed);

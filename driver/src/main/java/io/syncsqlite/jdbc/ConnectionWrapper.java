@@ -35,10 +35,33 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
      * needed and re-instruments once it succeeded; then tells the engine that local data may have changed.
      */
     <T> T execute(boolean mayChangeSchema, boolean mayDropColumn, Transactions.SqlWork<T> work) throws SQLException {
-        T result = mayDropColumn ? replica.withTriggersLifted(delegate, work) : work.run();
-        if (mayChangeSchema) replica.ensureInstrumented(delegate);
-        if (delegate.getAutoCommit()) replica.onLocalCommit();
+        if (mayDropColumn) {
+            ConnectionState[] afterStatement = new ConnectionState[1];
+            T result = replica.withTriggersLifted(delegate, () -> {
+                T r = work.run();
+                afterStatement[0] = ConnectionState.save(delegate);
+                return r;
+            });
+            afterStatement[0].restore(delegate);
+            afterWrite();
+            return result;
+        }
+        T result = work.run();
+        if (mayChangeSchema) {
+            if (delegate.getAutoCommit()) {
+                replica.ensureInstrumented(delegate); // on a connection of its own: ours keeps changes()/last_insert_rowid()
+            } else {
+                ConnectionState state = ConnectionState.save(delegate);
+                replica.ensureInstrumented(delegate);
+                state.restore(delegate);
+            }
+        }
+        afterWrite();
         return result;
+    }
+
+    private void afterWrite() throws SQLException {
+        if (delegate.getAutoCommit()) replica.onLocalCommit();
     }
 
     @Override
