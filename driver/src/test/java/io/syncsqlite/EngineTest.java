@@ -47,4 +47,58 @@ class EngineTest {
             assertEquals(SyncStatus.State.IDLE, b.unwrap(SyncConnection.class).status().state());
         }
     }
+
+    @Test
+    void lastConnectionClosingPushesWhatIsLeft() throws Exception {
+        String ns = "engine-" + System.nanoTime();
+        try (Connection a = DriverManager.getConnection(url("a.db", ns)); Statement s = a.createStatement()) {
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            s.execute("INSERT INTO t VALUES (1, 'written just before close')");
+        }
+        try (Connection b = DriverManager.getConnection(url("b.db", ns)); Statement s = b.createStatement()) {
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            b.unwrap(SyncConnection.class).syncNow();
+            try (var rs = s.executeQuery("SELECT v FROM t WHERE id = 1")) {
+                assertTrue(rs.next());
+                assertEquals("written just before close", rs.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void pausedEngineRunsNoBackgroundRoundsUntilResumed() throws Exception {
+        String ns = "engine-" + System.nanoTime();
+        String fast = "jdbc:syncsqlite:" + dir.resolve("p.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms";
+        try (Connection a = DriverManager.getConnection(fast)) {
+            SyncConnection sync = a.unwrap(SyncConnection.class);
+            awaitRounds(sync, 3);
+            sync.pause();
+            assertEquals(SyncStatus.State.PAUSED, sync.status().state());
+            sync.syncNow(); // runs after any round that was already under way when pause() returned
+            long before = sync.status().rounds();
+            long started = System.nanoTime();
+            for (int i = 0; i < 5; i++) sync.syncNow(); // explicit rounds still run while paused
+            long paused = sync.status().rounds();
+            assertEquals(before + 5, paused, "background rounds ran while paused (interval 10 ms, window "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            assertEquals(SyncStatus.State.PAUSED, sync.status().state());
+            sync.resume();
+            awaitRounds(sync, paused + 3);
+        }
+    }
+
+    private static void awaitRounds(SyncConnection sync, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        java.util.concurrent.BlockingQueue<SyncEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        SyncListener l = events::add;
+        sync.addListener(l);
+        try {
+            while (sync.status().rounds() < atLeast) {
+                assertTrue(System.nanoTime() < deadline, "engine did not reach " + atLeast + " rounds");
+                events.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            sync.removeListener(l);
+        }
+    }
 }
