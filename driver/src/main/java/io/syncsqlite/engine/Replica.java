@@ -2,9 +2,11 @@ package io.syncsqlite.engine;
 
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.Instrumenter;
+import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.SchemaReader;
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.keys.KeyedInserts;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,6 +32,7 @@ public final class Replica {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile CaptureSchema schema;
     private volatile long committedSchemaVersion = -1;
+    private volatile KeyedInserts keys;
     private SyncEngine engine;
     private int connections;
 
@@ -125,6 +128,22 @@ public final class Replica {
         schema = s;
         // inside an open transaction the schema may still roll back: make the next check look again
         committedSchemaVersion = committed ? s.schemaVersion() : -1;
+    }
+
+    /**
+     * The SQL to run for an application statement: INSERTs into tables keyed by a rowid alias get keys that are
+     * unique across replicas ({@link io.syncsqlite.keys.KeyScheme}); all else is returned as is.
+     */
+    public String sqlFor(Connection c, String sql) throws SQLException {
+        if (key == null) return sql; // an in-memory database never syncs: SQLite's own keys serve it
+        KeyedInserts k = keys;
+        if (k == null) {
+            synchronized (this) {
+                if (keys == null) keys = new KeyedInserts(MetaTables.localSiteId(c));
+                k = keys;
+            }
+        }
+        return k.sqlFor(c, sql, this::ensureInstrumented);
     }
 
     /** A local transaction committed; live transports push at once. */
