@@ -32,6 +32,7 @@ public final class KeyedInserts {
         }
     };
     private final Set<String> warnedShapes = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong parsed = new java.util.concurrent.atomic.AtomicLong();
     private InsertRewriter rewriter;
     private long rewriterSchemaVersion = -1;
 
@@ -71,6 +72,7 @@ public final class KeyedInserts {
     }
 
     private String compute(Connection c, String sql, InsertText text, InsertRewriter current) {
+        parsed.incrementAndGet();
         InsertRewriter.Outcome outcome = current.rewrite(text);
         if (outcome instanceof InsertRewriter.Rewritten r) {
             try (PreparedStatement compiled = c.prepareStatement(r.sql())) {
@@ -82,6 +84,11 @@ public final class KeyedInserts {
         }
         if (outcome instanceof InsertRewriter.Unsupported u) warnOnce(sql, u.reason());
         return sql;
+    }
+
+    /** How many statements were parsed so far: cache misses of INSERTs that may target a rowid-keyed table. */
+    long parsed() {
+        return parsed.get();
     }
 
     private InsertRewriter rewriter(Connection c, SchemaSource schema) throws SQLException {
