@@ -104,7 +104,10 @@ class DriverUrlTest {
             ResultSet keys = ps.getGeneratedKeys();
             assertSame(ps, keys.getStatement());
             assertTrue(keys.next());
-            assertEquals(1, keys.getLong(1));
+            try (ResultSet stored = s.executeQuery("SELECT id FROM t")) {
+                stored.next();
+                assertEquals(stored.getLong(1), keys.getLong(1), "the generated key is the key actually stored");
+            }
             DatabaseMetaData md = c.getMetaData();
             assertSame(c, md.getConnection());
             assertTrue(md.getURL().startsWith("jdbc:sqlite:"), md.getURL());

@@ -11,8 +11,10 @@ import java.util.List;
  * @param name       the table name
  * @param primaryKey the key columns in key order
  * @param columns    the value (non-key) columns present in the table now, with their version slots
+ * @param rowidKeyPosition where the key sits among the table's stored columns when it is an {@code INTEGER PRIMARY
+ *                   KEY} aliasing the rowid (so SQLite would pick it on insert), else -1
  */
-public record CapturedTable(int id, String name, List<String> primaryKey, List<Slot> columns) {
+public record CapturedTable(int id, String name, List<String> primaryKey, List<Slot> columns, int rowidKeyPosition) {
     /** A value column and the slot of its version in the version table. */
     public record Slot(String name, int slot) {
     }
@@ -32,6 +34,16 @@ public record CapturedTable(int id, String name, List<String> primaryKey, List<S
      */
     public boolean compositeKey() {
         return primaryKey.size() > 1;
+    }
+
+    /** The key is an {@code INTEGER PRIMARY KEY} aliasing the rowid: inserts may leave it to the database. */
+    public boolean rowidKey() {
+        return rowidKeyPosition >= 0;
+    }
+
+    /** How many values an INSERT without column list supplies per row. */
+    public int storedColumnCount() {
+        return primaryKey.size() + columns.size();
     }
 
     public Slot column(String name) {

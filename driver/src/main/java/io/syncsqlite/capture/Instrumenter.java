@@ -114,7 +114,7 @@ public final class Instrumenter {
                 insertColumn(ps, id, col, null, slot.slot());
             }
         }
-        CapturedTable ct = new CapturedTable(id, table.name(), table.primaryKey(), slots);
+        CapturedTable ct = new CapturedTable(id, table.name(), table.primaryKey(), slots, table.rowidKeyPosition());
         TriggerSql sql = new TriggerSql(ct);
         try (Statement s = c.createStatement()) {
             s.execute(sql.createVersionTable());
@@ -141,7 +141,7 @@ public final class Instrumenter {
             }
             present.add(new CapturedTable.Slot(col, slot));
         }
-        return new CapturedTable(reg.id, table.name(), table.primaryKey(), present);
+        return new CapturedTable(reg.id, table.name(), table.primaryKey(), present, table.rowidKeyPosition());
     }
 
     private static void insertColumn(PreparedStatement ps, int table, String name, Integer keyPos, Integer slot) throws SQLException {

@@ -23,32 +23,38 @@ public final class SchemaReader {
     }
 
     public static Map<String, TableSchema> userTables(Connection c) throws SQLException {
-        List<String> names = new ArrayList<>();
+        Map<String, Boolean> names = new LinkedHashMap<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")) {
+             ResultSet rs = s.executeQuery("SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")) {
             while (rs.next()) {
                 String name = rs.getString(1);
-                if (!Sql.isInternal(name) && !name.startsWith("sqlite_")) names.add(name);
+                if (!Sql.isInternal(name) && !name.startsWith("sqlite_")) names.put(name, rs.getInt(2) != 0);
             }
         }
         Map<String, TableSchema> tables = new LinkedHashMap<>();
-        for (String name : names) tables.put(name, read(c, name));
+        for (Map.Entry<String, Boolean> e : names.entrySet()) tables.put(e.getKey(), read(c, e.getKey(), e.getValue()));
         return tables;
     }
 
-    private static TableSchema read(Connection c, String table) throws SQLException {
+    private static TableSchema read(Connection c, String table, boolean withoutRowid) throws SQLException {
         List<String> columns = new ArrayList<>();
         TreeMap<Integer, String> pk = new TreeMap<>();
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid")) {
+        String keyType = null;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name, pk, hidden, type FROM pragma_table_xinfo(?) ORDER BY cid")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getInt(3) != 0) continue; // generated or hidden columns are computed, never synced
                     columns.add(rs.getString(1));
-                    if (rs.getInt(2) > 0) pk.put(rs.getInt(2), rs.getString(1));
+                    if (rs.getInt(2) > 0) {
+                        pk.put(rs.getInt(2), rs.getString(1));
+                        keyType = rs.getString(4);
+                    }
                 }
             }
         }
-        return new TableSchema(table, columns, new ArrayList<>(pk.values()));
+        // SQLite makes exactly the declared type "INTEGER" (any case) of a lone key an alias of the rowid
+        boolean rowidKey = !withoutRowid && pk.size() == 1 && "INTEGER".equalsIgnoreCase(keyType);
+        return new TableSchema(table, columns, new ArrayList<>(pk.values()), rowidKey);
     }
 }

@@ -7,7 +7,7 @@ package io.syncsqlite.clock;
  */
 public final class Hlc {
     /** The current wall-clock HLC computed in plain SQL, so writes from any SQLite tool are stamped alike. */
-    public static final String SQL_NOW = "(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16)";
+    public static final String SQL_NOW = "(CAST((julianday() - 2440587.5) * 86400000.0 AS INTEGER) << 16)";
 
     private Hlc() {
     }

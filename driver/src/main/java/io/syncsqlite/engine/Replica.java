@@ -2,9 +2,11 @@ package io.syncsqlite.engine;
 
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.Instrumenter;
+import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.SchemaReader;
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.keys.KeyedInserts;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,6 +32,7 @@ public final class Replica {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile CaptureSchema schema;
     private volatile long committedSchemaVersion = -1;
+    private volatile KeyedInserts keys;
     private SyncEngine engine;
     private int connections;
 
@@ -132,6 +135,32 @@ public final class Replica {
         schema = s;
         // inside an open transaction the schema may still roll back: make the next check look again
         committedSchemaVersion = committed ? s.schemaVersion() : -1;
+    }
+
+    /**
+     * The SQL to run for an application statement: INSERTs into tables keyed by a rowid alias get keys that are
+     * unique across replicas ({@link io.syncsqlite.keys.KeyScheme}); all else is returned as is.
+     */
+    public String sqlFor(Connection c, String sql) throws SQLException {
+        if (key == null) return sql; // an in-memory database never syncs: SQLite's own keys serve it
+        KeyedInserts k = keys;
+        if (k == null) {
+            synchronized (this) {
+                if (keys == null) keys = new KeyedInserts(MetaTables.localSiteId(c));
+                k = keys;
+            }
+        }
+        return k.sqlFor(c, sql, this::knownSchema);
+    }
+
+    /**
+     * The schema as last instrumented, without touching {@code c}: a read on the application's connection inside a
+     * deferred transaction would pin a snapshot and make its first write fail with SQLITE_BUSY. DDL through the
+     * driver, every connect and every engine round keep it current.
+     */
+    private CaptureSchema knownSchema(Connection c) throws SQLException {
+        CaptureSchema s = schema;
+        return s != null ? s : ensureInstrumented(c);
     }
 
     /** A local transaction committed; live transports push at once. */
