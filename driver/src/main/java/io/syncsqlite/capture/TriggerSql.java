@@ -45,7 +45,8 @@ final class TriggerSql {
     Map<String, String> triggers() {
         Map<String, String> out = new LinkedHashMap<>();
         out.put(Sql.PREFIX + "ai" + t.id(), insertTrigger());
-        out.put(Sql.PREFIX + "au" + t.id(), updateTrigger());
+        out.put(Sql.PREFIX + "ak" + t.id(), keyUpdateTrigger());
+        for (CapturedTable.Slot s : t.columns()) out.put(Sql.PREFIX + "au" + t.id() + "_" + s.slot(), columnUpdateTrigger(s));
         out.put(Sql.PREFIX + "ad" + t.id(), deleteTrigger());
         return out;
     }
@@ -70,9 +71,31 @@ final class TriggerSql {
         return Sql.quote(Sql.PREFIX + kind + t.id());
     }
 
+    /**
+     * One trigger per value column, fired only when an UPDATE names the column and changes it: an update of one
+     * column rewrites one version cell instead of the whole version row (measured: 20k one-column updates, 966M → 654M
+     * instructions against 287M for plain SQLite).
+     */
+    private String columnUpdateTrigger(CapturedTable.Slot s) {
+        String col = Sql.quote(s.name());
+        String h = "h" + s.slot();
+        return "CREATE TRIGGER " + Sql.quote(Sql.PREFIX + "au" + t.id() + "_" + s.slot()) + " AFTER UPDATE OF " + col + " ON " + table
+                + " WHEN OLD." + col + " IS NOT NEW." + col + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + "UPDATE " + versions + " SET " + h + " = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), " + h + " + 1), s"
+                + s.slot() + " = 0 WHERE " + keyMatch(c -> "NEW." + Sql.quote(c)) + "; "
+                + outboxInsert("NEW", null) + " END";
+    }
+
     private String insertTrigger() {
+        return "CREATE TRIGGER " + name("ai") + " AFTER INSERT ON " + table
+                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + upsertAll("NEW") + outboxInsert("NEW", null) + " END";
+    }
+
+    /** Stamps the row's existence and every column: a new row, or one that comes back after a delete. */
+    private String upsertAll(String row) {
         StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
-        StringBuilder vals = new StringBuilder(join(t.primaryKey(), c -> "NEW." + Sql.quote(c))).append(", 1, c.h, 0");
+        StringBuilder vals = new StringBuilder(join(t.primaryKey(), c -> row + "." + Sql.quote(c))).append(", 1, c.h, 0");
         StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
         for (CapturedTable.Slot s : t.columns()) {
             cols.append(", h").append(s.slot()).append(", s").append(s.slot());
@@ -80,35 +103,18 @@ final class TriggerSql {
             set.append(", h").append(s.slot()).append(" = max(excluded.h").append(s.slot()).append(", h").append(s.slot())
                .append(" + 1), s").append(s.slot()).append(" = 0");
         }
-        return "CREATE TRIGGER " + name("ai") + " AFTER INSERT ON " + table
-                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
-                + "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + STAMP + " WHERE true"
-                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set + "; "
-                + outboxInsert("NEW", null) + " END";
+        return "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + STAMP + " WHERE true"
+                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set + "; ";
     }
 
-    private String updateTrigger() {
+    /** A changed key deletes the old key and inserts the new one, with every cell stamped. */
+    private String keyUpdateTrigger() {
         String keyChanged = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
-        StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
-        StringBuilder vals = new StringBuilder(join(t.primaryKey(), c -> "NEW." + Sql.quote(c))).append(", 1, c.h, 0");
-        StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = CASE WHEN ").append(keyChanged)
-                .append(" THEN max(excluded.rh, rh + 1) ELSE rh END, rs = CASE WHEN ").append(keyChanged).append(" THEN 0 ELSE rs END");
-        for (CapturedTable.Slot s : t.columns()) {
-            String changed = "OLD." + Sql.quote(s.name()) + " IS NOT NEW." + Sql.quote(s.name()) + " OR " + keyChanged;
-            cols.append(", h").append(s.slot()).append(", s").append(s.slot());
-            vals.append(", c.h, 0");
-            set.append(", h").append(s.slot()).append(" = CASE WHEN ").append(changed).append(" THEN max(excluded.h").append(s.slot())
-               .append(", h").append(s.slot()).append(" + 1) ELSE h").append(s.slot()).append(" END");
-            set.append(", s").append(s.slot()).append(" = CASE WHEN ").append(changed).append(" THEN 0 ELSE s").append(s.slot()).append(" END");
-        }
-        return "CREATE TRIGGER " + name("au") + " AFTER UPDATE ON " + table
-                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
-                + "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + STAMP + " WHERE true"
-                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set + "; "
-                + outboxInsert("NEW", null) + " "
-                // a changed key deletes the old key: tombstone it too
-                + tombstone("OLD", keyChanged + " AND " + notNull(c -> "OLD." + Sql.quote(c)))
-                + outboxInsert("OLD", keyChanged) + " END";
+        String keys = join(t.primaryKey(), Sql::quote);
+        return "CREATE TRIGGER " + name("ak") + " AFTER UPDATE OF " + keys + " ON " + table
+                + " WHEN " + keyChanged + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + upsertAll("NEW") + outboxInsert("NEW", null) + " "
+                + tombstone("OLD", notNull(c -> "OLD." + Sql.quote(c))) + outboxInsert("OLD", notNull(c -> "OLD." + Sql.quote(c))) + " END";
     }
 
     private String deleteTrigger() {
@@ -143,7 +149,7 @@ final class TriggerSql {
     private String keyMatch(Function<String, String> value) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < t.primaryKey().size(); i++) {
-            b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" IS ").append(value.apply(t.primaryKey().get(i)));
+            b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" = ").append(value.apply(t.primaryKey().get(i)));
         }
         return b.toString();
     }
