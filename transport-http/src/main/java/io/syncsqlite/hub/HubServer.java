@@ -171,9 +171,10 @@ public final class HubServer implements AutoCloseable {
         ex.getResponseHeaders().set(EPOCH_HEADER, store.epoch());
         boolean admitted = false;
         try {
-            if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
+            // admitted before the draining check, so close() never misses a request it has to wait for
             admitted = inFlight.tryAcquire();
             if (!admitted) throw new Unavailable("the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
+            if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
             String path = ex.getRequestURI().getPath();
             if (!path.equals(ex.getHttpContext().getPath()) || path.equals("/")) {
                 throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull and /v1/health");
@@ -283,7 +284,14 @@ public final class HubServer implements AutoCloseable {
     public void close() {
         draining = true;
         LOG.log(System.Logger.Level.INFO, "hub stopping port={0}, finishing in-flight requests", String.valueOf(port()));
-        http.stop((int) Math.max(1, config.shutdownGrace().toSeconds()));
+        // HttpServer.stop(delay) of JDK 17 always waits the whole delay, so wait for in-flight requests ourselves
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        try {
+            while (inFlight.availablePermits() < config.maxInFlight() && System.nanoTime() < deadline) Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.stop(0);
         executor.shutdown();
         try {
             if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) executor.shutdownNow();
