@@ -1,0 +1,160 @@
+package io.syncsqlite.http;
+
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.change.Change;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.merge.LocalBatch;
+import io.syncsqlite.spi.SyncSession;
+import io.syncsqlite.spi.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code sync.transport=http}: each round pushes the local outbox to the hub in bounded parts, then pulls pages after
+ * the stored cursor until the hub has no more. The cursor is {@code epoch:sequence} of the hub and is stored with each
+ * applied page; a hub with another epoch (re-created, restored) gets this replica's own versions pushed again and is
+ * pulled from the start.
+ */
+final class HttpTransport implements Transport {
+    static final String CURSOR = "http.cursor";
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+    private final HubClient hub;
+    private final int maxPushChanges;
+    private final int pullLimit;
+    private Instant notBefore = Instant.MIN;
+    private Boolean online;
+
+    HttpTransport(HubClient hub, int maxPushChanges, int pullLimit) {
+        this.hub = hub;
+        this.maxPushChanges = maxPushChanges;
+        this.pullLimit = pullLimit;
+    }
+
+    @Override
+    public void sync(SyncSession session) throws Exception {
+        if (Instant.now().isBefore(notBefore)) {
+            throw new IOException("hub " + hub.base() + " asked to retry after " + notBefore + " (Retry-After); changes stay local until then");
+        }
+        try {
+            for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
+                pushAll(session, b.changeset(), Long.toString(b.upToSeq()));
+                session.published(b);
+            }
+            pull(session);
+            connected(session, true, null);
+        } catch (HubException e) {
+            if (e.retryAfter() != null) notBefore = Instant.now().plus(e.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : e.retryAfter());
+            connected(session, e.status() < 500 && e.status() != 429, e);
+            throw e;
+        } catch (IOException e) {
+            connected(session, false, e);
+            throw e;
+        }
+    }
+
+    /** Pushes {@code cs} in parts of at most {@code maxPushChanges} changes, never splitting a row. */
+    private void pushAll(SyncSession session, Changeset cs, String batch) throws IOException, InterruptedException {
+        List<List<Change>> parts = rowAlignedParts(cs.changes(), maxPushChanges);
+        for (int i = 0; i < parts.size(); i++) push(session, new Changeset(cs.origin(), parts.get(i)), batch + "." + i);
+    }
+
+    private void push(SyncSession session, Changeset part, String batch) throws IOException, InterruptedException {
+        try {
+            HubClient.PushReply r = hub.push(part, batch);
+            if (r.duplicate()) session.report(SyncEvent.progress("hub " + hub.base() + " had already applied batch " + batch + " (a retried push)"));
+        } catch (HubException e) {
+            if (!e.rejectsContent()) throw e;
+            List<List<Change>> halves = rowAlignedParts(part.changes(), (part.size() + 1) / 2);
+            if (e.status() == 413 && halves.size() > 1) {
+                for (int i = 0; i < halves.size(); i++) push(session, new Changeset(part.origin(), halves.get(i)), batch + "." + i);
+                return;
+            }
+            // the hub will never take these changes: report them and move on, so later changes are not stuck behind
+            // them; they stay in the local database and go out again when those rows change
+            session.report(SyncEvent.error("hub refused " + part.size() + " local changes of batch " + batch + " for good: " + e.getMessage(), e));
+        }
+    }
+
+    private void pull(SyncSession session) throws Exception {
+        Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
+        long since = stored.map(Cursor::seq).orElse(0L);
+        while (true) {
+            HubClient.PullPage page = hub.pull(since, pullLimit);
+            if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
+                session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (epoch " + page.epoch() + ", was " + stored.get().epoch()
+                        + "): pushing this replica's own versions again and re-reading the hub from the start"));
+                republish(session);
+                stored = Optional.empty();
+                since = 0;
+                continue;
+            }
+            if (!page.changes().isEmpty() || page.next() != since || stored.isEmpty()) {
+                session.apply(page.changes(), Map.of(CURSOR, new Cursor(page.epoch(), page.next()).toString()));
+                stored = Optional.of(new Cursor(page.epoch(), page.next()));
+            }
+            since = page.next();
+            if (!page.more()) return;
+        }
+    }
+
+    /** Sends every version this replica wrote, so a hub that lost them (restored, re-created) has them again. */
+    private void republish(SyncSession session) throws Exception {
+        List<Changeset> chunks = new ArrayList<>();
+        // collected first: the snapshot holds a read transaction, and network I/O never happens inside a session call
+        session.snapshot(true, maxPushChanges, chunks::add);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        for (int i = 0; i < chunks.size(); i++) pushAll(session, chunks.get(i), "snap-" + run + "-" + i);
+    }
+
+    private void connected(SyncSession session, boolean reachable, Exception cause) {
+        if (online != null && online == reachable) return;
+        online = reachable;
+        session.report(reachable
+                ? SyncEvent.progress("connected to hub " + hub.base())
+                : SyncEvent.progress("offline: " + cause.getMessage() + "; writes stay local and are pushed when the hub is back"));
+    }
+
+    static List<List<Change>> rowAlignedParts(List<Change> changes, int max) {
+        List<List<Change>> parts = new ArrayList<>();
+        List<Change> current = new ArrayList<>();
+        Change previous = null;
+        for (Change c : changes) {
+            boolean sameRow = previous != null && previous.table().equals(c.table()) && previous.pk().equals(c.pk());
+            if (!sameRow && current.size() >= max) {
+                parts.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(c);
+            previous = c;
+        }
+        if (!current.isEmpty()) parts.add(current);
+        return parts;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Where this replica is in the hub's history. */
+    record Cursor(String epoch, long seq) {
+        static Cursor parse(String s) {
+            int colon = s.lastIndexOf(':');
+            try {
+                return new Cursor(s.substring(0, colon), Long.parseLong(s.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                return new Cursor("unknown", 0); // unreadable: treated as another history, so everything is re-read
+            }
+        }
+
+        @Override
+        public String toString() {
+            return epoch + ":" + seq;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.syncsqlite.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.InvalidChangesetException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The client side of the hub's HTTP API: one call per request, gzip both ways, errors turned into {@link HubException}
+ * with the hub's message. Holds no state besides the connection pool of its {@link HttpClient}.
+ */
+public final class HubClient {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int GZIP_THRESHOLD = 1024;
+    private final URI base;
+    private final String token;
+    private final String namespace;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /** What the hub said to a push. */
+    public record PushReply(boolean duplicate, int stored, String epoch) {
+    }
+
+    /** One page of a pull. */
+    public record PullPage(Changeset changes, long next, boolean more, String epoch) {
+    }
+
+    /**
+     * @param namespace the namespace the caller expects (sent so the hub can refuse a token for another one), or {@code null}
+     */
+    public HubClient(URI base, String token, String namespace, Duration timeout) {
+        this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+        this.token = token;
+        this.namespace = namespace;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** Pushes {@code cs} as batch {@code batchId}. */
+    public PushReply push(Changeset cs, String batchId) throws IOException, InterruptedException {
+        byte[] body = ChangesetCodec.encode(cs);
+        HttpRequest.Builder b = request("v1/push").header("Sync-Batch", batchId).header("Content-Type", "application/json");
+        if (body.length >= GZIP_THRESHOLD) {
+            body = gzip(body);
+            b.header("Content-Encoding", "gzip");
+        }
+        HttpResponse<InputStream> r = send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        boolean duplicate = false;
+        int stored = 0;
+        try (InputStream in = body(r); JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("hub " + base + " answered a push with something other than a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("status")) duplicate = p.getText().equals("already-applied");
+                else if (field.equals("stored")) stored = p.getIntValue();
+                else p.skipChildren();
+            }
+        }
+        return new PushReply(duplicate, stored, epoch(r));
+    }
+
+    /** Changes after {@code since}, at most about {@code limit}. */
+    public PullPage pull(long since, int limit) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = send(request("v1/pull?since=" + since + "&limit=" + limit).GET().build());
+        Changeset cs;
+        try (InputStream in = body(r)) {
+            cs = ChangesetCodec.read(in);
+        } catch (InvalidChangesetException e) {
+            throw new IOException("hub " + base + " sent an invalid changeset: " + e.getMessage(), e);
+        }
+        long next = Long.parseLong(header(r, "Sync-Next"));
+        return new PullPage(cs, next, Boolean.parseBoolean(header(r, "Sync-More")), epoch(r));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .header("Authorization", "Bearer " + token).header("Accept-Encoding", "gzip");
+        if (namespace != null) b.header("Sync-Namespace", namespace);
+        return b;
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest req) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IOException("hub " + base + " is unreachable (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+        if (r.statusCode() / 100 == 2) return r;
+        String message;
+        try (InputStream in = body(r)) {
+            message = errorMessage(in.readAllBytes());
+        }
+        Duration retryAfter = r.headers().firstValue("Retry-After").flatMap(HubClient::seconds).orElse(null);
+        throw new HubException(r.statusCode(), "hub " + base + " answered " + r.statusCode() + " to " + req.method() + " "
+                + req.uri().getPath() + ": " + message, retryAfter);
+    }
+
+    private static Optional<Duration> seconds(String v) {
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // an HTTP date: fall back to the engine's backoff
+        }
+    }
+
+    private static String errorMessage(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    p.nextToken();
+                    if (field.equals("error")) return p.getText();
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // not the hub's JSON (a proxy's page): show the text itself
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    private static InputStream body(HttpResponse<InputStream> r) throws IOException {
+        boolean gzip = r.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+        return gzip ? new GZIPInputStream(r.body()) : r.body();
+    }
+
+    private String header(HttpResponse<?> r, String name) throws IOException {
+        return r.headers().firstValue(name).orElseThrow(() -> new IOException("hub " + base + " sent no " + name + " header; is this a syncsqlite hub?"));
+    }
+
+    private String epoch(HttpResponse<?> r) throws IOException {
+        return header(r, "Sync-Epoch");
+    }
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(body);
+        }
+        return out.toByteArray();
+    }
+}

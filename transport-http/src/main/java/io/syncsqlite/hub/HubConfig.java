@@ -1,0 +1,100 @@
+package io.syncsqlite.hub;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a hub runs. Built from command-line arguments by {@link #parse}, or directly (tests, embedding).
+ *
+ * @param port            TCP port; 0 picks a free one
+ * @param data            the SQLite store file
+ * @param tokens          bearer tokens and the namespace each grants
+ * @param keystore        a PKCS#12 keystore to serve HTTPS with, or {@code null} for plain HTTP
+ * @param keystorePassword its password
+ * @param maxBodyBytes    largest request body accepted, compressed or not (413 beyond)
+ * @param maxBatchChanges most changes accepted in one push (413 beyond)
+ * @param maxValueBytes   largest TEXT or BLOB value accepted
+ * @param maxPullLimit    most changes returned by one pull
+ * @param threads         request handler threads
+ * @param maxInFlight     requests handled at once before answering 503 with Retry-After
+ * @param shutdownGrace   how long shutdown waits for in-flight requests
+ */
+public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[] keystorePassword, int maxBodyBytes, int maxBatchChanges,
+                        int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace) {
+    public static final String USAGE = "usage: java -jar syncsqlite-hub.jar --port 7070 --data hub.db"
+            + " (--tokens tokens.properties | --token TOKEN=NAMESPACE ...) [--keystore ks.p12 --keystore-password PASSWORD]"
+            + " [--max-body-bytes 16777216] [--max-batch-changes 10000] [--max-value-bytes 1048576] [--max-pull-limit 10000]"
+            + " [--threads 16] [--max-in-flight 64] [--shutdown-grace-seconds 30]";
+
+    /** Defaults for everything but the port, store and tokens. */
+    public static HubConfig of(int port, Path data, Tokens tokens) {
+        return new HubConfig(port, data, tokens, null, null, 16 << 20, 10_000, 1 << 20, 10_000, 16, 64, Duration.ofSeconds(30));
+    }
+
+    public HubConfig withLimits(int maxBodyBytes, int maxBatchChanges) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace);
+    }
+
+    public HubConfig withTls(Path keystore, char[] password) {
+        return new HubConfig(port, data, tokens, keystore, password, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace);
+    }
+
+    public HubConfig withPort(int port) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace);
+    }
+
+    /** Parses the command line; throws {@link IllegalArgumentException} with a message naming the bad argument. */
+    public static HubConfig parse(String... args) throws IOException {
+        HubConfig c = of(7070, null, new Tokens());
+        Path ks = null;
+        char[] ksPassword = null;
+        int maxBody = c.maxBodyBytes, maxChanges = c.maxBatchChanges, maxValue = c.maxValueBytes, maxPull = c.maxPullLimit;
+        int threads = c.threads, inFlight = c.maxInFlight, port = c.port;
+        Duration grace = c.shutdownGrace;
+        Path data = null;
+        Tokens tokens = c.tokens;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + a + "\n" + USAGE);
+            String v = args[++i];
+            switch (a) {
+                case "--port" -> port = number(a, v, 0, 65535);
+                case "--data" -> data = Path.of(v);
+                case "--tokens" -> tokens.grantAll(Path.of(v));
+                case "--token" -> {
+                    int eq = v.lastIndexOf('=');
+                    if (eq <= 0) throw new IllegalArgumentException("--token expects TOKEN=NAMESPACE, got '" + v.replaceAll(".", "*") + "'");
+                    tokens.grant(v.substring(0, eq), v.substring(eq + 1));
+                }
+                case "--keystore" -> ks = Path.of(v);
+                case "--keystore-password" -> ksPassword = v.toCharArray();
+                case "--max-body-bytes" -> maxBody = number(a, v, 1024, Integer.MAX_VALUE);
+                case "--max-batch-changes" -> maxChanges = number(a, v, 1, 1_000_000);
+                case "--max-value-bytes" -> maxValue = number(a, v, 1, Integer.MAX_VALUE);
+                case "--max-pull-limit" -> maxPull = number(a, v, 1, 1_000_000);
+                case "--threads" -> threads = number(a, v, 1, 1024);
+                case "--max-in-flight" -> inFlight = number(a, v, 1, 100_000);
+                case "--shutdown-grace-seconds" -> grace = Duration.ofSeconds(number(a, v, 0, 3600));
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (data == null) throw new IllegalArgumentException("--data is required\n" + USAGE);
+        if (tokens.isEmpty()) throw new IllegalArgumentException("give at least one --token TOKEN=NAMESPACE or --tokens FILE\n" + USAGE);
+        if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs --keystore-password");
+        return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace);
+    }
+
+    private static int number(String option, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below with the accepted range
+        }
+        throw new IllegalArgumentException("invalid value '" + value + "' for " + option + ": accepted values are integers from " + min + " to " + max);
+    }
+}

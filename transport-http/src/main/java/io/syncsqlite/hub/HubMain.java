@@ -1,0 +1,28 @@
+package io.syncsqlite.hub;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar syncsqlite-hub.jar --port 7070 --data hub.db --token TOKEN=NAMESPACE}: runs a hub until stopped (SIGTERM/Ctrl-C). */
+public final class HubMain {
+    private HubMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        HubConfig config;
+        try {
+            config = HubConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HubServer hub = HubServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            stopped.countDown();
+        }, "syncsqlite-hub-shutdown"));
+        System.out.println("syncsqlite hub listening on port " + hub.port() + " (epoch " + hub.epoch() + ")");
+        stopped.await();
+    }
+}

@@ -1,0 +1,318 @@
+package io.syncsqlite.hub;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.InvalidChangesetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The sync hub: {@code POST /v1/push}, {@code GET /v1/pull?since=&limit=} and {@code GET /v1/health} over the JDK's
+ * HTTP server, backed by a {@link HubStore}. Every response carries the store's epoch in {@code Sync-Epoch}.
+ * {@link #close()} stops accepting connections and waits for in-flight requests before closing the store.
+ */
+public final class HubServer implements AutoCloseable {
+    /** Header naming the pushed batch; with the body's digest it makes a push idempotent. */
+    public static final String BATCH_HEADER = "Sync-Batch";
+    public static final String EPOCH_HEADER = "Sync-Epoch";
+    public static final String NEXT_HEADER = "Sync-Next";
+    public static final String MORE_HEADER = "Sync-More";
+    /** Optional: the namespace the client expects; a token for another namespace is refused with 403. */
+    public static final String NAMESPACE_HEADER = "Sync-Namespace";
+    private static final System.Logger LOG = System.getLogger(HubServer.class.getName());
+    private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+    private final HubConfig config;
+    private final HubStore store;
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final ChangeValidator validator;
+    private final Semaphore inFlight;
+    private final Stats stats = new Stats();
+    private volatile boolean draining;
+
+    /** Counters since start, for tests, health and benchmarks. */
+    public static final class Stats {
+        private final AtomicLong pushes = new AtomicLong();
+        private final AtomicLong duplicates = new AtomicLong();
+        private final AtomicLong stored = new AtomicLong();
+        private final AtomicLong pulls = new AtomicLong();
+        private final AtomicLong refused = new AtomicLong();
+
+        /** Pushes applied (duplicates not counted). */
+        public long pushes() {
+            return pushes.get();
+        }
+
+        /** Pushes answered "already applied". */
+        public long duplicates() {
+            return duplicates.get();
+        }
+
+        /** Changes that won and were stored. */
+        public long stored() {
+            return stored.get();
+        }
+
+        public long pulls() {
+            return pulls.get();
+        }
+
+        /** Requests answered with a 4xx or 5xx status. */
+        public long refused() {
+            return refused.get();
+        }
+    }
+
+    private HubServer(HubConfig config, HubStore store, HttpServer http) {
+        this.config = config;
+        this.store = store;
+        this.http = http;
+        this.validator = new ChangeValidator(config.maxBatchChanges(), config.maxValueBytes());
+        this.inFlight = new Semaphore(config.maxInFlight());
+        this.executor = Executors.newFixedThreadPool(config.threads(), r -> {
+            Thread t = new Thread(r, "syncsqlite-hub");
+            t.setDaemon(false);
+            return t;
+        });
+        http.setExecutor(executor);
+        http.createContext("/v1/push", ex -> handle(ex, "POST", this::push));
+        http.createContext("/v1/pull", ex -> handle(ex, "GET", this::pull));
+        http.createContext("/v1/health", ex -> handle(ex, "GET", this::health));
+        http.createContext("/", ex -> handle(ex, "GET", e -> { }));
+    }
+
+    /** Opens the store and starts serving. */
+    public static HubServer start(HubConfig config) throws IOException, SQLException, GeneralSecurityException {
+        HubStore store = new HubStore(config.data());
+        try {
+            InetSocketAddress address = new InetSocketAddress(config.port());
+            HttpServer http;
+            if (config.keystore() != null) {
+                HttpsServer https = HttpsServer.create(address, 128);
+                https.setHttpsConfigurator(new HttpsConfigurator(sslContext(config)));
+                http = https;
+            } else {
+                http = HttpServer.create(address, 128);
+            }
+            HubServer hub = new HubServer(config, store, http);
+            http.start();
+            LOG.log(System.Logger.Level.INFO, "hub started port={0} tls={1} data={2} epoch={3}",
+                    String.valueOf(hub.port()), config.keystore() != null, config.data(), store.epoch());
+            return hub;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static SSLContext sslContext(HubConfig config) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(config.keystore())) {
+            ks.load(in, config.keystorePassword());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, config.keystorePassword());
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), null, null);
+        return ssl;
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** The base URI on loopback, e.g. {@code http://127.0.0.1:7070}. */
+    public URI uri() {
+        return URI.create((config.keystore() != null ? "https" : "http") + "://127.0.0.1:" + port());
+    }
+
+    public String epoch() {
+        return store.epoch();
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** Cells stored for {@code namespace}: the winning version of each, nothing else. */
+    public long cellCount(String namespace) throws SQLException, InterruptedException {
+        return store.cellCount(namespace);
+    }
+
+    @FunctionalInterface
+    private interface Endpoint {
+        void serve(HttpExchange ex) throws IOException, HttpError, SQLException, InterruptedException;
+    }
+
+    private void handle(HttpExchange ex, String method, Endpoint endpoint) throws IOException {
+        long start = System.nanoTime();
+        ex.getResponseHeaders().set(EPOCH_HEADER, store.epoch());
+        boolean admitted = false;
+        try {
+            // admitted before the draining check, so close() never misses a request it has to wait for
+            admitted = inFlight.tryAcquire();
+            if (!admitted) throw new Unavailable("the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
+            if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
+            String path = ex.getRequestURI().getPath();
+            if (!path.equals(ex.getHttpContext().getPath()) || path.equals("/")) {
+                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull and /v1/health");
+            }
+            if (!ex.getRequestMethod().equals(method) && !(method.equals("GET") && ex.getRequestMethod().equals("HEAD"))) {
+                ex.getResponseHeaders().set("Allow", method);
+                throw new HttpError(405, "method " + ex.getRequestMethod() + " not allowed on " + ex.getRequestURI().getPath() + "; use " + method);
+            }
+            endpoint.serve(ex);
+        } catch (HttpError e) {
+            stats.refused.incrementAndGet();
+            if (e instanceof Unavailable u) ex.getResponseHeaders().set("Retry-After", Integer.toString(u.retryAfterSeconds));
+            if (e.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"syncsqlite\"");
+            LOG.log(System.Logger.Level.INFO, "request refused method={0} path={1} status={2} reason=\"{3}\" remote={4}",
+                    ex.getRequestMethod(), ex.getRequestURI().getPath(), e.status(), e.getMessage(), ex.getRemoteAddress());
+            sendError(ex, e.status(), e.getMessage());
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            stats.refused.incrementAndGet();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            LOG.log(System.Logger.Level.ERROR, "request failed method=" + ex.getRequestMethod() + " path=" + ex.getRequestURI().getPath(), e);
+            sendError(ex, 500, "internal hub error: " + e.getMessage());
+        } finally {
+            if (admitted) inFlight.release();
+            ex.close();
+            LOG.log(System.Logger.Level.DEBUG, "request method={0} path={1} status={2} ms={3}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    ex.getResponseCode(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private void sendError(HttpExchange ex, int status, String message) throws IOException {
+        Exchanges.send(ex, status, "application/json", Exchanges.json(g -> {
+            g.writeStringField("error", message);
+            g.writeStringField("epoch", store.epoch());
+        }));
+    }
+
+    /** The namespace the bearer token grants; 401 without a known token, 403 when the client expects another one. */
+    private String namespace(HttpExchange ex) throws HttpError {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) throw new HttpError(401, "missing bearer token (Authorization: Bearer …)");
+        String ns = config.tokens().namespaceOf(auth.substring(7).trim()).orElseThrow(() -> new HttpError(401, "invalid bearer token"));
+        String expected = ex.getRequestHeaders().getFirst(NAMESPACE_HEADER);
+        if (expected != null && !expected.equals(ns)) throw new HttpError(403, "the token does not grant namespace '" + expected + "'");
+        return ns;
+    }
+
+    private void push(HttpExchange ex) throws IOException, HttpError, SQLException {
+        String ns = namespace(ex);
+        String batch = ex.getRequestHeaders().getFirst(BATCH_HEADER);
+        if (batch == null || !BATCH_ID.matcher(batch).matches()) {
+            throw new HttpError(400, "missing or invalid " + BATCH_HEADER + " header (1-100 of A-Z a-z 0-9 . _ : -)");
+        }
+        byte[] body = Exchanges.readBody(ex, config.maxBodyBytes());
+        Changeset cs;
+        try {
+            cs = ChangesetCodec.decode(body);
+        } catch (InvalidChangesetException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        validator.check(cs);
+        // the batch id names the client's outbox position, which a replica may reuse once it is trimmed; the digest
+        // tells a retry of the same batch (identical bytes) from a new batch at a reused position
+        String batchId = batch + ":" + digest(body);
+        HubStore.PushOutcome out = store.push(ns, batchId, cs);
+        (out.duplicate() ? stats.duplicates : stats.pushes).incrementAndGet();
+        stats.stored.addAndGet(out.stored());
+        LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
+                ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());
+        Exchanges.send(ex, 200, "application/json", Exchanges.json(g -> {
+            g.writeStringField("status", out.duplicate() ? "already-applied" : "applied");
+            g.writeNumberField("received", out.received());
+            g.writeNumberField("stored", out.stored());
+            g.writeNumberField("seq", out.seq());
+            g.writeStringField("epoch", store.epoch());
+        }));
+    }
+
+    private void pull(HttpExchange ex) throws IOException, HttpError, SQLException, InterruptedException {
+        String ns = namespace(ex);
+        Map<String, String> q = Query.parse(ex.getRequestURI().getRawQuery());
+        long since = Query.number(q, "since", 0, 0, Long.MAX_VALUE);
+        int limit = (int) Query.number(q, "limit", Math.min(1000, config.maxPullLimit()), 1, config.maxPullLimit());
+        HubStore.Page page = store.pull(ns, since, limit);
+        stats.pulls.incrementAndGet();
+        ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
+        ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
+        Exchanges.send(ex, 200, "application/json", ChangesetCodec.encode(new Changeset(store.epoch(), page.changes())));
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        Exchanges.send(ex, 200, "application/json", Exchanges.json(g -> {
+            g.writeStringField("status", draining ? "draining" : "ok");
+            g.writeStringField("epoch", store.epoch());
+        }));
+    }
+
+    private static String digest(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    /** Stops accepting connections, finishes in-flight requests (up to the grace period), then closes the store. */
+    @Override
+    public void close() {
+        draining = true;
+        LOG.log(System.Logger.Level.INFO, "hub stopping port={0}, finishing in-flight requests", String.valueOf(port()));
+        // HttpServer.stop(delay) of JDK 17 always waits the whole delay, so wait for in-flight requests ourselves
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        try {
+            while (inFlight.availablePermits() < config.maxInFlight() && System.nanoTime() < deadline) Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.stop(0);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) executor.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store.close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the hub store", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "hub stopped");
+    }
+
+    /** 503 with a Retry-After. */
+    private static final class Unavailable extends HttpError {
+        private final int retryAfterSeconds;
+
+        Unavailable(String message, int retryAfterSeconds) {
+            super(503, message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+}
