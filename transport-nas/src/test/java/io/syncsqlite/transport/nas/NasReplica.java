@@ -20,9 +20,19 @@ final class NasReplica implements AutoCloseable {
     final List<SyncEvent> events = new CopyOnWriteArrayList<>();
 
     NasReplica(Path db, Path share, String extra) throws SQLException {
+        createSchema(db);
         this.conn = DriverManager.getConnection(url(db, share, "test", "1h") + extra);
         sync().addListener(events::add);
-        exec(TODO);
+    }
+
+    /**
+     * Creates the table before syncing starts: the engine's first round runs as soon as a syncing connection opens,
+     * and changes for a table that does not exist yet are parked with an error event until it does.
+     */
+    static void createSchema(Path db) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + db); Statement s = c.createStatement()) {
+            s.execute(TODO);
+        }
     }
 
     static String url(Path db, Path share, String namespace, String interval) {

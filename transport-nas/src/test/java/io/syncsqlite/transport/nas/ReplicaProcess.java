@@ -23,10 +23,8 @@ public final class ReplicaProcess {
         String name = args[2];
         int rows = Integer.parseInt(args[3]);
         String url = NasReplica.url(db, Path.of(args[1]), "test", "50ms") + "&sync.batchSize=20&sync.compactEvery=4";
+        NasReplica.createSchema(db);
         try (Connection c = DriverManager.getConnection(url)) {
-            try (var s = c.createStatement()) {
-                s.execute(NasReplica.TODO);
-            }
             System.out.println("READY " + c.unwrap(SyncConnection.class).siteId());
             try (PreparedStatement own = c.prepareStatement("INSERT OR IGNORE INTO todo(id, title) VALUES (?, ?)");
                  PreparedStatement shared = c.prepareStatement("INSERT INTO todo(id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title")) {

@@ -42,6 +42,10 @@ public final class TodoReplica {
     }
 
     public static void main(String[] args) throws Exception {
+        // the schema first, as an app's migrations would: remote changes for a table not created yet would wait as pending
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + args[1]); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS todo(id TEXT PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, note TEXT)");
+        }
         String url = "jdbc:syncsqlite:" + args[1] + "?sync.transport=nas&sync.dir=" + args[2] + "&sync.namespace=todo-demo&sync.interval=300ms";
         try (Connection c = DriverManager.getConnection(url)) {
             new TodoReplica(args[0], c).run();
@@ -54,7 +58,6 @@ public final class TodoReplica {
         Thread stdin = new Thread(this::awaitQuit, "stdin");
         stdin.setDaemon(true);
         stdin.start();
-        exec("CREATE TABLE IF NOT EXISTS todo(id TEXT PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, note TEXT)");
         say("site " + sync.siteId() + ", database " + conn.getMetaData().getURL());
 
         List<String> mine = switch (name) {
@@ -143,12 +146,6 @@ public final class TodoReplica {
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
             ps.executeUpdate();
-        }
-    }
-
-    private void exec(String sql) throws SQLException {
-        try (Statement s = conn.createStatement()) {
-            s.execute(sql);
         }
     }
 
