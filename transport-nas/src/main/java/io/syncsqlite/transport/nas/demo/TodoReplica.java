@@ -69,6 +69,8 @@ public final class TodoReplica {
         say("added my " + mine.size() + " todos; waiting to see everyone's");
         showViewIfChanged();
         while (count() < EVERYONES_TODOS) nextRound();
+        // the engine applies before it reports: print the rounds already done before editing
+        for (SyncEvent e = events.poll(); e != null; e = events.poll()) handle(e);
 
         // everybody edits at once: different columns of one row all survive, the same cell gets one winner
         switch (name) {
@@ -98,6 +100,10 @@ public final class TodoReplica {
     private void nextRound() throws Exception {
         SyncEvent e = events.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         if (e == null) throw new IllegalStateException(name + ": no sync round for " + WAIT_MILLIS + " ms");
+        handle(e);
+    }
+
+    private void handle(SyncEvent e) throws Exception {
         switch (e.type()) {
             case COMPLETED -> {
                 var r = e.result();
