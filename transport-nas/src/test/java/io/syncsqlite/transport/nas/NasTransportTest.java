@@ -201,4 +201,32 @@ class NasTransportTest {
             }
         }
     }
+
+    @Test
+    void tempFilesOfCrashedWritesAreIgnoredByReadersAndCleanedUpByTheirOwner() throws Exception {
+        Path share = share();
+        Path folder;
+        String site;
+        try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, "")) {
+            a.exec("INSERT INTO todo(id, title) VALUES ('1', 'one')");
+            a.syncNow();
+            site = a.site();
+            folder = share.resolve("test").resolve(site);
+        }
+        Path stale = folder.resolve(SegmentWriter.TEMP_PREFIX + "00000000000000000002.changes-crashed");
+        Path fresh = folder.resolve(SegmentWriter.TEMP_PREFIX + "00000000000000000002.changes-writing");
+        Files.write(stale, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        Files.write(fresh, new byte[] {4, 5, 6});
+        try (NasReplica b = new NasReplica(dir.resolve("b.db"), share, "")) {
+            b.syncNow();
+            assertEquals("1|one|0\n", b.dump());
+            assertTrue(b.errors().isEmpty(), b.errors()::toString);
+        }
+        try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, "")) {
+            a.syncNow();
+            assertFalse(Files.exists(stale), "a temp file left by a crash long ago is removed");
+            assertTrue(Files.exists(fresh), "a temp file that may still be being written is left alone");
+        }
+    }
 }
