@@ -1,0 +1,68 @@
+package io.syncsqlite.transport.nas;
+
+import io.syncsqlite.spi.SyncSession;
+import io.syncsqlite.spi.Transport;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Syncs through a shared folder: {@code <sync.dir>/<namespace>/<site>/} holds each replica's own segments. A round
+ * publishes this replica's new changes into its folder, then reads every other site folder from its cursor.
+ * <p>
+ * The shared root itself is never created: a missing root usually means an unmounted share, and creating it would
+ * hide that. The round fails with a message saying so, and the engine retries with backoff until it is back.
+ */
+final class NasTransport implements Transport {
+    private static final Pattern SITE = Pattern.compile("[0-9a-f]{32}");
+
+    private final Path root;
+    private final Path namespaceFolder;
+    private final Path ownFolder;
+    private final String site;
+    private final Publisher publisher;
+    private final Puller puller;
+
+    NasTransport(Path root, String namespace, String site, int compactEvery) {
+        this.root = root;
+        this.namespaceFolder = root.resolve(namespace);
+        this.ownFolder = namespaceFolder.resolve(site);
+        this.site = site;
+        String cursorPrefix = "nas." + namespace + ".";
+        this.publisher = new Publisher(ownFolder, site, compactEvery, cursorPrefix);
+        this.puller = new Puller(cursorPrefix);
+    }
+
+    @Override
+    public void sync(SyncSession session) throws Exception {
+        if (!Files.isDirectory(root)) {
+            throw new IOException("the shared folder sync.dir=" + root + " is missing or not a directory (is the share mounted?); "
+                    + "local changes are kept and syncing resumes when it is back");
+        }
+        createFolder(namespaceFolder);
+        createFolder(ownFolder);
+        publisher.publish(session);
+        try (DirectoryStream<Path> sites = Files.newDirectoryStream(namespaceFolder)) {
+            for (Path folder : sites) {
+                String name = folder.getFileName().toString();
+                if (!name.equals(site) && SITE.matcher(name).matches() && Files.isDirectory(folder)) puller.pull(session, name, folder);
+            }
+        }
+    }
+
+    /** Creates one level below an existing parent (never the shared root, see the class comment). */
+    private static void createFolder(Path folder) throws IOException {
+        try {
+            Files.createDirectory(folder);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(folder)) throw new IOException(folder + " exists but is not a directory", e);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,130 @@
+package io.syncsqlite.transport.nas;
+
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.merge.LocalBatch;
+import io.syncsqlite.spi.SyncSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Publishes this replica's changes into its own site folder, one immutable segment per batch, and compacts the
+ * folder: every {@code compactEvery} segments it writes a snapshot of its own current versions and removes the
+ * files the snapshot replaces. Only this replica writes to its folder.
+ * <p>
+ * The last number used is kept in the database ({@code <prefix>self}), and also recovered from the folder, so a
+ * crash between the rename and that update never reuses a number. When the folder no longer holds the last file
+ * published (the share was wiped or restored from an older backup) the replica publishes a full snapshot under a new
+ * number, so readers whose cursors point past the lost history still catch up.
+ */
+final class Publisher {
+    private static final System.Logger LOG = System.getLogger(Publisher.class.getName());
+    /** Changes per changeset inside a snapshot file: bounds the memory of writing and of applying one chunk. */
+    private static final int SNAPSHOT_CHUNK = 20_000;
+    /** Temp files older than this were left by a crashed write (no write takes this long) and are removed. */
+    private static final Duration STALE_TEMP = Duration.ofMinutes(10);
+
+    private final Path folder;
+    private final String site;
+    private final int compactEvery;
+    private final String selfKey;
+    private final String snapshotKey;
+    private long self = -1;
+    private long lastSnapshot;
+
+    Publisher(Path folder, String site, int compactEvery, String cursorPrefix) {
+        this.folder = folder;
+        this.site = site;
+        this.compactEvery = compactEvery;
+        this.selfKey = cursorPrefix + "self";
+        this.snapshotKey = cursorPrefix + "snapshot";
+    }
+
+    /** Publishes every unpublished local change, then compacts if due. */
+    void publish(SyncSession session) throws IOException, SQLException {
+        if (self < 0) recover(session);
+        boolean historyLost = self > 0 && !Files.exists(folder.resolve(SegmentName.changes(self).fileName()))
+                && !Files.exists(folder.resolve(SegmentName.snapshotAt(self).fileName()));
+        for (LocalBatch batch = session.nextLocalBatch(); !batch.isEmpty(); batch = session.nextLocalBatch()) {
+            long seq = self + 1;
+            try (SegmentWriter w = new SegmentWriter(folder, site, SegmentName.changes(seq))) {
+                w.append(batch.changeset());
+                w.commit();
+            }
+            advance(session, seq);
+            session.published(batch);
+        }
+        if (historyLost) {
+            session.report(SyncEvent.error("the shared folder " + folder + " no longer holds this replica's segment " + (self)
+                    + " (wiped or restored from an older copy); republishing a full snapshot", null));
+            advance(session, self + 1); // a number above every cursor a reader may hold for the lost history
+            compact(session);
+        } else if (self - lastSnapshot >= compactEvery) {
+            compact(session);
+        }
+    }
+
+    /** Takes the numbers in use from the database and the folder, and removes temp files of crashed writes. */
+    private void recover(SyncSession session) throws IOException, SQLException {
+        long stored = Long.parseLong(session.cursor(selfKey).orElse("0"));
+        SiteListing listing = SiteListing.of(folder);
+        self = Math.max(stored, listing.highest());
+        if (self != stored) advance(session, self);
+        lastSnapshot = Long.parseLong(session.cursor(snapshotKey).orElse("0"));
+        Instant staleBefore = Instant.now().minus(STALE_TEMP);
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(folder, SegmentWriter.TEMP_PREFIX + "*")) {
+            for (Path t : temps) {
+                FileTime modified = Files.getLastModifiedTime(t);
+                if (modified.toInstant().isBefore(staleBefore)) Files.deleteIfExists(t);
+            }
+        }
+    }
+
+    private void advance(SyncSession session, long seq) throws SQLException {
+        session.saveCursor(selfKey, Long.toString(seq));
+        self = seq;
+    }
+
+    /**
+     * Writes a snapshot numbered {@link #self} (everything published so far is in the database, so the snapshot holds
+     * all of it that is still current), then removes the files it replaces. A reader that listed the folder before the
+     * removal and then misses a file lists again and continues from the snapshot.
+     */
+    private void compact(SyncSession session) throws IOException, SQLException {
+        SegmentName name = SegmentName.snapshotAt(self);
+        long[] changes = {0};
+        try (SegmentWriter w = new SegmentWriter(folder, site, name)) {
+            try {
+                session.snapshot(true, SNAPSHOT_CHUNK, cs -> {
+                    try {
+                        w.append(cs);
+                        changes[0] += cs.size();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            w.commit();
+        }
+        session.saveCursor(snapshotKey, Long.toString(self));
+        lastSnapshot = self;
+        int removed = 0;
+        for (SegmentName old : SiteListing.of(folder).replacedBy(name)) {
+            try {
+                if (Files.deleteIfExists(folder.resolve(old.fileName()))) removed++;
+            } catch (IOException e) {
+                // e.g. SMB refuses to delete a file a reader has open; the next compaction removes it
+                LOG.log(System.Logger.Level.DEBUG, "could not remove replaced segment " + old + " yet", e);
+            }
+        }
+        session.report(SyncEvent.progress("compacted " + folder + ": snapshot " + name + " (" + changes[0] + " changes) replaces " + removed + " older files"));
+    }
+}

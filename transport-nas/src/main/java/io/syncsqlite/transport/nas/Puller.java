@@ -1,0 +1,102 @@
+package io.syncsqlite.transport.nas;
+
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.spi.SyncSession;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies what one remote site published after the cursor kept for it ({@code <prefix><site>} = the last number
+ * applied), one file at a time, each with its cursor in the same transaction. Only names after the cursor are
+ * opened, so a round costs what is new, not what the folder or the database holds.
+ * <p>
+ * When the next segment is gone (compacted) or damaged and a newer snapshot exists, the snapshot is applied instead
+ * and the cursor jumps to its number. A damaged file with no snapshot to replace it stops this site's progress for
+ * the round with an error event naming the file; it is retried every round, and other sites go on syncing.
+ */
+final class Puller {
+    /** Lists of a folder that lost a file to a concurrent compaction before trying again next round. */
+    private static final int ATTEMPTS = 3;
+
+    private final String cursorPrefix;
+    /** Problems already reported, so a file that stays damaged raises one event rather than one per round. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    Puller(String cursorPrefix) {
+        this.cursorPrefix = cursorPrefix;
+    }
+
+    void pull(SyncSession session, String site, Path folder) throws Exception {
+        String key = cursorPrefix + site;
+        long cursor = Long.parseLong(session.cursor(key).orElse("0"));
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                catchUp(session, site, folder, key, cursor);
+                return;
+            } catch (NoSuchFileException e) {
+                // the writer compacted between our listing and our read: list again and follow its snapshot
+                cursor = Long.parseLong(session.cursor(key).orElse("0"));
+            }
+        }
+    }
+
+    private void catchUp(SyncSession session, String site, Path folder, String key, long cursor) throws Exception {
+        SiteListing listing = SiteListing.of(folder);
+        while (true) {
+            SegmentName next = SegmentName.changes(cursor + 1);
+            Optional<SegmentName> snapshot = listing.snapshotAfter(cursor);
+            if (listing.contains(next)) {
+                try {
+                    cursor = apply(session, site, folder.resolve(next.fileName()), next, key);
+                    continue;
+                } catch (CorruptSegmentException e) {
+                    if (snapshot.isEmpty()) {
+                        reportOnce(session, e.getMessage() + "; site " + site + " is not synced past it until it is readable or replaced by a snapshot", e);
+                        return;
+                    }
+                    reportOnce(session, e.getMessage() + "; continuing from " + snapshot.get(), e);
+                }
+            }
+            if (snapshot.isPresent()) {
+                try {
+                    cursor = apply(session, site, folder.resolve(snapshot.get().fileName()), snapshot.get(), key);
+                    continue;
+                } catch (CorruptSegmentException e) {
+                    reportOnce(session, e.getMessage() + "; site " + site + " is not synced past it until it is readable", e);
+                    return;
+                }
+            }
+            Optional<SegmentName> later = listing.changesAfter(cursor);
+            if (later.isPresent()) {
+                reportOnce(session, "segment " + folder.resolve(next.fileName()) + " is missing but " + later.get()
+                        + " exists and no snapshot covers the gap; site " + site + " is not synced past " + cursor + " until it appears", null);
+            }
+            return;
+        }
+    }
+
+    /** Applies every changeset of the file; the cursor moves with the last one. Returns the new cursor. */
+    private long apply(SyncSession session, String site, Path file, SegmentName name, String key) throws Exception {
+        Segment segment = Segment.read(file, site, name);
+        Map<String, String> cursor = Map.of(key, Long.toString(name.seq()));
+        if (segment.frames() == 0) {
+            session.apply(new Changeset(site, List.of()), cursor);
+        } else {
+            // a snapshot in several changesets: re-applying its first ones after an interruption changes nothing
+            segment.forEach((cs, last) -> session.apply(cs, last ? cursor : Map.of()));
+        }
+        reported.removeIf(r -> r.startsWith("corrupt segment " + file));
+        return name.seq();
+    }
+
+    private void reportOnce(SyncSession session, String message, Exception cause) {
+        if (reported.add(message)) session.report(SyncEvent.error(message, cause));
+    }
+}
