@@ -31,6 +31,8 @@ class ConvergenceTest {
             b.exec("UPDATE item SET qty = 7 WHERE id = 'k'");
             List<Changeset> fromA = a.drain();
             List<Changeset> fromB = b.drain();
+            assertEquals(1, fromA.get(0).size(), "an update publishes only the cell it changed: " + fromA);
+            assertEquals("qty", fromB.get(0).changes().get(0).column());
             deliver(fromB, a);
             deliver(fromA, b);
             assertEquals("id=k:String name=fountain pen:String qty=7:Integer price=1.0:Double tag=null \n", a.dump("item"));

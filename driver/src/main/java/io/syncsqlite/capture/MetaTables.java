@@ -27,8 +27,9 @@ public final class MetaTables {
         "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
-        // append-only list of rows changed locally and not yet published; trimmed once published
-        "CREATE TABLE IF NOT EXISTS " + OUTBOX + "(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k)",
+        // append-only list of rows changed locally and not yet published (slot: the one column an UPDATE changed,
+        // NULL for a whole row: insert, delete, key change); trimmed once published
+        "CREATE TABLE IF NOT EXISTS " + OUTBOX + "(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k, slot INTEGER)",
         "CREATE TABLE IF NOT EXISTS " + CURSORS + "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
         // remote changes that cannot be applied yet (unknown table/column, constraint, clock drift): kept, retried
         "CREATE TABLE IF NOT EXISTS " + PENDING + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"

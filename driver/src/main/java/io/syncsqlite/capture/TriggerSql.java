@@ -83,7 +83,7 @@ final class TriggerSql {
                 + " WHEN OLD." + col + " IS NOT NEW." + col + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
                 + "UPDATE " + versions + " SET " + h + " = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), " + h + " + 1), s"
                 + s.slot() + " = 0 WHERE " + keyMatch(c -> "NEW." + Sql.quote(c)) + "; "
-                + outboxInsert("NEW", null) + " END";
+                + outboxInsert("NEW", null, Integer.toString(s.slot())) + " END";
     }
 
     private String insertTrigger() {
@@ -130,13 +130,18 @@ final class TriggerSql {
     }
 
     private String outboxInsert(String row, String condition) {
+        return outboxInsert(row, condition, "NULL");
+    }
+
+    /** Lists the row in the outbox; {@code slot} names the one changed column, NULL for the whole row. */
+    private String outboxInsert(String row, String condition, String slot) {
         String where = condition == null ? "" : " WHERE " + condition;
         if (!t.compositeKey()) {
-            return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k) SELECT " + t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0))
-                    + where + ";";
+            return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0))
+                    + ", " + slot + where + ";";
         }
         String match = keyMatch(c -> row + "." + Sql.quote(c));
-        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k) SELECT " + t.id() + ", rowid FROM " + versions + " WHERE " + match
+        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", rowid, " + slot + " FROM " + versions + " WHERE " + match
                 + (condition == null ? "" : " AND " + condition) + ";";
     }
 

@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -54,15 +56,18 @@ public final class ChangeExtractor {
             for (int id : tableIds) {
                 CapturedTable t = schema.table(id);
                 if (t == null) continue; // dropped since: its outbox entries are trimmed with the batch
-                String keyRef = t.compositeKey() ? "v.rowid" : "v.k0";
-                String sql = select(t) + " WHERE " + keyRef + " IN (SELECT k FROM " + MetaTables.OUTBOX + " WHERE tbl = ? AND seq <= ?)";
+                // one line per row: whole = an insert, delete or key change touched it; else the updated column slots
+                String sql = "SELECT " + columns(t) + ", o.whole, o.slots FROM (SELECT k, max(slot IS NULL) AS whole, group_concat(slot) AS slots FROM "
+                        + MetaTables.OUTBOX + " WHERE tbl = ? AND seq <= ? GROUP BY k) o JOIN " + Sql.quote(t.versionTable()) + " v ON "
+                        + (t.compositeKey() ? "v.rowid" : "v.k0") + " = o.k" + joinBase(t);
+                int whole = t.primaryKey().size() + 3 + 3 * t.columns().size() + 1;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setInt(1, id);
                     ps.setLong(2, hi);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             rows++;
-                            toChanges(t, rs, true, out::add);
+                            toChanges(t, rs, true, rs.getBoolean(whole) ? null : slots(rs.getString(whole + 1)), out::add);
                         }
                     }
                 }
@@ -88,9 +93,10 @@ public final class ChangeExtractor {
         Transactions.read(c, () -> {
             List<Change> chunk = new ArrayList<>();
             for (CapturedTable t : schema.tables()) {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select(t))) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + columns(t) + " FROM "
+                        + Sql.quote(t.versionTable()) + " v" + joinBase(t))) {
                     while (rs.next()) {
-                        toChanges(t, rs, localOnly, chunk::add);
+                        toChanges(t, rs, localOnly, null, chunk::add);
                         if (chunk.size() >= chunkChanges) {
                             sink.accept(new Changeset(sites.local(), chunk));
                             chunk = new ArrayList<>();
@@ -104,26 +110,41 @@ public final class ChangeExtractor {
     }
 
     /** Version row and current values: k0..kN, cl, rh, rs, then h/s per column, then the column values. */
-    private static String select(CapturedTable t) {
-        StringBuilder b = new StringBuilder("SELECT ");
+    private static String columns(CapturedTable t) {
+        StringBuilder b = new StringBuilder();
         for (int i = 0; i < t.primaryKey().size(); i++) b.append("v.k").append(i).append(", ");
         b.append("v.cl, v.rh, v.rs");
         for (CapturedTable.Slot s : t.columns()) b.append(", v.h").append(s.slot()).append(", v.s").append(s.slot());
         for (CapturedTable.Slot s : t.columns()) b.append(", t.").append(Sql.quote(s.name()));
-        b.append(" FROM ").append(Sql.quote(t.versionTable())).append(" v LEFT JOIN ").append(Sql.quote(t.name())).append(" t ON ");
+        return b.toString();
+    }
+
+    /** Joins the user table to the version table {@code v} on the key (the row is absent once deleted). */
+    private static String joinBase(CapturedTable t) {
+        StringBuilder b = new StringBuilder(" LEFT JOIN ").append(Sql.quote(t.name())).append(" t ON ");
         for (int i = 0; i < t.primaryKey().size(); i++) {
             b.append(i == 0 ? "" : " AND ").append("t.").append(Sql.quote(t.primaryKey().get(i))).append(" = v.k").append(i);
         }
         return b.toString();
     }
 
-    private void toChanges(CapturedTable t, ResultSet rs, boolean localOnly, Consumer<Change> out) throws SQLException {
+    private static Set<Integer> slots(String list) {
+        Set<Integer> out = new HashSet<>();
+        for (String s : list.split(",")) out.add(Integer.parseInt(s));
+        return out;
+    }
+
+    /**
+     * Turns a version row into changes: this replica's own cells only when {@code localOnly}, and, when
+     * {@code onlySlots} is given (an UPDATE-only row), just the existence-free column cells in it.
+     */
+    private void toChanges(CapturedTable t, ResultSet rs, boolean localOnly, Set<Integer> onlySlots, Consumer<Change> out) throws SQLException {
         int keys = t.primaryKey().size();
         List<Object> pk = new ArrayList<>(keys);
         for (int i = 1; i <= keys; i++) pk.add(SqliteValues.read(rs, i));
         long cl = rs.getLong(keys + 1);
         int rowSite = rs.getInt(keys + 3);
-        if (!localOnly || rowSite == 0) {
+        if (onlySlots == null && (!localOnly || rowSite == 0)) {
             out.accept(new Change(t.name(), pk, null, null, rs.getLong(keys + 2), sites.site(c, rowSite), cl));
         }
         if ((cl & 1) == 0) return;
@@ -132,7 +153,7 @@ public final class ChangeExtractor {
         for (int i = 0; i < t.columns().size(); i++) {
             long h = rs.getLong(versionBase + 2 * i);
             int site = rs.getInt(versionBase + 2 * i + 1);
-            if (h == 0 || (localOnly && site != 0)) continue;
+            if (h == 0 || (localOnly && site != 0) || (onlySlots != null && !onlySlots.contains(t.columns().get(i).slot()))) continue;
             out.accept(new Change(t.name(), pk, t.columns().get(i).name(), SqliteValues.read(rs, valueBase + i), h, sites.site(c, site), cl));
         }
     }
