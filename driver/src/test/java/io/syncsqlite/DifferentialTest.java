@@ -77,8 +77,37 @@ class DifferentialTest {
                 assertEquals(run(plain, sql), run(sync, sql), sql);
                 assertEquals(runPrepared(plain, sql), runPrepared(sync, sql), "prepared: " + sql);
             }
+            for (String sql : UPDATES) assertEquals(update(plain, sql), update(sync, sql), "executeUpdate: " + sql);
+            plain.setAutoCommit(false);
+            sync.setAutoCommit(false);
+            for (String sql : UPDATES) assertEquals(update(plain, sql), update(sync, sql), "executeUpdate in a transaction: " + sql);
+            plain.commit();
+            sync.commit();
+            plain.setAutoCommit(true);
+            sync.setAutoCommit(true);
             assertEquals(transaction(plain), transaction(sync));
             assertEquals(batch(plain), batch(sync));
+        }
+    }
+
+    /** Statement.executeUpdate(String): xerial counts total_changes() here, trigger writes included. */
+    private static final String[] UPDATES = {
+        "CREATE TABLE u(id TEXT PRIMARY KEY, n INTEGER, m INTEGER)",
+        "INSERT INTO u VALUES ('a', 1, 1), ('b', 2, 2), ('c', 3, 3)",
+        "INSERT INTO u SELECT id || '2', n, m FROM u",
+        "UPDATE u SET n = n + 1, m = 0 WHERE id < 'c'",
+        "UPDATE u SET id = id || 'x' WHERE id = 'a'",
+        "DELETE FROM u WHERE n > 3",
+        "INSERT INTO u VALUES ('a', 1, 1); UPDATE u SET m = 7; DELETE FROM u WHERE id = 'b'",
+        "INSERT INTO u VALUES ('b', 1, 1)",
+        "DROP TABLE u",
+    };
+
+    private static String update(Connection c, String sql) {
+        try (Statement s = c.createStatement()) {
+            return "count=" + s.executeUpdate(sql) + " large=" + (sql.startsWith("INSERT") ? s.executeLargeUpdate("DELETE FROM u WHERE id = 'zz'") : -1);
+        } catch (SQLException e) {
+            return describe(e);
         }
     }
 
