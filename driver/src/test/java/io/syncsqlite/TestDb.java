@@ -32,7 +32,8 @@ public final class TestDb implements AutoCloseable {
 
     public TestDb(Path file) throws SQLException {
         this.conn = DriverManager.getConnection("jdbc:syncsqlite:" + file);
-        this.raw = conn.unwrap(org.sqlite.SQLiteConnection.class);
+        // the driver's own work runs on a connection of its own, as the engine's does
+        this.raw = io.syncsqlite.engine.SqliteConnections.openInternal(io.syncsqlite.config.ConnectionUrl.parse("jdbc:syncsqlite:" + file, null));
         this.sites = new SiteDictionary(raw);
         this.applier = new ChangeApplier(raw, sites, Duration.ofMinutes(5));
         this.extractor = new ChangeExtractor(raw, sites);
@@ -92,6 +93,7 @@ public final class TestDb implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         applier.close();
+        raw.close();
         conn.close();
     }
 }

@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -135,6 +137,9 @@ public final class ChangesetCodec {
 
     private static Changeset read(JsonParser p) throws IOException, InvalidChangesetException {
         expect(p.nextToken() == JsonToken.START_OBJECT, "a changeset must be a JSON object");
+        // table, column and site names repeat on every change: validate each distinct one once and share the instance
+        Map<String, String> names = new HashMap<>();
+        Map<String, String> sites = new HashMap<>();
         Integer version = null;
         String origin = null;
         List<Change> changes = null;
@@ -146,11 +151,11 @@ public final class ChangesetCodec {
                     expect(t == JsonToken.VALUE_NUMBER_INT, "\"v\" must be an integer");
                     version = p.getIntValue();
                 }
-                case "site" -> origin = site(p, t);
+                case "site" -> origin = site(p, t, sites);
                 case "changes" -> {
                     expect(t == JsonToken.START_ARRAY, "\"changes\" must be an array");
                     changes = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) changes.add(readChange(p));
+                    while (p.nextToken() != JsonToken.END_ARRAY) changes.add(readChange(p, names, sites));
                 }
                 default -> p.skipChildren();
             }
@@ -162,7 +167,7 @@ public final class ChangesetCodec {
         return new Changeset(origin, changes);
     }
 
-    private static Change readChange(JsonParser p) throws IOException, InvalidChangesetException {
+    private static Change readChange(JsonParser p, Map<String, String> names, Map<String, String> sites) throws IOException, InvalidChangesetException {
         expect(p.currentToken() == JsonToken.START_OBJECT, "each change must be a JSON object");
         String table = null;
         List<Object> pk = null;
@@ -176,7 +181,7 @@ public final class ChangesetCodec {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             switch (field) {
-                case "t" -> table = identifier(p, t, "t");
+                case "t" -> table = identifier(p, t, "t", names);
                 case "pk" -> {
                     expect(t == JsonToken.START_ARRAY, "\"pk\" must be an array");
                     pk = new ArrayList<>();
@@ -185,12 +190,12 @@ public final class ChangesetCodec {
                 }
                 case "c" -> {
                     hasColumn = true;
-                    column = t == JsonToken.VALUE_NULL ? null : identifier(p, t, "c");
+                    column = t == JsonToken.VALUE_NULL ? null : identifier(p, t, "c", names);
                 }
                 case "val" -> value = readValue(p);
                 case "hlc" -> hlc = nonNegativeLong(p, t, "hlc");
                 case "cl" -> cl = nonNegativeLong(p, t, "cl");
-                case "site" -> site = site(p, t);
+                case "site" -> site = site(p, t, sites);
                 default -> p.skipChildren();
             }
         }
@@ -235,17 +240,25 @@ public final class ChangesetCodec {
         }
     }
 
-    private static String identifier(JsonParser p, JsonToken t, String field) throws IOException, InvalidChangesetException {
+    private static String identifier(JsonParser p, JsonToken t, String field, Map<String, String> names) throws IOException, InvalidChangesetException {
         expect(t == JsonToken.VALUE_STRING, "\"" + field + "\" must be a string");
         String s = p.getText();
+        String known = names.get(s);
+        if (known != null) return known;
         expect(!s.isEmpty() && s.length() <= MAX_IDENTIFIER_LENGTH && s.indexOf('\0') < 0,
                 "\"" + field + "\" must be a name of 1 to " + MAX_IDENTIFIER_LENGTH + " characters without NUL");
+        names.put(s, s);
         return s;
     }
 
-    private static String site(JsonParser p, JsonToken t) throws IOException, InvalidChangesetException {
-        expect(t == JsonToken.VALUE_STRING && SITE.matcher(p.getText()).matches(), "\"site\" must be 32 lowercase hex digits");
-        return p.getText();
+    private static String site(JsonParser p, JsonToken t, Map<String, String> sites) throws IOException, InvalidChangesetException {
+        expect(t == JsonToken.VALUE_STRING, "\"site\" must be 32 lowercase hex digits");
+        String s = p.getText();
+        String known = sites.get(s);
+        if (known != null) return known;
+        expect(SITE.matcher(s).matches(), "\"site\" must be 32 lowercase hex digits");
+        sites.put(s, s);
+        return s;
     }
 
     private static long nonNegativeLong(JsonParser p, JsonToken t, String field) throws IOException, InvalidChangesetException {

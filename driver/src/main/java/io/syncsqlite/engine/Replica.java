@@ -111,7 +111,7 @@ public final class Replica {
         CaptureSchema s = schema;
         if (s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion) return s;
         if (key == null || !c.getAutoCommit()) return instrument(c);
-        try (Connection own = SqliteConnections.open(url)) {
+        try (Connection own = SqliteConnections.openInternal(url)) {
             return instrument(own);
         }
     }

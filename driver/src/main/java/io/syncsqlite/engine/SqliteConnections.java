@@ -18,12 +18,27 @@ public final class SqliteConnections {
     }
 
     public static Connection open(ConnectionUrl url) throws SQLException {
+        return open(url, new Properties());
+    }
+
+    /**
+     * A connection for the driver's own work (applying, extracting, instrumenting). xerial's generated-keys support
+     * is off: it prepares and runs {@code SELECT last_insert_rowid()} after every INSERT, a third of the apply cost.
+     */
+    public static Connection openInternal(ConnectionUrl url) throws SQLException {
+        Properties internal = new Properties();
+        internal.setProperty("jdbc.get_generated_keys", "false");
+        return open(url, internal);
+    }
+
+    private static Connection open(ConnectionUrl url, Properties overrides) throws SQLException {
         Properties props = new Properties();
         props.putAll(url.sqliteProperties());
         if (!url.isInMemory()) {
             setDefault(url, props, "journal_mode", "WAL");
             setDefault(url, props, "busy_timeout", DEFAULT_BUSY_TIMEOUT_MS);
         }
+        props.putAll(overrides);
         Connection c = org.sqlite.JDBC.createConnection(url.sqliteUrl(), props);
         if (c == null) throw new SQLException("xerial sqlite-jdbc did not accept " + url.sqliteUrl(), "08001");
         return c;

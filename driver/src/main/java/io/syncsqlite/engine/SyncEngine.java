@@ -72,7 +72,7 @@ public final class SyncEngine {
     static SyncEngine start(Replica replica, Path file, Connection instrumented) throws SQLException {
         String name = replica.config().transport().orElseThrow();
         TransportProvider provider = provider(name);
-        Connection c = SqliteConnections.open(replica.url());
+        Connection c = SqliteConnections.openInternal(replica.url());
         try {
             SiteDictionary sites = new SiteDictionary(c);
             Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
