@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * <pre>{"v":1,"site":"…","changes":[{"t":"todo","pk":[1],"c":"title","val":"x","hlc":…,"site":"…","cl":1}]}</pre>
  * SQLite's storage classes survive exactly: INTEGER as a JSON integer, REAL as a JSON number with a fraction or
  * exponent ({@code {"r":"Infinity"}} for infinities), TEXT as a string, BLOB as {@code {"b":"base64"}}, NULL as null.
- * {@code "c":null} is the row's existence cell. Reading checks the structure and limits of every field.
+ * {@code "c":null} is the row's existence cell. A change without {@code "site"} was written by the changeset's own
+ * {@code "site"} (which must then come first): most changes are, and 32 hex digits per change are a third of the bytes.
+ * Reading checks the structure and limits of every field.
  */
 public final class ChangesetCodec {
     /** Longest table or column name accepted from a peer. */
@@ -64,7 +66,7 @@ public final class ChangesetCodec {
                     writeValue(g, c.value());
                 }
                 g.writeNumberField("hlc", c.hlc());
-                g.writeStringField("site", c.site());
+                if (!c.site().equals(cs.origin())) g.writeStringField("site", c.site());
                 g.writeNumberField("cl", c.cl());
                 g.writeEndObject();
             }
@@ -155,7 +157,7 @@ public final class ChangesetCodec {
                 case "changes" -> {
                     expect(t == JsonToken.START_ARRAY, "\"changes\" must be an array");
                     changes = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) changes.add(readChange(p, names, sites));
+                    while (p.nextToken() != JsonToken.END_ARRAY) changes.add(readChange(p, names, sites, origin));
                 }
                 default -> p.skipChildren();
             }
@@ -167,7 +169,8 @@ public final class ChangesetCodec {
         return new Changeset(origin, changes);
     }
 
-    private static Change readChange(JsonParser p, Map<String, String> names, Map<String, String> sites) throws IOException, InvalidChangesetException {
+    private static Change readChange(JsonParser p, Map<String, String> names, Map<String, String> sites, String origin)
+            throws IOException, InvalidChangesetException {
         expect(p.currentToken() == JsonToken.START_OBJECT, "each change must be a JSON object");
         String table = null;
         List<Object> pk = null;
@@ -199,8 +202,9 @@ public final class ChangesetCodec {
                 default -> p.skipChildren();
             }
         }
+        if (site == null) site = origin;
         expect(table != null && pk != null && hasColumn && hlc != null && cl != null && site != null,
-                "a change needs \"t\", \"pk\", \"c\", \"hlc\", \"site\" and \"cl\"");
+                "a change needs \"t\", \"pk\", \"c\", \"hlc\", \"cl\" and a \"site\" (its own or the changeset's, given first)");
         expect(cl >= 1, "\"cl\" must be at least 1");
         expect(column == null || (cl & 1) == 1, "a column change must carry an odd (live) causal length");
         return new Change(table, pk, column, value, hlc, site, cl);
