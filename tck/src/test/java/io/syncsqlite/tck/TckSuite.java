@@ -1,0 +1,78 @@
+package io.syncsqlite.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Base of every per-interface compliance class: each subclass lists its {@link Case}s in a static {@code cases()}
+ * method; every case runs on a fresh temp file through {@code jdbc:sqlite:} and through {@code jdbc:syncsqlite:} and
+ * the two traces must be identical, line by line (values, update counts, keys, exception class, SQLState, message).
+ */
+abstract class TckSuite {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    @TempDir
+    static Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void sameOnBothDrivers(Case c) {
+        Map<Flavor, List<String>> traces = runOnBoth(c);
+        List<String> sqlite = traces.get(Flavor.SQLITE);
+        assertFalse(sqlite.isEmpty(), "the case observed nothing");
+        assertEquals(String.join("\n", sqlite), String.join("\n", traces.get(Flavor.SYNCSQLITE)),
+                "jdbc:syncsqlite: must behave exactly as jdbc:sqlite:");
+    }
+
+    static Map<Flavor, List<String>> runOnBoth(Case c) {
+        Map<Flavor, List<String>> out = new EnumMap<>(Flavor.class);
+        for (Flavor f : Flavor.values()) out.put(f, run(f, c));
+        return out;
+    }
+
+    private static List<String> run(Flavor flavor, Case c) {
+        Path file = newFile(flavor);
+        Trace t = new Trace(file.toString());
+        try (Connection conn = DriverManager.getConnection(flavor.prefix + file + c.urlParams())) {
+            try {
+                c.scenario().run(conn, t);
+            } catch (Exception e) {
+                t.uncaught(e);
+            }
+        } catch (SQLException e) {
+            t.add("close", () -> {
+                throw e;
+            });
+        }
+        return t.lines();
+    }
+
+    static Path newFile(Flavor flavor) {
+        return dir.resolve(flavor.name().toLowerCase() + "-" + SEQ.incrementAndGet() + ".db");
+    }
+
+    /** Opens a fresh database through {@code flavor}. */
+    static Connection open(Flavor flavor) throws SQLException {
+        return DriverManager.getConnection(flavor.prefix + newFile(flavor));
+    }
+
+    /** Runs each statement on a fresh {@link Statement}. */
+    static void exec(Connection c, String... sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String q : sql) s.execute(q);
+        }
+    }
+}
