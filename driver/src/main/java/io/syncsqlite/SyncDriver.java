@@ -1,5 +1,6 @@
 package io.syncsqlite;
 
+import io.syncsqlite.capture.ChangeCounts;
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.engine.Replica;
@@ -44,6 +45,7 @@ public final class SyncDriver implements Driver {
         try {
             raw = SqliteConnections.open(parsed);
             replica.ensureInstrumented(raw);
+            ChangeCounts.install(raw);
             replica.startEngine(raw);
             return new ConnectionWrapper(raw, replica);
         } catch (SQLException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.syncsqlite.engine;
 
 import io.syncsqlite.capture.CaptureSchema;
+import io.syncsqlite.capture.ChangeCounts;
 import io.syncsqlite.capture.Instrumenter;
 import io.syncsqlite.capture.SchemaReader;
 import io.syncsqlite.config.ConnectionUrl;
@@ -108,7 +109,8 @@ public final class Replica {
     /** Re-instruments now, e.g. right after DDL, inside the connection's transaction when one is open. */
     public CaptureSchema instrument(Connection c) throws SQLException {
         boolean committed = c.getAutoCommit();
-        CaptureSchema s = instrumenter.instrument(c);
+        // xerial reports changes() as the update count of the DDL that led here: keep it the application's
+        CaptureSchema s = ChangeCounts.preserving(c, () -> instrumenter.instrument(c));
         publish(s, committed);
         return s;
     }
@@ -117,7 +119,7 @@ public final class Replica {
     public <T> T withTriggersLifted(Connection c, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         boolean committed = c.getAutoCommit();
         T result = instrumenter.withTriggersLifted(c, work);
-        publish(instrumenter.instrument(c), committed);
+        publish(ChangeCounts.preserving(c, () -> instrumenter.instrument(c)), committed);
         return result;
     }
 
