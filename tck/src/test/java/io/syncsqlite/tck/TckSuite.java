@@ -52,8 +52,9 @@ abstract class TckSuite {
             } catch (Exception e) {
                 t.uncaught(e);
             }
-        } catch (SQLException e) {
-            t.add("close", () -> {
+        } catch (Exception e) {
+            // opening (or closing) failed: that is the observation
+            t.add("connect/close", () -> {
                 throw e;
             });
         }

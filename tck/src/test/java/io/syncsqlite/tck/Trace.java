@@ -113,6 +113,7 @@ final class Trace {
         }
         if (v instanceof Blob blob) return "Blob[" + HexFormat.of().formatHex(blob.getBytes(1, (int) blob.length())) + "]";
         if (v instanceof Clob clob) return "Clob[" + clob.getSubString(1, (int) clob.length()) + "]";
+        if (v instanceof java.sql.Savepoint) return "Savepoint"; // its toString is an identity hash
         if (v instanceof java.util.Date d) return v.getClass().getSimpleName() + ":" + d + "@" + d.getTime();
         // JDBC objects differ in class between the drivers by design: compare what they are, not whose they are
         if (v instanceof Wrapper) return "jdbc:" + jdbcInterface(v);
