@@ -70,6 +70,14 @@ abstract class TckSuite {
         return DriverManager.getConnection(flavor.prefix + newFile(flavor));
     }
 
+    /** A second connection to {@code c}'s database through the same driver, with extra xerial URL parameters. */
+    static Connection sibling(Connection c, String params) throws SQLException {
+        String url = c.getMetaData().getURL(); // jdbc:sqlite:<file> on both drivers
+        String target = url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "");
+        String prefix = c.isWrapperFor(io.syncsqlite.SyncConnection.class) ? Flavor.SYNCSQLITE.prefix : Flavor.SQLITE.prefix;
+        return DriverManager.getConnection(prefix + target + params);
+    }
+
     /** Runs each statement on a fresh {@link Statement}. */
     static void exec(Connection c, String... sql) throws SQLException {
         try (Statement s = c.createStatement()) {
