@@ -32,6 +32,7 @@ abstract class TckSuite {
     void sameOnBothDrivers(Case c) {
         Map<Flavor, List<String>> traces = runOnBoth(c);
         List<String> sqlite = traces.get(Flavor.SQLITE);
+        if (Boolean.getBoolean("tck.printTraces")) System.out.println(c + "\n  " + String.join("\n  ", sqlite)); // -Dtck.printTraces=true
         assertFalse(sqlite.isEmpty(), "the case observed nothing");
         assertEquals(String.join("\n", sqlite), String.join("\n", traces.get(Flavor.SYNCSQLITE)),
                 "jdbc:syncsqlite: must behave exactly as jdbc:sqlite:");
