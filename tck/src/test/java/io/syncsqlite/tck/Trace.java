@@ -75,6 +75,15 @@ final class Trace {
         }
     }
 
+    /** Records the rows of the result set {@code producer} returns, or the exception it throws. */
+    void rowsOf(String label, Step producer) {
+        try {
+            rows(label, (ResultSet) producer.get());
+        } catch (Exception e) {
+            lines.add(label + " ! " + describeFailure(e));
+        }
+    }
+
     /** Records the rows of a query run on a fresh statement. */
     void query(java.sql.Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
