@@ -232,6 +232,17 @@ class WrapperTck {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Flavor.class)
+    void inMemoryDatabasesCountUpdatesLikeFiles(Flavor f) throws SQLException {
+        try (Connection c = DriverManager.getConnection(f.prefix + ":memory:"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE m(id TEXT PRIMARY KEY, v INTEGER)");
+            assertEquals(2, s.executeUpdate("INSERT INTO m VALUES ('a', 1), ('b', 2)"));
+            assertEquals(2, s.executeUpdate("UPDATE m SET v = v + 1"));
+            assertEquals("memory", one(c, "PRAGMA journal_mode"));
+        }
+    }
+
     private static String one(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
