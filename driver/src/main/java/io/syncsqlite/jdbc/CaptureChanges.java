@@ -25,6 +25,8 @@ final class CaptureChanges {
     }
 
     static long excluded(Connection c, String sql, Transactions.SqlWork<Long> update) throws SQLException {
+        // DDL runs inside the driver's own transaction when it lifts the triggers, and writes no captured rows
+        if (SchemaChanges.mayChangeSchema(sql)) return update.run();
         boolean own = c.getAutoCommit() && !TRANSACTION_CONTROL.matcher(sql).find();
         if (own) {
             try (Statement s = c.createStatement()) {

@@ -66,6 +66,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     /** The SQL SQLite runs for the application's {@code sql}: INSERTs get cross-replica keys where SQLite would pick them. */
     String keyed(String sql) throws SQLException {
+        if (delegate.isClosed()) return sql; // xerial reports the closed connection in its own words
         return replica.sqlFor(delegate, sql);
     }
 

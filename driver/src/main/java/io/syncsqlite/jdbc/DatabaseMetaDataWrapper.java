@@ -1,5 +1,6 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.capture.Sql;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -26,6 +27,28 @@ final class DatabaseMetaDataWrapper extends DatabaseMetaDataDelegate {
     @Override
     ResultSet wrapResultSet(ResultSet rs) {
         return rs == null ? null : new ResultSetWrapper(rs, null, connection);
+    }
+
+    @Override
+    public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
+        refuseInternal(table);
+        return super.getPrimaryKeys(catalog, schema, table);
+    }
+
+    @Override
+    public ResultSet getExportedKeys(String catalog, String schema, String table) throws SQLException {
+        refuseInternal(table);
+        return super.getExportedKeys(catalog, schema, table);
+    }
+
+    @Override
+    public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate) throws SQLException {
+        return new HidingResultSet(delegate.getIndexInfo(catalog, schema, table, unique, approximate), connection);
+    }
+
+    /** The driver's tables do not exist as far as metadata goes: fail as xerial fails for a missing table. */
+    private static void refuseInternal(String table) throws SQLException {
+        if (Sql.isInternal(table)) throw new SQLException("Table not found: '" + table + "'");
     }
 
     @Override

@@ -1,0 +1,2 @@
+ALTER TABLE note ADD COLUMN tag TEXT;
+UPDATE note SET tag = 'seeded';
