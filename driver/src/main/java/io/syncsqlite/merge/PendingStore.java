@@ -1,5 +1,6 @@
 package io.syncsqlite.merge;
 
+import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.ChangesetCodec;

@@ -1,5 +1,6 @@
 package io.syncsqlite.hub;
 
+import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Changeset;
@@ -12,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -275,7 +275,7 @@ public final class HubStore implements AutoCloseable {
                 upsert.setString(2, c.table());
                 upsert.setString(3, pk);
                 upsert.setString(4, col);
-                bind(upsert, 5, c.value());
+                SqliteValues.bind(upsert, 5, c.value());
                 upsert.setLong(6, c.hlc());
                 upsert.setString(7, c.site());
                 upsert.setLong(8, c.cl());
@@ -292,15 +292,6 @@ public final class HubStore implements AutoCloseable {
             upsert.close();
             dropOlderEra.close();
         }
-    }
-
-    private static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
-        if (v == null) ps.setNull(i, Types.NULL);
-        else if (v instanceof Long n) ps.setLong(i, n);
-        else if (v instanceof Double d) ps.setDouble(i, d);
-        else if (v instanceof String s) ps.setString(i, s);
-        else if (v instanceof byte[] b) ps.setBytes(i, b);
-        else throw new SQLException("Not an SQLite value: " + v.getClass().getName(), "22023");
     }
 
     @Override

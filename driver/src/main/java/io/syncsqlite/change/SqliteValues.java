@@ -1,4 +1,4 @@
-package io.syncsqlite.merge;
+package io.syncsqlite.change;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -6,18 +6,18 @@ import java.sql.SQLException;
 import java.sql.Types;
 
 /** Moves SQLite values between JDBC and the change model without changing their storage class. */
-final class SqliteValues {
+public final class SqliteValues {
     private SqliteValues() {
     }
 
     /** Reads column {@code i} as Long, Double, String, byte[] or null, exactly as stored. */
-    static Object read(ResultSet rs, int i) throws SQLException {
+    public static Object read(ResultSet rs, int i) throws SQLException {
         Object v = rs.getObject(i);
         if (v instanceof Integer n) return n.longValue();
         return v;
     }
 
-    static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
+    public static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
         if (v == null) ps.setNull(i, Types.NULL);
         else if (v instanceof Long n) ps.setLong(i, n);
         else if (v instanceof Double d) ps.setDouble(i, d);
