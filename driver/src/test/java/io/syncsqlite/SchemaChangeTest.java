@@ -101,6 +101,16 @@ class SchemaChangeTest {
     }
 
     @Test
+    void migrationToolHistoryTablesAreNeverCaptured() throws Exception {
+        try (TestDb db = new TestDb(dir.resolve("m.db"))) {
+            db.exec("CREATE TABLE flyway_schema_history(installed_rank INT PRIMARY KEY, version TEXT)",
+                    "CREATE TABLE DATABASECHANGELOG(id TEXT PRIMARY KEY, author TEXT)",
+                    "CREATE TABLE app(id TEXT PRIMARY KEY, v TEXT)");
+            assertEquals(List.of("app:_syncsqlite_ad1", "app:_syncsqlite_ai1", "app:_syncsqlite_ak1", "app:_syncsqlite_au1_0"), triggers(db.conn));
+        }
+    }
+
+    @Test
     void writesByAPlainSqliteConnectionAreCapturedToo() throws Exception {
         Path file = dir.resolve("shared.db");
         try (TestDb db = new TestDb(file)) {

@@ -20,6 +20,12 @@ public final class SyncConfig {
     public static final String NAMESPACE = "sync.namespace";
     public static final String BATCH_SIZE = "sync.batchSize";
 
+    /**
+     * Tables of migration tools, never synced: each replica runs its own migrations, and a copied history would make
+     * the tool believe another replica's migrations ran here.
+     */
+    public static final Set<String> TOOL_TABLES = Set.of("flyway_schema_history", "databasechangelog", "databasechangeloglock");
+
     /** Keys every connection understands, whatever its transport. */
     public static final Set<String> CORE_KEYS = Set.of(TRANSPORT, INTERVAL, EXCLUDE, MAX_CLOCK_DRIFT, NAMESPACE, BATCH_SIZE);
 
@@ -61,7 +67,7 @@ public final class SyncConfig {
     }
 
     public boolean isExcluded(String table) {
-        return excluded.contains(table);
+        return excluded.contains(table) || TOOL_TABLES.contains(table.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** How many captured rows go into one outgoing batch. */
