@@ -68,7 +68,7 @@ class MergeTest {
             a.exec("INSERT INTO t VALUES (1, 'x', 'new')");
             ApplyResult r = b.apply(a.drain().get(0));
             assertEquals(1, r.parked());
-            assertTrue(r.problems().get(0).contains("unknown column \"extra\""), r.problems().toString());
+            assertTrue(r.awaitingSchema().get(0).contains("unknown column \"extra\""), r.awaitingSchema().toString());
             assertEquals("id=1:Integer v=x:String \n", b.dump("t"));
             b.exec("ALTER TABLE t ADD COLUMN extra TEXT");
             assertEquals(1, b.retryPending().applied());
@@ -85,7 +85,7 @@ class MergeTest {
             ApplyResult r = b.apply(ChangesetCodec.decode(ChangesetCodec.encode(cs)));
             assertEquals(0, r.applied());
             assertEquals(1, r.parked());
-            assertTrue(r.problems().get(0).contains("unknown table \"x\"\"; DROP TABLE y; --\""), r.problems().toString());
+            assertTrue(r.awaitingSchema().get(0).contains("unknown table \"x\"\"; DROP TABLE y; --\""), r.awaitingSchema().toString());
             assertEquals("id=1:Integer \n", b.dump("y"));
         }
     }

@@ -26,12 +26,17 @@ import java.util.function.Consumer;
  * monitor, so transport threads (live pushes) and the engine thread never use the connection at once.
  */
 final class EngineSession implements SyncSession {
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(30);
     private final SyncEngine engine;
     private final Replica replica;
     private final Connection c;
     private final SiteDictionary sites;
     private final ChangeExtractor extractor;
     private final ChangeApplier applier;
+    /** When pending changes were last retried, and at which schema version and apply count. */
+    private long lastRetryNanos = System.nanoTime();
+    private long lastRetrySchema = -1;
+    private long appliesSinceRetry;
     private int pushed;
     private int pulled;
     private int applied;
@@ -46,11 +51,21 @@ final class EngineSession implements SyncSession {
         this.applier = applier;
     }
 
-    /** Starts counting a round, and catches up with schema changes made outside this JVM. */
+    /**
+     * Starts counting a round, catches up with schema changes made outside this JVM, and retries pending changes when
+     * something may have changed for them: the schema, newly applied rows (a missing parent row, a freed UNIQUE value)
+     * or, for clock drift, time. Their reasons were reported when they were parked, so a retry reports only success.
+     */
     synchronized void beginRound() throws SQLException {
         pushed = pulled = applied = conflicts = 0;
-        CaptureSchema before = replica.ensureInstrumented(c);
-        count(applier.retryPending(before));
+        CaptureSchema schema = replica.ensureInstrumented(c);
+        boolean due = schema.schemaVersion() != lastRetrySchema || appliesSinceRetry > 0
+                || System.nanoTime() - lastRetryNanos > RETRY_EVERY.toNanos();
+        if (!due) return;
+        lastRetrySchema = schema.schemaVersion();
+        lastRetryNanos = System.nanoTime();
+        appliesSinceRetry = 0;
+        applied += applier.retryPending(schema).applied();
     }
 
     synchronized SyncResult endRound(Duration duration) {
@@ -83,6 +98,7 @@ final class EngineSession implements SyncSession {
     public synchronized ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException {
         CaptureSchema schema = replica.ensureInstrumented(c);
         ApplyResult r = applier.apply(changes, schema, cursors);
+        appliesSinceRetry += r.applied();
         pulled += r.received();
         count(r);
         if (r.received() > 0) {

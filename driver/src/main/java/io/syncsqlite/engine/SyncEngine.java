@@ -174,6 +174,7 @@ public final class SyncEngine {
 
     void emitApplyEvents(ApplyResult r) {
         for (String c : r.conflicts()) emit(new SyncEvent(SyncEvent.Type.CONFLICT, c, null, null));
+        for (String w : r.awaitingSchema()) emit(SyncEvent.progress(w + ": kept pending until this replica's schema has it"));
         for (String p : r.problems()) emit(SyncEvent.error(p, null));
     }
 

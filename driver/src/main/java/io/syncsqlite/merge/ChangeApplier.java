@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -77,7 +79,7 @@ public final class ChangeApplier implements AutoCloseable {
 
     /** Retries every pending change; those that still cannot be applied are parked again. */
     public ApplyResult retryPending(CaptureSchema schema) throws SQLException {
-        if (PendingStore.isEmpty(c)) return new ApplyResult(0, 0, 0, List.of(), List.of());
+        if (PendingStore.isEmpty(c)) return ApplyResult.NOTHING;
         List<Change> pending = Transactions.write(c, () -> PendingStore.takeAll(c));
         try {
             return apply(new Changeset(sites.local(), pending), schema, Map.of());
@@ -91,7 +93,7 @@ public final class ChangeApplier implements AutoCloseable {
         return Transactions.write(c, () -> {
             for (Change ch : cs.changes()) PendingStore.park(c, ch, reason);
             saveCursors(cursors);
-            return new ApplyResult(cs.size(), 0, cs.size(), List.of(), List.of(reason));
+            return new ApplyResult(cs.size(), 0, cs.size(), List.of(), List.of(), List.of(reason));
         });
     }
 
@@ -129,21 +131,23 @@ public final class ChangeApplier implements AutoCloseable {
         long maxHlc;
         int applied;
         int parked;
-        final List<String> conflicts = new ArrayList<>();
-        final List<String> problems = new ArrayList<>();
+        // distinct messages: a thousand changes for one missing table are one message
+        final Set<String> conflicts = new LinkedHashSet<>();
+        final Set<String> awaitingSchema = new LinkedHashSet<>();
+        final Set<String> problems = new LinkedHashSet<>();
 
         Run(CaptureSchema schema) {
             this.schema = schema;
         }
 
         ApplyResult result(int received) {
-            return new ApplyResult(received, applied, parked, conflicts, problems);
+            return new ApplyResult(received, applied, parked, List.copyOf(conflicts), List.copyOf(awaitingSchema), List.copyOf(problems));
         }
 
-        void park(Change ch, String reason, boolean conflict) throws SQLException {
+        void park(Change ch, String reason, Set<String> kind) throws SQLException {
             PendingStore.park(c, ch, reason);
             parked++;
-            (conflict ? conflicts : problems).add(reason);
+            kind.add(reason);
         }
 
         void applyRow(List<Change> changes) throws SQLException {
@@ -152,16 +156,16 @@ public final class ChangeApplier implements AutoCloseable {
             if (t == null || t.primaryKey().size() != first.pk().size()) {
                 String reason = t == null ? "unknown table " + Sql.quote(first.table())
                         : "key of " + Sql.quote(first.table()) + " has " + t.primaryKey().size() + " columns, change has " + first.pk().size();
-                for (Change ch : changes) park(ch, reason, false);
+                for (Change ch : changes) park(ch, reason, t == null ? awaitingSchema : problems);
                 return;
             }
             List<Change> usable = new ArrayList<>(changes.size());
             for (Change ch : changes) {
                 if (ch.hlc() > horizon) {
                     park(ch, "clock drift: version " + Hlc.format(ch.hlc()) + " from site " + ch.site()
-                            + " is more than " + maxClockDrift + " ahead of this replica's clock", false);
+                            + " is more than " + maxClockDrift + " ahead of this replica's clock", problems);
                 } else if (!ch.isRowChange() && t.column(ch.column()) == null) {
-                    park(ch, "unknown column " + Sql.quote(ch.column()) + " of table " + Sql.quote(t.name()), false);
+                    park(ch, "unknown column " + Sql.quote(ch.column()) + " of table " + Sql.quote(t.name()), awaitingSchema);
                 } else {
                     usable.add(ch);
                 }
@@ -209,7 +213,7 @@ public final class ChangeApplier implements AutoCloseable {
             } catch (SQLException e) {
                 String reason = "constraint conflict in " + Sql.quote(t.name()) + " key " + pk + ": " + e.getMessage()
                         + "; incoming " + describe(t, won, values);
-                for (Change ch : changes) park(ch, reason, true);
+                for (Change ch : changes) park(ch, reason, conflicts);
                 return;
             }
             v.store(upsertVersion(t), pk);
