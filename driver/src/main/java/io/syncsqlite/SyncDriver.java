@@ -6,6 +6,7 @@ import io.syncsqlite.engine.Replica;
 import io.syncsqlite.engine.SqliteConnections;
 import io.syncsqlite.engine.SyncEngine;
 import io.syncsqlite.jdbc.ConnectionWrapper;
+import io.syncsqlite.spi.TransportProvider;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -43,8 +44,7 @@ public final class SyncDriver implements Driver {
         Connection raw = null;
         try {
             raw = SqliteConnections.open(parsed);
-            replica.ensureInstrumented(raw);
-            replica.startEngine(raw);
+            replica.ensureInstrumented(raw); // also starts the engine once there is something to sync
             return new ConnectionWrapper(raw, replica);
         } catch (SQLException | RuntimeException e) {
             replica.release();
@@ -57,13 +57,15 @@ public final class SyncDriver implements Driver {
     static SyncConfig validate(Map<String, String> settings) throws SQLException {
         SyncConfig config = SyncConfig.of(settings);
         Set<String> accepted = new TreeSet<>(SyncConfig.CORE_KEYS);
-        if (config.transport().isPresent()) accepted.addAll(SyncEngine.provider(config.transport().get()).parameters());
+        TransportProvider provider = config.transport().isPresent() ? SyncEngine.provider(config.transport().get()) : null;
+        if (provider != null) accepted.addAll(provider.parameters());
         for (String key : settings.keySet()) {
             if (!accepted.contains(key)) {
                 throw new SQLException("Unknown parameter '" + key + "': accepted sync.* keys"
                         + config.transport().map(t -> " for sync.transport=" + t).orElse("") + " are " + accepted, "HY024");
             }
         }
+        if (provider != null) provider.validate(config);
         return config;
     }
 

@@ -49,6 +49,34 @@ class EngineTest {
     }
 
     @Test
+    void anEmptyDatabaseLooksEmptyUntilItHasATableToSync() throws Exception {
+        String ns = "engine-" + System.nanoTime();
+        try (Connection a = DriverManager.getConnection(url("empty.db", ns)); Statement s = a.createStatement()) {
+            try (var rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "tools such as Flyway judge emptiness from sqlite_master");
+            }
+            java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> a.unwrap(SyncConnection.class).syncNow());
+            assertTrue(e.getMessage().contains("Nothing to sync yet"), e.getMessage());
+            a.setAutoCommit(false);
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"); // as a migration would, inside a transaction
+            s.execute("INSERT INTO t(v) VALUES ('first')");
+            a.commit();
+            a.setAutoCommit(true);
+            a.unwrap(SyncConnection.class).syncNow(); // the engine started with the first table (it may have pushed already)
+            try (Connection b = DriverManager.getConnection(url("other.db", ns)); Statement sb = b.createStatement()) {
+                sb.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                b.unwrap(SyncConnection.class).syncNow();
+                try (var rs = sb.executeQuery("SELECT v FROM t")) {
+                    assertTrue(rs.next());
+                    assertEquals("first", rs.getString(1));
+                }
+            }
+        }
+    }
+
+    @Test
     void lastConnectionClosingPushesWhatIsLeft() throws Exception {
         String ns = "engine-" + System.nanoTime();
         try (Connection a = DriverManager.getConnection(url("a.db", ns)); Statement s = a.createStatement()) {
@@ -70,6 +98,9 @@ class EngineTest {
         String ns = "engine-" + System.nanoTime();
         String fast = "jdbc:syncsqlite:" + dir.resolve("p.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms";
         try (Connection a = DriverManager.getConnection(fast)) {
+            try (Statement s = a.createStatement()) {
+                s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY)");
+            }
             SyncConnection sync = a.unwrap(SyncConnection.class);
             awaitRounds(sync, 3);
             sync.pause();

@@ -32,6 +32,7 @@ public final class TestDb implements AutoCloseable {
 
     public TestDb(Path file) throws SQLException {
         this.conn = DriverManager.getConnection("jdbc:syncsqlite:" + file);
+        conn.unwrap(SyncConnection.class).siteId(); // the metadata (site id) exists from here on, even before any table
         // the driver's own work runs on a connection of its own, as the engine's does
         this.raw = io.syncsqlite.engine.SqliteConnections.openInternal(io.syncsqlite.config.ConnectionUrl.parse("jdbc:syncsqlite:" + file, null));
         this.sites = new SiteDictionary(raw);

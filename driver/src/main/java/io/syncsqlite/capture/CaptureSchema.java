@@ -9,13 +9,29 @@ public final class CaptureSchema {
     private final Map<String, CapturedTable> byName = new HashMap<>();
     private final Map<Integer, CapturedTable> byId = new HashMap<>();
     private final long schemaVersion;
+    private final boolean metadata;
 
     public CaptureSchema(Collection<CapturedTable> tables, long schemaVersion) {
+        this(tables, schemaVersion, true);
+    }
+
+    private CaptureSchema(Collection<CapturedTable> tables, long schemaVersion, boolean metadata) {
         for (CapturedTable t : tables) {
             byName.put(t.name(), t);
             byId.put(t.id(), t);
         }
         this.schemaVersion = schemaVersion;
+        this.metadata = metadata;
+    }
+
+    /** A database with nothing to sync yet, where the driver has created nothing. */
+    public static CaptureSchema none(long schemaVersion) {
+        return new CaptureSchema(java.util.List.of(), schemaVersion, false);
+    }
+
+    /** Whether the driver's metadata tables (and so the site id) exist. */
+    public boolean hasMetadata() {
+        return metadata;
     }
 
     public CapturedTable table(String name) {

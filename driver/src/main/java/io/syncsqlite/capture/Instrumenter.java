@@ -36,12 +36,43 @@ public final class Instrumenter {
         this.warnings = warnings;
     }
 
-    /** Instruments {@code c}'s database and returns what is captured. */
+    /**
+     * Instruments {@code c}'s database and returns what is captured. Until the database has a table to sync, nothing
+     * is created: tools that judge a schema empty by reading {@code sqlite_master} (Flyway) still find it empty.
+     */
     public CaptureSchema instrument(Connection c) throws SQLException {
+        if (c.getAutoCommit()) {
+            // most checks find nothing to change: decide that under a read snapshot, so concurrent writers (a migration
+            // tool's read-then-write transaction) never meet a write lock of ours for nothing
+            CaptureSchema unchanged = Transactions.read(c, () -> {
+                if (!MetaTables.exist(c)) return hasSyncableTable(c) ? null : CaptureSchema.none(SchemaReader.schemaVersion(c));
+                return reconcile(c, false);
+            });
+            if (unchanged != null) return unchanged;
+        }
         return Transactions.write(c, () -> {
+            if (!MetaTables.exist(c) && !hasSyncableTable(c)) return CaptureSchema.none(SchemaReader.schemaVersion(c));
             MetaTables.create(c);
-            return reconcile(c);
+            return reconcile(c, true);
         });
+    }
+
+    /** Creates the metadata (and the site id) now, whatever the schema holds. */
+    public void createMetadata(Connection c) throws SQLException {
+        Transactions.write(c, () -> {
+            MetaTables.create(c);
+            return null;
+        });
+    }
+
+    private boolean hasSyncableTable(Connection c) throws SQLException {
+        boolean any = false;
+        for (TableSchema t : SchemaReader.userTables(c).values()) {
+            if (config.isExcluded(t.name())) continue;
+            if (t.hasPrimaryKey()) any = true;
+            else warnings.accept("Table " + Sql.quote(t.name()) + " has no PRIMARY KEY: it is not synced");
+        }
+        return any;
     }
 
     /**
@@ -55,12 +86,16 @@ public final class Instrumenter {
             }
             T result = work.run();
             MetaTables.create(c);
-            reconcile(c);
+            reconcile(c, true);
             return result;
         });
     }
 
-    private CaptureSchema reconcile(Connection c) throws SQLException {
+    /**
+     * Brings registry, version tables and triggers in line with the schema. With {@code write} false it only looks,
+     * and returns {@code null} as soon as something would have to change.
+     */
+    private CaptureSchema reconcile(Connection c, boolean write) throws SQLException {
         Map<String, Registered> registry = loadRegistry(c);
         Map<String, String> desiredTriggers = new LinkedHashMap<>();
         List<CapturedTable> captured = new ArrayList<>();
@@ -72,7 +107,9 @@ public final class Instrumenter {
                 continue;
             }
             Registered reg = registry.get(table.name());
-            if (reg != null && !reg.primaryKey.equals(table.primaryKey())) {
+            boolean keyChanged = reg != null && !reg.primaryKey.equals(table.primaryKey());
+            if (!write && (reg == null || keyChanged || !reg.slots.keySet().containsAll(valueColumns(table)))) return null;
+            if (keyChanged) {
                 drop(c, reg);
                 reg = null;
             }
@@ -81,17 +118,30 @@ public final class Instrumenter {
             captured.add(ct);
             desiredTriggers.putAll(new TriggerSql(ct).triggers());
         }
-        for (Registered reg : registry.values()) if (!kept.contains(reg.name)) drop(c, reg);
+        for (Registered reg : registry.values()) {
+            if (kept.contains(reg.name)) continue;
+            if (!write) return null;
+            drop(c, reg);
+        }
         Map<String, String> existing = existingTriggers(c);
-        try (Statement s = c.createStatement()) {
-            for (Map.Entry<String, String> e : existing.entrySet()) {
-                if (!e.getValue().equals(desiredTriggers.get(e.getKey()))) s.execute("DROP TRIGGER IF EXISTS " + Sql.quote(e.getKey()));
-            }
-            for (Map.Entry<String, String> e : desiredTriggers.entrySet()) {
-                if (!e.getValue().equals(existing.get(e.getKey()))) s.execute(e.getValue());
+        if (!existing.equals(desiredTriggers)) {
+            if (!write) return null;
+            try (Statement s = c.createStatement()) {
+                for (Map.Entry<String, String> e : existing.entrySet()) {
+                    if (!e.getValue().equals(desiredTriggers.get(e.getKey()))) s.execute("DROP TRIGGER IF EXISTS " + Sql.quote(e.getKey()));
+                }
+                for (Map.Entry<String, String> e : desiredTriggers.entrySet()) {
+                    if (!e.getValue().equals(existing.get(e.getKey()))) s.execute(e.getValue());
+                }
             }
         }
         return new CaptureSchema(captured, SchemaReader.schemaVersion(c));
+    }
+
+    private static List<String> valueColumns(TableSchema table) {
+        List<String> out = new ArrayList<>(table.columns());
+        out.removeAll(table.primaryKey());
+        return out;
     }
 
     private CapturedTable register(Connection c, TableSchema table) throws SQLException {

@@ -3,6 +3,7 @@ package io.syncsqlite.engine;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.Instrumenter;
 import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.SchemaReader;
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
@@ -31,10 +32,12 @@ public final class Replica {
     private final Instrumenter instrumenter;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile CaptureSchema schema;
+    private volatile String siteId;
     private volatile long committedSchemaVersion = -1;
     private volatile KeyedInserts keys;
     private SyncEngine engine;
     private int connections;
+    private boolean stopped;
 
     private Replica(String key, ConnectionUrl url, SyncConfig config) {
         this.key = key;
@@ -69,12 +72,46 @@ public final class Replica {
         }
     }
 
-    /** Starts the sync engine when this is the first connection and a transport is configured. */
-    public void startEngine(Connection anyConnection) throws SQLException {
+    /**
+     * Starts the sync engine when a transport is configured and the database has something to sync (its metadata,
+     * committed); until then there is nothing to exchange. Called after every instrumentation and commit.
+     */
+    private void startEngineIfReady() throws SQLException {
+        CaptureSchema s = schema;
+        if (s == null || !s.hasMetadata() || committedSchemaVersion < 0) return;
         synchronized (OPEN) {
-            if (engine != null || key == null || config.transport().isEmpty()) return;
-            engine = SyncEngine.start(this, Path.of(key), anyConnection);
+            if (engine != null || key == null || config.transport().isEmpty() || connections == 0 || stopped) return;
+            engine = SyncEngine.start(this, Path.of(key));
         }
+    }
+
+    /**
+     * The engine, started now if a transport is configured and the database has come to hold something to sync
+     * (a schema created inside an application's transaction starts it here, not in the middle of that transaction).
+     */
+    public SyncEngine engineStartingIfReady() throws SQLException {
+        if (engine() == null && key != null && config.transport().isPresent()) {
+            try (Connection own = SqliteConnections.openInternal(url)) {
+                ensureInstrumented(own);
+            }
+        }
+        return engine();
+    }
+
+    /** This replica's site id, creating the metadata that holds it if the database has none yet. */
+    public String siteId(Connection c) throws SQLException {
+        if (!MetaTables.exist(c)) {
+            if (key == null || !c.getAutoCommit()) {
+                instrumenter.createMetadata(c);
+            } else {
+                try (Connection own = SqliteConnections.openInternal(url)) {
+                    instrumenter.createMetadata(own);
+                }
+            }
+            committedSchemaVersion = -1;
+            ensureInstrumented(c);
+        }
+        return MetaTables.localSiteId(c);
     }
 
     /** Called when a connection closes; the last one flushes and stops the engine. */
@@ -85,6 +122,7 @@ public final class Replica {
             if (key != null) OPEN.remove(key);
             toStop = engine;
             engine = null;
+            stopped = true;
         }
         if (toStop != null) toStop.stop();
     }
@@ -96,6 +134,7 @@ public final class Replica {
             for (Replica r : OPEN.values()) {
                 if (r.engine != null) engines.add(r.engine);
                 r.engine = null;
+                r.stopped = true;
             }
         }
         for (SyncEngine e : engines) e.stop();
@@ -112,13 +151,18 @@ public final class Replica {
         if (s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion) return s;
         if (key == null || !c.getAutoCommit()) return instrument(c);
         try (Connection own = SqliteConnections.openInternal(url)) {
-            return instrument(own);
+            s = instrument(own);
         }
+        startEngineIfReady();
+        return s;
     }
 
     private CaptureSchema instrument(Connection c) throws SQLException {
         boolean committed = c.getAutoCommit();
         CaptureSchema s = instrumenter.instrument(c);
+        // read here, on the connection that just instrumented: a read on an application connection inside a deferred
+        // transaction would pin its snapshot
+        if (s.hasMetadata() && siteId == null) siteId = MetaTables.localSiteId(c);
         publish(s, committed);
         return s;
     }
@@ -142,11 +186,13 @@ public final class Replica {
      * unique across replicas ({@link io.syncsqlite.keys.KeyScheme}); all else is returned as is.
      */
     public String sqlFor(Connection c, String sql) throws SQLException {
-        if (key == null) return sql; // an in-memory database never syncs: SQLite's own keys serve it
+        // an in-memory database never syncs, and before any captured table there is no key to supply
+        String site = siteId;
+        if (key == null || site == null) return sql;
         KeyedInserts k = keys;
         if (k == null) {
             synchronized (this) {
-                if (keys == null) keys = new KeyedInserts(MetaTables.localSiteId(c));
+                if (keys == null) keys = new KeyedInserts(site);
                 k = keys;
             }
         }

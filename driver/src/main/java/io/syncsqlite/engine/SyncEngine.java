@@ -69,7 +69,7 @@ public final class SyncEngine {
         this.thread.setDaemon(true);
     }
 
-    static SyncEngine start(Replica replica, Path file, Connection instrumented) throws SQLException {
+    static SyncEngine start(Replica replica, Path file) throws SQLException {
         String name = replica.config().transport().orElseThrow();
         TransportProvider provider = provider(name);
         Connection c = SqliteConnections.openInternal(replica.url());

@@ -4,7 +4,6 @@ import io.syncsqlite.SyncConnection;
 import io.syncsqlite.SyncListener;
 import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
-import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.engine.Replica;
 import io.syncsqlite.engine.SyncEngine;
@@ -213,14 +212,16 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     @Override
     public String siteId() throws SQLException {
-        return MetaTables.localSiteId(delegate);
+        return replica.siteId(delegate);
     }
 
     private SyncEngine engine() throws SQLException {
-        SyncEngine e = replica.engine();
+        SyncEngine e = replica.engineStartingIfReady();
         if (e == null) {
-            throw new SQLException("No sync engine for " + replica.url().target()
-                    + ": set sync.transport (and its settings) in the URL to sync; changes are being captured meanwhile", "08003");
+            throw new SQLException(replica.config().transport().isPresent()
+                    ? "Nothing to sync yet in " + replica.url().target() + ": the sync engine starts once the database has a table with a PRIMARY KEY"
+                    : "No sync engine for " + replica.url().target() + ": set sync.transport (and its settings) in the URL to sync; changes are being captured meanwhile",
+                    "08003");
         }
         return e;
     }

@@ -1,5 +1,6 @@
 package io.syncsqlite.spi;
 
+import io.syncsqlite.config.SyncConfig;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -15,8 +16,14 @@ public interface TransportProvider {
     Set<String> parameters();
 
     /**
-     * Opens a transport for one database file. Validates its parameters and throws an {@link SQLException} naming the
-     * key and the accepted values when one is wrong; must not block on the network (connect lazily in sync rounds).
+     * Checks this transport's settings when a connection opens, before anything is synced: throws an
+     * {@link SQLException} naming the key and the accepted values when one is wrong. Touches neither disk nor network.
+     */
+    void validate(SyncConfig config) throws SQLException;
+
+    /**
+     * Opens a transport for one database file (its settings already validated); must not block on the network
+     * (connect lazily in sync rounds).
      */
     Transport open(TransportContext context) throws SQLException;
 }

@@ -27,17 +27,15 @@ class FlywayIT {
      * migrations on the classpath. Flyway identifies the database from the connection's metadata (product name
      * "SQLite", URL {@code jdbc:sqlite:}). Its {@code dataSource(url, user, password)} shortcut instead looks the URL
      * prefix up in its own plugin list and refuses {@code jdbc:syncsqlite:} before any driver is asked.
-     * <p>{@code baselineOnMigrate}: Flyway decides whether a schema is empty with a raw
-     * {@code SELECT tbl_name FROM sqlite_master}, which sees the driver's {@code _syncsqlite_} tables (JDBC metadata
-     * hides them; raw SQL cannot). Baselining at version 0 still runs every migration from V1 on both drivers.
+     * <p>Flyway decides whether a schema is empty with a raw {@code SELECT tbl_name FROM sqlite_master}: the driver
+     * creates its {@code _syncsqlite_} tables only once there is a table to sync, so a new database looks empty.
      */
     static MigrateResult migrate(String url) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(2);
         try (HikariDataSource ds = new HikariDataSource(config)) {
-            return Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                    .baselineOnMigrate(true).baselineVersion("0").load().migrate();
+            return Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         }
     }
 

@@ -38,25 +38,35 @@ public final class HttpTransportProvider implements TransportProvider {
     }
 
     @Override
+    public void validate(SyncConfig config) throws SQLException {
+        Settings.of(config);
+    }
+
+    @Override
     public Transport open(TransportContext context) throws SQLException {
-        SyncConfig c = context.config();
-        String url = c.get(URL).orElseThrow(() -> new SQLException("Missing " + URL + ": sync.transport=http needs the hub's base URL,"
-                + " e.g. sync.url=http://hub:7070", "HY024"));
-        URI base;
-        try {
-            base = URI.create(url.endsWith("/") ? url : url + "/");
-            if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) throw new IllegalArgumentException();
-        } catch (IllegalArgumentException e) {
-            throw new SQLException("Invalid value '" + url + "' for " + URL + ": accepted values are http:// or https:// URLs with a host", "HY024");
+        Settings s = Settings.of(context.config());
+        HubClient hub = new HubClient(s.base, s.token, context.config().get(SyncConfig.NAMESPACE).orElse(null), s.timeout);
+        return new HttpTransport(hub, s.pushChanges, s.pullLimit);
+    }
+
+    /** The validated settings of one connection. */
+    private record Settings(URI base, String token, Duration timeout, int pushChanges, int pullLimit) {
+        static Settings of(SyncConfig c) throws SQLException {
+            String url = c.get(URL).orElseThrow(() -> new SQLException("Missing " + URL + ": sync.transport=http needs the hub's base URL,"
+                    + " e.g. sync.url=http://hub:7070", "HY024"));
+            URI base;
+            try {
+                base = URI.create(url.endsWith("/") ? url : url + "/");
+                if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) throw new IllegalArgumentException();
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("Invalid value '" + url + "' for " + URL + ": accepted values are http:// or https:// URLs with a host", "HY024");
+            }
+            String token = c.get(TOKEN).filter(t -> !t.isBlank()).orElseThrow(() -> new SQLException("Missing " + TOKEN
+                    + ": sync.transport=http needs the bearer token the hub was given for this namespace", "HY024"));
+            Duration timeout = Durations.parse(TIMEOUT, c.get(TIMEOUT).orElse("30s"));
+            if (timeout.isZero()) throw new SQLException("Invalid value '0' for " + TIMEOUT + ": accepted values are positive durations", "HY024");
+            return new Settings(base, token, timeout, positive(c, PUSH_CHANGES, 2000), positive(c, PULL_LIMIT, 5000));
         }
-        String token = c.get(TOKEN).filter(t -> !t.isBlank()).orElseThrow(() -> new SQLException("Missing " + TOKEN
-                + ": sync.transport=http needs the bearer token the hub was given for this namespace", "HY024"));
-        Duration timeout = Durations.parse(TIMEOUT, c.get(TIMEOUT).orElse("30s"));
-        if (timeout.isZero()) throw new SQLException("Invalid value '0' for " + TIMEOUT + ": accepted values are positive durations", "HY024");
-        int pushChanges = positive(c, PUSH_CHANGES, 2000);
-        int pullLimit = positive(c, PULL_LIMIT, 5000);
-        HubClient hub = new HubClient(base, token, c.get(SyncConfig.NAMESPACE).orElse(null), timeout);
-        return new HttpTransport(hub, pushChanges, pullLimit);
     }
 
     private static int positive(SyncConfig c, String key, int fallback) throws SQLException {

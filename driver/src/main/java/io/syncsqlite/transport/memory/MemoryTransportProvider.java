@@ -1,5 +1,6 @@
 package io.syncsqlite.transport.memory;
 
+import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.spi.Transport;
 import io.syncsqlite.spi.TransportContext;
 import io.syncsqlite.spi.TransportProvider;
@@ -18,6 +19,11 @@ public final class MemoryTransportProvider implements TransportProvider {
     @Override
     public Set<String> parameters() {
         return Set.of();
+    }
+
+    @Override
+    public void validate(SyncConfig config) {
+        // the namespace, its only setting, is checked by the driver
     }
 
     @Override

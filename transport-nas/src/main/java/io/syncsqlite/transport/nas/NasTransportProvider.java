@@ -1,5 +1,6 @@
 package io.syncsqlite.transport.nas;
 
+import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.spi.Transport;
 import io.syncsqlite.spi.TransportContext;
 import io.syncsqlite.spi.TransportProvider;
@@ -33,8 +34,18 @@ public final class NasTransportProvider implements TransportProvider {
     }
 
     @Override
+    public void validate(SyncConfig config) throws SQLException {
+        root(config);
+        compactEvery(config);
+    }
+
+    @Override
     public Transport open(TransportContext context) throws SQLException {
-        String dir = context.config().get(DIR).filter(s -> !s.isBlank())
+        return new NasTransport(root(context.config()), context.config().namespace(), context.siteId(), compactEvery(context.config()));
+    }
+
+    private static Path root(SyncConfig config) throws SQLException {
+        String dir = config.get(DIR).filter(s -> !s.isBlank())
                 .orElseThrow(() -> new SQLException("Missing " + DIR + ": the nas transport needs " + DIR + "=<path of the shared folder>", "HY024"));
         Path root;
         try {
@@ -42,7 +53,11 @@ public final class NasTransportProvider implements TransportProvider {
         } catch (InvalidPathException e) {
             throw new SQLException("Invalid value '" + dir + "' for " + DIR + ": accepted values are paths of an existing folder (" + e.getReason() + ")", "HY024", e);
         }
-        String every = context.config().get(COMPACT_EVERY).orElse(Integer.toString(DEFAULT_COMPACT_EVERY));
+        return root;
+    }
+
+    private static int compactEvery(SyncConfig config) throws SQLException {
+        String every = config.get(COMPACT_EVERY).orElse(Integer.toString(DEFAULT_COMPACT_EVERY));
         int compactEvery;
         try {
             compactEvery = Integer.parseInt(every.trim());
@@ -52,6 +67,6 @@ public final class NasTransportProvider implements TransportProvider {
         if (compactEvery < 1) {
             throw new SQLException("Invalid value '" + every + "' for " + COMPACT_EVERY + ": accepted values are positive integers (segments between snapshots)", "HY024");
         }
-        return new NasTransport(root, context.config().namespace(), context.siteId(), compactEvery);
+        return compactEvery;
     }
 }
