@@ -44,7 +44,8 @@ public final class SyncDriver implements Driver {
         Connection raw = null;
         try {
             raw = SqliteConnections.open(parsed);
-            replica.ensureInstrumented(raw); // also starts the engine once there is something to sync
+            replica.ensureInstrumented(raw);
+            replica.startEngineIfReady(true);
             return new ConnectionWrapper(raw, replica);
         } catch (SQLException | RuntimeException e) {
             replica.release();

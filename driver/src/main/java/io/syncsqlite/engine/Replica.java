@@ -74,14 +74,17 @@ public final class Replica {
 
     /**
      * Starts the sync engine when a transport is configured and the database has something to sync (its metadata,
-     * committed); until then there is nothing to exchange. Called after every instrumentation and commit.
+     * committed); until then there is nothing to exchange.
+     *
+     * @param roundNow run the first round at once (on connect: catch up now), else after one interval (when the
+     *                 schema was just created, the application is likely still setting up)
      */
-    private void startEngineIfReady() throws SQLException {
+    public void startEngineIfReady(boolean roundNow) throws SQLException {
         CaptureSchema s = schema;
         if (s == null || !s.hasMetadata() || committedSchemaVersion < 0) return;
         synchronized (OPEN) {
             if (engine != null || key == null || config.transport().isEmpty() || connections == 0 || stopped) return;
-            engine = SyncEngine.start(this, Path.of(key));
+            engine = SyncEngine.start(this, Path.of(key), roundNow);
         }
     }
 
@@ -94,6 +97,7 @@ public final class Replica {
             try (Connection own = SqliteConnections.openInternal(url)) {
                 ensureInstrumented(own);
             }
+            startEngineIfReady(false);
         }
         return engine();
     }
@@ -151,10 +155,8 @@ public final class Replica {
         if (s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion) return s;
         if (key == null || !c.getAutoCommit()) return instrument(c);
         try (Connection own = SqliteConnections.openInternal(url)) {
-            s = instrument(own);
+            return instrument(own);
         }
-        startEngineIfReady();
-        return s;
     }
 
     private CaptureSchema instrument(Connection c) throws SQLException {

@@ -56,8 +56,10 @@ public final class SyncEngine {
     private volatile boolean paused;
     private volatile SyncStatus status;
     private int failures;
+    private final boolean firstRoundNow;
 
-    private SyncEngine(Replica replica, String transportName, Transport transport, Connection connection, SiteDictionary sites) {
+    private SyncEngine(Replica replica, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
+        this.firstRoundNow = roundNow;
         this.replica = replica;
         this.transportName = transportName;
         this.transport = transport;
@@ -69,14 +71,14 @@ public final class SyncEngine {
         this.thread.setDaemon(true);
     }
 
-    static SyncEngine start(Replica replica, Path file) throws SQLException {
+    static SyncEngine start(Replica replica, Path file, boolean roundNow) throws SQLException {
         String name = replica.config().transport().orElseThrow();
         TransportProvider provider = provider(name);
         Connection c = SqliteConnections.openInternal(replica.url());
         try {
             SiteDictionary sites = new SiteDictionary(c);
             Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
-            SyncEngine e = new SyncEngine(replica, name, transport, c, sites);
+            SyncEngine e = new SyncEngine(replica, name, transport, c, sites, roundNow);
             transport.start(e.session);
             e.thread.start();
             return e;
@@ -196,7 +198,7 @@ public final class SyncEngine {
     }
 
     private void loop() {
-        long nextRound = System.nanoTime();
+        long nextRound = System.nanoTime() + (firstRoundNow ? 0 : replica.config().interval().toNanos());
         try {
             while (true) {
                 List<CompletableFuture<SyncResult>> waiting;

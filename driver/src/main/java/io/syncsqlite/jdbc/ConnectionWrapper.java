@@ -49,6 +49,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         if (mayChangeSchema) {
             if (delegate.getAutoCommit()) {
                 replica.ensureInstrumented(delegate); // on a connection of its own: ours keeps changes()/last_insert_rowid()
+                replica.startEngineIfReady(false);
             } else {
                 ConnectionState state = ConnectionState.save(delegate);
                 replica.ensureInstrumented(delegate);
