@@ -3,7 +3,6 @@ package io.syncsqlite.transport.nas;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.spi.SyncSession;
-import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
