@@ -64,6 +64,30 @@ class ConvergenceTest {
 
     @RepeatedTest(5)
     void threeReplicasWithRandomEditsAndRandomDeliveryConverge() throws Exception {
+        converge(SCHEMA, "item", ConvergenceTest::randomEdits);
+    }
+
+    @RepeatedTest(5)
+    void compositeKeysConvergeToo() throws Exception {
+        converge("CREATE TABLE pair(a INTEGER, b TEXT, v TEXT, w INTEGER, PRIMARY KEY (a, b))", "pair", (db, r, count) -> {
+            for (int n = 0; n < count; n++) {
+                String key = "a = " + r.nextInt(4) + " AND b = 'b" + r.nextInt(4) + "'";
+                switch (r.nextInt(5)) {
+                    case 0, 1 -> db.exec("INSERT OR REPLACE INTO pair VALUES (" + r.nextInt(4) + ", 'b" + r.nextInt(4) + "', 'v" + r.nextInt(99) + "', " + r.nextInt(9) + ")");
+                    case 2 -> db.exec("UPDATE pair SET v = 'u" + r.nextInt(99) + "' WHERE " + key);
+                    case 3 -> db.exec("DELETE FROM pair WHERE " + key);
+                    default -> db.exec("UPDATE OR IGNORE pair SET b = 'b" + r.nextInt(4) + "', w = w + 1 WHERE " + key);
+                }
+            }
+        });
+    }
+
+    /** Random local edits of one replica. */
+    private interface Edits {
+        void apply(TestDb db, Random r, int count) throws Exception;
+    }
+
+    private void converge(String schema, String table, Edits edits) throws Exception {
         Random random = new Random();
         long seed = random.nextLong();
         random.setSeed(seed);
@@ -71,14 +95,14 @@ class ConvergenceTest {
         try {
             for (int i = 0; i < 3; i++) {
                 TestDb db = new TestDb(dir.resolve("r" + i + ".db"));
-                db.exec(SCHEMA);
+                db.exec(schema);
                 dbs.add(db);
             }
             List<List<Changeset>> published = new ArrayList<>();
             for (int i = 0; i < 3; i++) published.add(new ArrayList<>());
             for (int round = 0; round < 8; round++) {
                 for (int i = 0; i < 3; i++) {
-                    randomEdits(dbs.get(i), random, 15);
+                    edits.apply(dbs.get(i), random, 15);
                     published.get(i).addAll(dbs.get(i).drain());
                 }
                 // each replica receives a random subset of everything published so far, shuffled, some twice
@@ -96,9 +120,9 @@ class ConvergenceTest {
                 Collections.shuffle(inbox, random);
                 deliver(inbox, dbs.get(i));
             }
-            String expected = dbs.get(0).dump("item");
+            String expected = dbs.get(0).dump(table);
             assertTrue(expected.length() > 0, "seed " + seed);
-            for (TestDb db : dbs) assertEquals(expected, db.dump("item"), "replicas diverged, seed " + seed);
+            for (TestDb db : dbs) assertEquals(expected, db.dump(table), "replicas diverged, seed " + seed);
         } finally {
             for (TestDb db : dbs) db.close();
         }

@@ -73,22 +73,24 @@ public final class TestDb implements AutoCloseable {
         return sites.local();
     }
 
-    /** Rows of {@code table} ordered by its first column, each value with its storage class. */
+    /** Every row of {@code table}, each value with its storage class, rows sorted so replicas compare as text. */
     public String dump(String table) throws SQLException {
-        StringBuilder b = new StringBuilder();
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY 1")) {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
+                StringBuilder b = new StringBuilder();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     Object v = rs.getObject(i);
                     b.append(md.getColumnName(i)).append('=')
                      .append(v instanceof byte[] bytes ? "x'" + HexFormat.of().formatHex(bytes) + "'" : v)
                      .append(v == null ? "" : ":" + v.getClass().getSimpleName()).append(' ');
                 }
-                b.append('\n');
+                rows.add(b.append('\n').toString());
             }
         }
-        return b.toString();
+        java.util.Collections.sort(rows);
+        return String.join("", rows);
     }
 
     @Override
