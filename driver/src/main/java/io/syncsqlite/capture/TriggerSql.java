@@ -151,10 +151,15 @@ final class TriggerSql {
         return b.toString();
     }
 
+    /**
+     * {@code k0 = +NEW."id" AND …}: the unary plus strips the user column's affinity from the value, which SQLite would
+     * otherwise apply to the untyped {@code k} column, turning the primary-key search into a scan of the whole version
+     * table (measured: a one-column UPDATE of a 10k-row table went from ~1 ms to microseconds).
+     */
     private String keyMatch(Function<String, String> value) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < t.primaryKey().size(); i++) {
-            b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" = ").append(value.apply(t.primaryKey().get(i)));
+            b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" = +").append(value.apply(t.primaryKey().get(i)));
         }
         return b.toString();
     }
