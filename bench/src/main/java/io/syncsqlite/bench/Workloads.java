@@ -16,6 +16,8 @@ final class Workloads {
     static final double BULK_TARGET = 1.5;
     static final double READ_TARGET = 1.05;
     private static final int WIDE_COLUMNS = 20;
+    /** Keeps results observable so the JIT cannot drop the reads. */
+    private static volatile long sink;
 
     private Workloads() {
     }
@@ -183,9 +185,6 @@ final class Workloads {
         c.commit();
         c.setAutoCommit(true);
     }
-
-    /** Keeps results observable so the JIT cannot drop the reads. */
-    private static volatile long sink;
 
     private static void consume(long value) {
         sink += value;
