@@ -77,11 +77,6 @@ public final class BenchMain {
 
     private static void syncSections(Set<String> only, Sizes sizes, Path dir, Path jfr, Table table, PrintStream progress) throws Exception {
         SyncBenchmarks bench = new SyncBenchmarks(dir, sizes, jfr);
-        Path seed = null;
-        if (only.contains("bootstrap")) {
-            progress.println("  bootstrap: writing the " + sizes.bootstrapRows() + "-row seed with plain SQLite");
-            seed = bench.plainSeed();
-        }
         for (String transport : new String[] {"nas", "http"}) {
             try (SyncBenchmarks.Link link = transport.equals("nas") ? bench.nas(transport) : bench.http(transport)) {
                 if (only.contains("sync")) {
@@ -92,8 +87,8 @@ public final class BenchMain {
                             String.format("%,.0f cells/s (%,.0f-%,.0f)", s.median(), s.min(), s.max()), ">= 200,000 cells/s", s.median() >= SYNC_TARGET_CELLS);
                 }
                 if (only.contains("bootstrap")) {
-                    progress.println("  bootstrap: new replica through " + transport);
-                    bootstrapRows(table, transport, bench.bootstrap(link, seed), sizes);
+                    progress.println("  bootstrap: " + sizes.bootstrapRows(transport) + " rows, new replica through " + transport);
+                    bootstrapRows(table, transport, bench.bootstrap(link));
                 }
             }
         }
@@ -102,8 +97,12 @@ public final class BenchMain {
         table.figure("latency", "ws commit-to-visible p50/p99, 1/10/50 subscribers", "n/a (transport not built)", "p50 <= 5 ms, p99 <= 50 ms", null);
     }
 
-    private static void bootstrapRows(Table table, String transport, SyncBenchmarks.Bootstrap b, Sizes sizes) {
+    private static void bootstrapRows(Table table, String transport, SyncBenchmarks.Bootstrap b) {
         String what = String.format("new replica, %,d rows x 5 columns, through %s", b.expected(), transport);
+        if (b.failure() != null) {
+            table.figure("bootstrap", what, "failed: " + b.failure(), "<= 15 s, heap <= 256 MB", false);
+            return;
+        }
         String result = b.complete()
                 ? String.format("%.1f s (seed publish %.1f s)", b.seconds(), b.seedSeconds())
                 : String.format("stopped after %.0f s with %,d of %,d rows (seed publish %.1f s)", b.seconds(), b.rows(), b.expected(), b.seedSeconds());

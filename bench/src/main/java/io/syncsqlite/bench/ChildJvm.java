@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A benchmark child process: {@code java -Xmx<heap> [JFR] -cp <this classpath> <main> args}. It talks over stdin/stdout
+ * A benchmark child process: {@code java -Xmx<heap> [$BENCH_CHILD_JAVA_OPTS] [JFR] -cp <this classpath> <main> args}. It talks over stdin/stdout
  * in lines; lines of the form {@code KEY k=v k=v} are results, parsed by {@link #await}. stderr goes to a log file.
  */
 final class ChildJvm implements AutoCloseable {
@@ -26,6 +26,8 @@ final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
+        String extra = System.getenv("BENCH_CHILD_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         if (jfrDir != null) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfrDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }

@@ -3,10 +3,10 @@ package io.syncsqlite.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,19 +15,18 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Heap use of this JVM, for the child processes of the bootstrap benchmark. Two figures:
+ * Heap use of this JVM, for the child processes of the bootstrap benchmark, from the GC MXBeans' notifications:
  * <ul>
- *   <li>peak used: the sum of every heap pool's peak usage ({@link MemoryPoolMXBean#getPeakUsage}) since the last
- *       reset, garbage included, so an upper bound of what the heap held at any moment;</li>
- *   <li>peak live: the largest heap occupancy right after a collection, from the GC MXBeans' notifications, i.e. what
- *       the process really kept reachable.</li>
+ *   <li>peak used: the largest heap occupancy just before a collection (the heap is fullest right before a GC), or
+ *       {@link MemoryMXBean#getHeapMemoryUsage()} when reported, whichever is larger: garbage included;</li>
+ *   <li>peak live: the largest heap occupancy right after a collection, i.e. what the process kept reachable.</li>
  * </ul>
  * Both are bounded by the child's {@code -Xmx}; finishing under that cap is the hard evidence.
  */
 final class HeapWatch {
-    private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP).toList();
-    private final Set<String> heapPoolNames = heapPools.stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    private final AtomicLong peakUsed = new AtomicLong();
     private final AtomicLong peakLive = new AtomicLong();
 
     HeapWatch() {
@@ -35,30 +34,28 @@ final class HeapWatch {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) return;
                 GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                long live = 0;
-                for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                    if (heapPoolNames.contains(e.getKey())) live += e.getValue().getUsed();
-                }
-                peakLive.accumulateAndGet(live, Math::max);
+                peakUsed.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageBeforeGc()), Math::max);
+                peakLive.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
             }, null, null);
         }
     }
 
+    private long heapUsed(Map<String, MemoryUsage> pools) {
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> e : pools.entrySet()) {
+            if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
+        }
+        return used;
+    }
+
     void reset() {
-        heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        peakUsed.set(0);
         peakLive.set(0);
-    }
-
-    long peakUsed() {
-        return heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    }
-
-    long peakLive() {
-        return peakLive.get();
     }
 
     /** {@code peakUsed=<bytes> peakLive=<bytes> max=<bytes>}, parsed by {@link ChildJvm}. */
     String report() {
-        return "peakUsed=" + peakUsed() + " peakLive=" + peakLive() + " max=" + Runtime.getRuntime().maxMemory();
+        long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return "peakUsed=" + Math.max(peakUsed.get(), now) + " peakLive=" + peakLive.get() + " max=" + Runtime.getRuntime().maxMemory();
     }
 }

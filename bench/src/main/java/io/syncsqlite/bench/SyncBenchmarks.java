@@ -36,9 +36,10 @@ final class SyncBenchmarks {
     }
 
     /** Time until a new replica held every row, its heap, and (http only) the hub's heap during the bootstrap. */
-    record Bootstrap(long rows, long expected, double seconds, double seedSeconds, Map<String, String> replicaHeap, Map<String, String> hubHeap) {
+    record Bootstrap(long rows, long expected, double seconds, double seedSeconds, Map<String, String> replicaHeap, Map<String, String> hubHeap,
+                     String failure) {
         boolean complete() {
-            return rows >= expected;
+            return failure == null && rows >= expected;
         }
     }
 
@@ -106,8 +107,10 @@ final class SyncBenchmarks {
      * Seeds a replica with {@code rows} existing rows (written with plain SQLite, then opened with syncsqlite, which
      * publishes rows that predate capture), then times a new replica in a child JVM with {@code -Xmx256m}.
      */
-    Bootstrap bootstrap(Link link, Path plainSeed) throws IOException, SQLException, InterruptedException {
+    Bootstrap bootstrap(Link link) throws IOException, SQLException, InterruptedException {
         String name = "bootstrap-" + link.transport;
+        int rows = sizes.bootstrapRows(link.transport);
+        Path plainSeed = plainSeed(rows);
         Path seed = dir.resolve(name + "-seed.db");
         Files.copy(plainSeed, seed);
         long s0 = System.nanoTime();
@@ -126,26 +129,28 @@ final class SyncBenchmarks {
         String url = Kind.SYNC.prefix + dir.resolve(name + "-new.db") + "?" + Databases.PRAGMAS + link.params;
         Map<String, String> result;
         try (ChildJvm replica = new ChildJvm(name + "-replica", CHILD_HEAP, jfrDir, dir, BootstrapReplica.class, url,
-                Integer.toString(sizes.bootstrapRows()), Integer.toString(sizes.bootstrapTimeoutSeconds()))) {
+                Integer.toString(rows), Integer.toString(sizes.bootstrapTimeoutSeconds()))) {
             result = replica.await("RESULT");
+        } catch (IOException e) {
+            // e.g. OutOfMemoryError under -Xmx256m: a result of its own, not a reason to lose the rest of the table
+            return new Bootstrap(0, rows, 0, seedSeconds, Map.of(), null, e.getMessage());
         }
         Map<String, String> hubHeap = null;
         if (link.hub != null) {
             link.hub.send("heap");
             hubHeap = link.hub.await("HEAP");
         }
-        return new Bootstrap(Long.parseLong(result.get("rows")), sizes.bootstrapRows(), Double.parseDouble(result.get("seconds")), seedSeconds, result,
-                hubHeap);
+        return new Bootstrap(Long.parseLong(result.get("rows")), rows, Double.parseDouble(result.get("seconds")), seedSeconds, result,
+                hubHeap, null);
     }
 
-    /** The seed every bootstrap starts from: {@code rows} rows written with plain SQLite, before any capture. */
-    Path plainSeed() throws SQLException {
-        Path file = dir.resolve("seed-plain.db");
+    /** The seed a bootstrap starts from: {@code rows} rows written with plain SQLite, before any capture; made once per size. */
+    private Path plainSeed(int rows) throws SQLException {
+        Path file = dir.resolve("seed-plain-" + rows + ".db");
+        if (Files.exists(file)) return file;
         try (Connection c = Databases.open(Kind.PLAIN, file, "")) {
             Databases.exec(c, Workloads.ITEM_TABLE);
-            for (int first = 0; first < sizes.bootstrapRows(); first += 100_000) {
-                Databases.insertItems(c, first, Math.min(100_000, sizes.bootstrapRows() - first));
-            }
+            for (int first = 0; first < rows; first += 100_000) Databases.insertItems(c, first, Math.min(100_000, rows - first));
         }
         return file;
     }
