@@ -12,14 +12,14 @@ package io.syncsqlite.bench;
  * @param syncRows        rows (5 value columns) per end-to-end sync round
  * @param syncRounds      measured end-to-end sync rounds per transport
  * @param bootstrapRows   rows a new replica bootstraps through nas
- * @param httpBootstrapRows rows a new replica bootstraps through http (seeding the hub is what limits it: about
- *                        350 s for 1M rows on 2 cores, measured, so the full suite uses fewer to stay near 10 minutes)
+ * @param httpBootstrapRows rows a new replica bootstraps through http (the quick run seeds the hub with fewer: pushing
+ *                        the seed through the hub is what takes longest)
  * @param bootstrapTimeoutSeconds a bootstrap still running after this is stopped and reported as such
  */
 record Sizes(int warmup, int rounds, int autocommitRows, int txRows, int wideRows, int readRows, int syncRows, int syncRounds,
              int bootstrapRows, int httpBootstrapRows, int bootstrapTimeoutSeconds) {
     static Sizes full() {
-        return new Sizes(2, 7, 2_000, 100_000, 10_000, 100_000, 50_000, 3, 1_000_000, 200_000, 150);
+        return new Sizes(2, 7, 2_000, 100_000, 10_000, 100_000, 50_000, 3, 1_000_000, 1_000_000, 150);
     }
 
     static Sizes quick() {
