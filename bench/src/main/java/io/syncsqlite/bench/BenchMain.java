@@ -18,6 +18,7 @@ public final class BenchMain {
     private static final Set<String> SECTIONS = Set.of("writes", "reads", "sync", "bootstrap");
     private static final double SYNC_TARGET_CELLS = 200_000;
     private static final double BOOTSTRAP_TARGET_SECONDS = 15;
+    private static final int BOOTSTRAP_TARGET_ROWS = 1_000_000;
     private static final long BOOTSTRAP_TARGET_HEAP = 256L << 20;
 
     private BenchMain() {
@@ -106,7 +107,10 @@ public final class BenchMain {
         String result = b.complete()
                 ? String.format("%.1f s (seed publish %.1f s)", b.seconds(), b.seedSeconds())
                 : String.format("stopped after %.0f s with %,d of %,d rows (seed publish %.1f s)", b.seconds(), b.rows(), b.expected(), b.seedSeconds());
-        table.figure("bootstrap", what, result, "<= 15 s", b.complete() && b.seconds() <= BOOTSTRAP_TARGET_SECONDS);
+        // the target is for 1M rows: a smaller (--quick) bootstrap is reported without a verdict
+        boolean atScale = b.expected() >= BOOTSTRAP_TARGET_ROWS;
+        table.figure("bootstrap", what, result, atScale ? "<= 15 s" : "<= 15 s for 1M rows",
+                atScale ? Boolean.valueOf(b.complete() && b.seconds() <= BOOTSTRAP_TARGET_SECONDS) : null);
         table.figure("bootstrap", "  replica JVM heap (-Xmx" + SyncBenchmarks.CHILD_HEAP + ")", heap(b.replicaHeap()), "<= 256 MB", fits(b.replicaHeap(), b.complete()));
         if (b.hubHeap() != null) {
             table.figure("bootstrap", "  hub JVM heap during bootstrap (-Xmx" + SyncBenchmarks.CHILD_HEAP + ")", heap(b.hubHeap()), "<= 256 MB", fits(b.hubHeap(), true));
