@@ -5,8 +5,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,7 +43,8 @@ public final class BenchMain {
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         if (bootstrapRows != null) sizes = sizes.withBootstrapRows(bootstrapRows);
         if (!SECTIONS.containsAll(only)) usage("--only takes a comma-separated subset of " + SECTIONS);
-        dir = dir == null ? Files.createTempDirectory("syncsqlite-bench") : Files.createDirectories(dir);
+        boolean keepFiles = dir != null;
+        dir = keepFiles ? Files.createDirectories(dir) : Files.createTempDirectory("syncsqlite-bench");
         long start = System.nanoTime();
         PrintStream progress = System.err;
         progress.println("syncsqlite bench: " + Runtime.getRuntime().availableProcessors() + " cpus, java " + System.getProperty("java.vm.version")
@@ -74,6 +74,14 @@ public final class BenchMain {
         System.out.println("times are medians of " + sizes.rounds() + " rounds after " + sizes.warmup() + " warmup; ratio = syncsqlite/plain per round, median (min-max)");
         System.out.print(table.render());
         System.out.printf("total %.0f s; JVM args %s%n", (System.nanoTime() - start) / 1e9, ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (!keepFiles) deleteTree(dir);
+    }
+
+    /** The full run writes a few GB of databases; without --dir they are temporary. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static void syncSections(Set<String> only, Sizes sizes, Path dir, Path jfr, Table table, PrintStream progress) throws Exception {
