@@ -38,6 +38,6 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     @Override
     public void addBatch() throws SQLException {
         prepared.addBatch();
-        markBatch(sql);
+        markBatch(mayChangeSchema, mayDropColumn);
     }
 }

@@ -107,14 +107,13 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public void addBatch(String sql) throws SQLException {
         delegate.addBatch(connection.keyed(sql));
-        batchMayChangeSchema |= SchemaChanges.mayChangeSchema(sql);
-        batchMayDropColumn |= SchemaChanges.mayDropColumn(sql);
+        markBatch(SchemaChanges.mayChangeSchema(sql), SchemaChanges.mayDropColumn(sql));
     }
 
-    /** Prepared statements add their own SQL to the batch. */
-    void markBatch(String text) {
-        batchMayChangeSchema |= SchemaChanges.mayChangeSchema(text);
-        batchMayDropColumn |= SchemaChanges.mayDropColumn(text);
+    /** Prepared statements add their own SQL to the batch, classified once when prepared (not per row). */
+    void markBatch(boolean mayChangeSchema, boolean mayDropColumn) {
+        batchMayChangeSchema |= mayChangeSchema;
+        batchMayDropColumn |= mayDropColumn;
     }
 
     @Override

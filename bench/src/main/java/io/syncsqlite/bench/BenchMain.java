@@ -1,0 +1,145 @@
+package io.syncsqlite.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,sync,bootstrap]
+ * [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
+ */
+public final class BenchMain {
+    private static final Set<String> SECTIONS = Set.of("writes", "reads", "sync", "bootstrap");
+    private static final double SYNC_TARGET_CELLS = 200_000;
+    private static final double BOOTSTRAP_TARGET_SECONDS = 15;
+    private static final int BOOTSTRAP_TARGET_ROWS = 1_000_000;
+    private static final long BOOTSTRAP_TARGET_HEAP = 256L << 20;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Logging.quiet();
+        boolean quick = false;
+        Integer bootstrapRows = null;
+        Set<String> only = SECTIONS;
+        Path jfr = null;
+        Path dir = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--only" -> only = Set.of(value(args, ++i).split(","));
+                case "--bootstrap-rows" -> bootstrapRows = Integer.parseInt(value(args, ++i));
+                case "--jfr" -> jfr = Files.createDirectories(Path.of(value(args, ++i)).toAbsolutePath());
+                case "--dir" -> dir = Path.of(value(args, ++i)).toAbsolutePath();
+                default -> usage("unknown argument " + args[i]);
+            }
+        }
+        Sizes sizes = quick ? Sizes.quick() : Sizes.full();
+        if (bootstrapRows != null) sizes = sizes.withBootstrapRows(bootstrapRows);
+        if (!SECTIONS.containsAll(only)) usage("--only takes a comma-separated subset of " + SECTIONS);
+        boolean keepFiles = dir != null;
+        dir = keepFiles ? Files.createDirectories(dir) : Files.createTempDirectory("syncsqlite-bench");
+        long start = System.nanoTime();
+        PrintStream progress = System.err;
+        progress.println("syncsqlite bench: " + Runtime.getRuntime().availableProcessors() + " cpus, java " + System.getProperty("java.vm.version")
+                + ", " + sizes + ", files in " + dir);
+        Table table = new Table();
+        PairedRunner paired = new PairedRunner(dir, sizes);
+        if (only.contains("writes")) {
+            for (PairedCase c : Workloads.writes(sizes)) {
+                progress.println("  writes: " + c.name());
+                table.paired("write", paired.run(c));
+            }
+        }
+        if (only.contains("reads")) {
+            for (PairedCase c : Workloads.reads(sizes)) {
+                progress.println("  reads: " + c.name());
+                table.paired("read", paired.run(c));
+            }
+        }
+        if (only.contains("sync") || only.contains("bootstrap")) {
+            syncSections(only, sizes, dir, jfr, table, progress);
+        }
+        System.out.println();
+        System.out.println("syncsqlite benchmark (" + (quick ? "quick" : "full") + ") on "
+                + Runtime.getRuntime().availableProcessors() + " cpus, java " + System.getProperty("java.vm.version") + ", bench JVM -Xmx"
+                + (Runtime.getRuntime().maxMemory() >> 20) + "m; both drivers: " + Databases.PRAGMAS.replace('&', ' ')
+                + "; sync side captures only (no transport) for write/read rows");
+        System.out.println("times are medians of " + sizes.rounds() + " rounds after " + sizes.warmup() + " warmup; ratio = syncsqlite/plain per round, median (min-max)");
+        System.out.print(table.render());
+        System.out.printf("total %.0f s; JVM args %s%n", (System.nanoTime() - start) / 1e9, ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (!keepFiles) deleteTree(dir);
+    }
+
+    /** The full run writes a few GB of databases; without --dir they are temporary. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private static void syncSections(Set<String> only, Sizes sizes, Path dir, Path jfr, Table table, PrintStream progress) throws Exception {
+        SyncBenchmarks bench = new SyncBenchmarks(dir, sizes, jfr);
+        for (String transport : new String[] {"nas", "http"}) {
+            try (SyncBenchmarks.Link link = transport.equals("nas") ? bench.nas(transport) : bench.http(transport)) {
+                if (only.contains("sync")) {
+                    progress.println("  sync: end to end through " + transport);
+                    SyncBenchmarks.Throughput t = bench.throughput(link);
+                    Stats s = t.cellsPerSecond();
+                    table.figure("sync", "end to end " + transport + " (" + sizes.syncRows() + " rows x " + SyncBenchmarks.CELLS_PER_ROW + " cells per round)",
+                            String.format("%,.0f cells/s (%,.0f-%,.0f)", s.median(), s.min(), s.max()), ">= 200,000 cells/s", s.median() >= SYNC_TARGET_CELLS);
+                }
+                if (only.contains("bootstrap")) {
+                    progress.println("  bootstrap: " + sizes.bootstrapRows(transport) + " rows, new replica through " + transport);
+                    bootstrapRows(table, transport, bench.bootstrap(link));
+                }
+            }
+        }
+        if (only.contains("sync")) table.figure("sync", "end to end ws", "n/a (transport not built)", ">= 200,000 cells/s", null);
+        if (only.contains("bootstrap")) table.figure("bootstrap", "new replica through ws", "n/a (transport not built)", "<= 15 s, heap <= 256 MB", null);
+        table.figure("latency", "ws commit-to-visible p50/p99, 1/10/50 subscribers", "n/a (transport not built)", "p50 <= 5 ms, p99 <= 50 ms", null);
+    }
+
+    private static void bootstrapRows(Table table, String transport, SyncBenchmarks.Bootstrap b) {
+        String what = String.format("new replica, %,d rows x 5 columns, through %s", b.expected(), transport);
+        if (b.failure() != null) {
+            table.figure("bootstrap", what, "failed: " + b.failure(), "<= 15 s, heap <= 256 MB", false);
+            return;
+        }
+        String result = b.complete()
+                ? String.format("%.1f s (seed publish %.1f s)", b.seconds(), b.seedSeconds())
+                : String.format("stopped after %.0f s with %,d of %,d rows (seed publish %.1f s)", b.seconds(), b.rows(), b.expected(), b.seedSeconds());
+        // the target is for 1M rows: a smaller (--quick) bootstrap is reported without a verdict
+        boolean atScale = b.expected() >= BOOTSTRAP_TARGET_ROWS;
+        table.figure("bootstrap", what, result, atScale ? "<= 15 s" : "<= 15 s for 1M rows",
+                atScale ? Boolean.valueOf(b.complete() && b.seconds() <= BOOTSTRAP_TARGET_SECONDS) : null);
+        table.figure("bootstrap", "  replica JVM heap (-Xmx" + SyncBenchmarks.CHILD_HEAP + ")", heap(b.replicaHeap()), "<= 256 MB", fits(b.replicaHeap(), b.complete()));
+        if (b.hubHeap() != null) {
+            table.figure("bootstrap", "  hub JVM heap during bootstrap (-Xmx" + SyncBenchmarks.CHILD_HEAP + ")", heap(b.hubHeap()), "<= 256 MB", fits(b.hubHeap(), true));
+        }
+    }
+
+    private static String heap(Map<String, String> h) {
+        return String.format("peak used %d MB, peak live after GC %d MB", Long.parseLong(h.get("peakUsed")) >> 20, Long.parseLong(h.get("peakLive")) >> 20);
+    }
+
+    private static boolean fits(Map<String, String> h, boolean finished) {
+        return finished && Long.parseLong(h.get("peakUsed")) <= BOOTSTRAP_TARGET_HEAP;
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) usage("missing value after " + args[i - 1]);
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem + "\nusage: ./bench.sh [--quick] [--only " + String.join(",", SECTIONS) + "] [--bootstrap-rows N] [--jfr DIR] [--dir DIR]");
+        System.exit(2);
+    }
+}

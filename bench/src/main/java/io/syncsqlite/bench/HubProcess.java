@@ -1,0 +1,39 @@
+package io.syncsqlite.bench;
+
+import io.syncsqlite.hub.HubConfig;
+import io.syncsqlite.hub.HubServer;
+import io.syncsqlite.hub.Tokens;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Child process of the bootstrap benchmark: a real hub on a free loopback port, with its heap watched. Prints
+ * {@code PORT port=<n>}; then answers stdin lines {@code reset} (forget the peaks so far: {@code RESET done=1}) and
+ * {@code heap} ({@code HEAP peakUsed=.. peakLive=.. max=..}); stops at end of input.
+ * Args: {@code <store file> <token> <namespace>}.
+ */
+public final class HubProcess {
+    private HubProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Logging.quiet();
+        HeapWatch heap = new HeapWatch();
+        try (HubServer hub = HubServer.start(HubConfig.of(0, Path.of(args[0]), new Tokens().grant(args[1], args[2])))) {
+            System.out.println("PORT port=" + hub.port());
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                switch (line.trim()) {
+                    case "reset" -> {
+                        heap.reset();
+                        System.out.println("RESET done=1");
+                    }
+                    case "heap" -> System.out.println("HEAP " + heap.report());
+                    default -> System.out.println("ERROR unknown=" + line.trim());
+                }
+            }
+        }
+    }
+}
