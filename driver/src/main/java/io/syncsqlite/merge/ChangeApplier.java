@@ -9,7 +9,6 @@ import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.clock.Hlc;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,9 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
@@ -61,7 +61,7 @@ public final class ChangeApplier implements AutoCloseable {
                     s.execute("PRAGMA defer_foreign_keys = ON");
                     s.execute("UPDATE " + MetaTables.CLOCK + " SET applying = 1");
                 }
-                for (Map.Entry<RowKey, List<Change>> row : groupByRow(cs.changes()).entrySet()) run.applyRow(row.getValue());
+                forEachRow(cs.changes(), run::applyRow);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
                     ps.setLong(1, run.maxHlc + 1);
                     ps.executeUpdate();
@@ -109,19 +109,33 @@ public final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    private static Map<RowKey, List<Change>> groupByRow(List<Change> changes) {
-        Map<RowKey, List<Change>> rows = new LinkedHashMap<>();
-        for (Change ch : changes) rows.computeIfAbsent(RowKey.of(ch), k -> new ArrayList<>(8)).add(ch);
-        return rows;
+    /** Work on one row's changes that may throw {@link SQLException}. */
+    private interface RowWork {
+        void apply(List<Change> row) throws SQLException;
     }
 
-    /** Identifies a row across changes; BLOB key parts compare by content. */
-    private record RowKey(String table, List<Object> pk) {
-        static RowKey of(Change ch) {
-            List<Object> key = new ArrayList<>(ch.pk().size());
-            for (Object v : ch.pk()) key.add(v instanceof byte[] b ? ByteBuffer.wrap(b) : v);
-            return new RowKey(ch.table(), key);
+    /**
+     * Hands over the changes of each row together. Senders list a row's changes side by side, so adjacent runs are
+     * grouped without hashing every change; a row that comes back later is merged again, which LWW makes harmless.
+     */
+    private static void forEachRow(List<Change> changes, RowWork work) throws SQLException {
+        int start = 0;
+        for (int i = 1; i <= changes.size(); i++) {
+            if (i == changes.size() || !sameRow(changes.get(start), changes.get(i))) {
+                work.apply(changes.subList(start, i));
+                start = i;
+            }
         }
+    }
+
+    private static boolean sameRow(Change a, Change b) {
+        if (!a.table().equals(b.table()) || a.pk().size() != b.pk().size()) return false;
+        for (int i = 0; i < a.pk().size(); i++) {
+            Object x = a.pk().get(i);
+            Object y = b.pk().get(i);
+            if (x instanceof byte[] bx && y instanceof byte[] by ? !Arrays.equals(bx, by) : !Objects.equals(x, y)) return false;
+        }
+        return true;
     }
 
     /** The state of one apply transaction. */
