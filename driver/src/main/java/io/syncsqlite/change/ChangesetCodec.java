@@ -157,7 +157,9 @@ public final class ChangesetCodec {
                 case "changes" -> {
                     expect(t == JsonToken.START_ARRAY, "\"changes\" must be an array");
                     changes = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) changes.add(readChange(p, names, sites, origin));
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        changes.add(readChange(p, names, sites, origin, changes.isEmpty() ? null : changes.get(changes.size() - 1)));
+                    }
                 }
                 default -> p.skipChildren();
             }
@@ -169,7 +171,7 @@ public final class ChangesetCodec {
         return new Changeset(origin, changes);
     }
 
-    private static Change readChange(JsonParser p, Map<String, String> names, Map<String, String> sites, String origin)
+    private static Change readChange(JsonParser p, Map<String, String> names, Map<String, String> sites, String origin, Change previous)
             throws IOException, InvalidChangesetException {
         expect(p.currentToken() == JsonToken.START_OBJECT, "each change must be a JSON object");
         String table = null;
@@ -203,6 +205,8 @@ public final class ChangesetCodec {
             }
         }
         if (site == null) site = origin;
+        // a row's changes come side by side: share the previous change's key list instead of keeping a copy per cell
+        if (previous != null && previous.pk().equals(pk)) pk = previous.pk();
         expect(table != null && pk != null && hasColumn && hlc != null && cl != null && site != null,
                 "a change needs \"t\", \"pk\", \"c\", \"hlc\", \"cl\" and a \"site\" (its own or the changeset's, given first)");
         expect(cl >= 1, "\"cl\" must be at least 1");
@@ -245,7 +249,7 @@ public final class ChangesetCodec {
     }
 
     private static String identifier(JsonParser p, JsonToken t, String field, Map<String, String> names) throws IOException, InvalidChangesetException {
-        expect(t == JsonToken.VALUE_STRING, "\"" + field + "\" must be a string");
+        if (t != JsonToken.VALUE_STRING) throw new InvalidChangesetException("Invalid changeset: \"" + field + "\" must be a string");
         String s = p.getText();
         String known = names.get(s);
         if (known != null) return known;
@@ -266,8 +270,9 @@ public final class ChangesetCodec {
     }
 
     private static long nonNegativeLong(JsonParser p, JsonToken t, String field) throws IOException, InvalidChangesetException {
-        expect(t == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG)
-                && p.getLongValue() >= 0, "\"" + field + "\" must be a non-negative 64-bit integer");
+        boolean ok = t == JsonToken.VALUE_NUMBER_INT
+                && (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG) && p.getLongValue() >= 0;
+        if (!ok) throw new InvalidChangesetException("Invalid changeset: \"" + field + "\" must be a non-negative 64-bit integer");
         return p.getLongValue();
     }
 
