@@ -51,26 +51,7 @@ class TimeoutsTck extends TckSuite {
                 }),
                 Case.of("cancel a running query from another thread", (c, t) -> {
                     try (Statement s = c.createStatement()) {
-                        AtomicBoolean done = new AtomicBoolean();
-                        // cancel until the query has ended: no guessing how long it takes to start
-                        CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
-                            while (!done.get()) {
-                                try {
-                                    s.cancel();
-                                    Thread.onSpinWait();
-                                } catch (Exception e) {
-                                    return;
-                                }
-                            }
-                        });
-                        t.add("endless query", () -> {
-                            try {
-                                return s.executeQuery(ENDLESS).next();
-                            } finally {
-                                done.set(true);
-                            }
-                        });
-                        canceller.join();
+                        cancelEndlessQuery(s, t, "endless query");
                         t.rows("statement still usable", s.executeQuery("SELECT 1"));
                     }
                 }),
@@ -90,27 +71,33 @@ class TimeoutsTck extends TckSuite {
                     c.setAutoCommit(false);
                     exec(c, "INSERT INTO q VALUES ('a')");
                     try (Statement s = c.createStatement()) {
-                        AtomicBoolean done = new AtomicBoolean();
-                        CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
-                            while (!done.get()) {
-                                try {
-                                    s.cancel();
-                                } catch (Exception e) {
-                                    return;
-                                }
-                            }
-                        });
-                        t.add("endless", () -> {
-                            try {
-                                return s.executeQuery(ENDLESS).next();
-                            } finally {
-                                done.set(true);
-                            }
-                        });
-                        canceller.join();
+                        cancelEndlessQuery(s, t, "endless");
                     }
                     t.run("commit", c::commit);
                     t.query(c, "SELECT * FROM q");
                 }));
+    }
+
+    /** Runs an endless query on {@code s} while another thread cancels it until it has ended (no guessing how long it takes to start). */
+    private static void cancelEndlessQuery(Statement s, Trace t, String label) {
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
+            while (!done.get()) {
+                try {
+                    s.cancel();
+                    Thread.onSpinWait();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        t.add(label, () -> {
+            try {
+                return s.executeQuery(ENDLESS).next();
+            } finally {
+                done.set(true);
+            }
+        });
+        canceller.join();
     }
 }
