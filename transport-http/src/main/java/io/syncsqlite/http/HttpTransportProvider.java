@@ -16,8 +16,8 @@ import java.util.Set;
  * <li>{@code sync.url} (required): the hub's base URL, {@code http://} or {@code https://}</li>
  * <li>{@code sync.token} (required): the bearer token; the hub maps it to the namespace</li>
  * <li>{@code sync.timeout}: connect and request timeout, default {@code 30s}</li>
- * <li>{@code sync.pushChanges}: most changes per push request, default 2000</li>
- * <li>{@code sync.pullLimit}: changes asked for per pull request, default 5000</li>
+ * <li>{@code sync.pushChanges}: most changes per push request, default 8000</li>
+ * <li>{@code sync.pullLimit}: changes asked for per pull request, default 10000</li>
  * </ul>
  */
 public final class HttpTransportProvider implements TransportProvider {
@@ -65,7 +65,7 @@ public final class HttpTransportProvider implements TransportProvider {
                     + ": sync.transport=http needs the bearer token the hub was given for this namespace", "HY024"));
             Duration timeout = Durations.parse(TIMEOUT, c.get(TIMEOUT).orElse("30s"));
             if (timeout.isZero()) throw new SQLException("Invalid value '0' for " + TIMEOUT + ": accepted values are positive durations", "HY024");
-            return new Settings(base, token, timeout, positive(c, PUSH_CHANGES, 2000), positive(c, PULL_LIMIT, 5000));
+            return new Settings(base, token, timeout, positive(c, PUSH_CHANGES, 8000), positive(c, PULL_LIMIT, 10000));
         }
     }
 
