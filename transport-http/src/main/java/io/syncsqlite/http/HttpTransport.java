@@ -13,6 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code sync.transport=http}: each round pushes the local outbox to the hub in bounded parts, then pulls pages after
@@ -27,6 +32,12 @@ final class HttpTransport implements Transport {
     private final HubClient hub;
     private final int maxPushChanges;
     private final int pullLimit;
+    /** Fetches the next pull page while the engine applies the current one; daemon threads, idle ones expire. */
+    private static final ExecutorService PREFETCH = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "syncsqlite-http-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
     private Instant notBefore = Instant.MIN;
     private Boolean online;
 
@@ -81,25 +92,56 @@ final class HttpTransport implements Transport {
         }
     }
 
+    /**
+     * Pulls pages until the hub has no more. While one page is applied the next is already being fetched and decoded
+     * on another thread, so the hub's work, the network and the local apply overlap.
+     */
     private void pull(SyncSession session) throws Exception {
         Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
         long since = stored.map(Cursor::seq).orElse(0L);
-        while (true) {
-            HubClient.PullPage page = hub.pull(since, pullLimit);
-            if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
-                session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (epoch " + page.epoch() + ", was " + stored.get().epoch()
-                        + "): pushing this replica's own versions again and re-reading the hub from the start"));
-                republish(session);
-                stored = Optional.empty();
-                since = 0;
-                continue;
+        CompletableFuture<HubClient.PullPage> next = fetch(since);
+        try {
+            while (true) {
+                HubClient.PullPage page = await(next);
+                next = null;
+                if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
+                    session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (epoch " + page.epoch() + ", was " + stored.get().epoch()
+                            + "): pushing this replica's own versions again and re-reading the hub from the start"));
+                    republish(session);
+                    stored = Optional.empty();
+                    since = 0;
+                    next = fetch(since);
+                    continue;
+                }
+                if (page.more()) next = fetch(page.next());
+                if (!page.changes().isEmpty() || page.next() != since || stored.isEmpty()) {
+                    session.apply(page.changes(), Map.of(CURSOR, new Cursor(page.epoch(), page.next()).toString()));
+                    stored = Optional.of(new Cursor(page.epoch(), page.next()));
+                }
+                since = page.next();
+                if (!page.more()) return;
             }
-            if (!page.changes().isEmpty() || page.next() != since || stored.isEmpty()) {
-                session.apply(page.changes(), Map.of(CURSOR, new Cursor(page.epoch(), page.next()).toString()));
-                stored = Optional.of(new Cursor(page.epoch(), page.next()));
+        } finally {
+            if (next != null) next.cancel(true);
+        }
+    }
+
+    private CompletableFuture<HubClient.PullPage> fetch(long since) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return hub.pull(since, pullLimit);
+            } catch (Exception e) {
+                throw new CompletionException(e);
             }
-            since = page.next();
-            if (!page.more()) return;
+        }, PREFETCH);
+    }
+
+    private static HubClient.PullPage await(CompletableFuture<HubClient.PullPage> page) throws Exception {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) throw cause;
+            throw e;
         }
     }
 
