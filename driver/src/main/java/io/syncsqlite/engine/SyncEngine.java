@@ -39,6 +39,8 @@ public final class SyncEngine {
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Consecutive failed rounds after which the engine reports a stall (an ERROR event, once per episode). */
+    private static final int STALL_ROUNDS = 3;
 
     private final Replica replica;
     private final String transportName;
@@ -234,6 +236,7 @@ public final class SyncEngine {
             session.beginRound();
             transport.sync(session);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
+            if (failures >= STALL_ROUNDS) emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
             failures = 0;
             status = new SyncStatus(paused ? SyncStatus.State.PAUSED : SyncStatus.State.IDLE, transportName, Instant.now(), null, status.rounds() + 1);
             emit(new SyncEvent(SyncEvent.Type.COMPLETED, "sync round completed: " + result, result, null));
@@ -245,6 +248,12 @@ public final class SyncEngine {
             LOG.log(System.Logger.Level.DEBUG, message, e);
             setState(SyncStatus.State.OFFLINE, message);
             emit(new SyncEvent(SyncEvent.Type.FAILED, message, null, e));
+            if (failures == STALL_ROUNDS) {
+                // once per episode, so a monitor can alert on it without counting FAILED events itself
+                Instant since = status.lastSuccess();
+                emit(SyncEvent.error("sync stalled: " + failures + " rounds in a row failed" + (since == null ? "" : " since the last success at " + since)
+                        + "; local changes are kept and retried with backoff. Last error: " + e.getMessage(), e));
+            }
             waiting.forEach(f -> f.completeExceptionally(e));
             return backoff();
         }

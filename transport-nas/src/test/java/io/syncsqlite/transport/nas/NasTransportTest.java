@@ -173,8 +173,13 @@ class NasTransportTest {
             assertTrue(failed.getMessage().contains("sync.dir=" + share) && failed.getMessage().contains("mounted"), failed.getMessage());
             assertTrue(a.events.stream().anyMatch(e -> e.type() == SyncEvent.Type.FAILED && e.message().contains("missing")));
             assertFalse(Files.exists(share), "the shared root is never created by the transport");
+            assertThrows(SQLException.class, a::syncNow);
+            assertThrows(SQLException.class, a::syncNow);
+            assertEquals(1, a.events.stream().filter(e -> e.type() == SyncEvent.Type.ERROR && e.message().startsWith("sync stalled: 3 rounds")).count(),
+                    "three failed rounds in a row are reported as a stall, once");
             Files.move(away, share);
             a.syncNow();
+            assertTrue(a.events.stream().anyMatch(e -> e.type() == SyncEvent.Type.PROGRESS && e.message().startsWith("sync recovered after")));
             b.syncNow();
             assertEquals("1|before|0\n2|while unmounted|0\n", b.dump());
         }
