@@ -65,12 +65,16 @@ public final class Instrumenter {
         });
     }
 
+    private void warnNoKey(TableSchema table) {
+        warnings.accept("Table " + Sql.quote(table.name()) + " has no PRIMARY KEY: it is not synced");
+    }
+
     private boolean hasSyncableTable(Connection c) throws SQLException {
         boolean any = false;
         for (TableSchema t : SchemaReader.userTables(c).values()) {
             if (config.isExcluded(t.name())) continue;
             if (t.hasPrimaryKey()) any = true;
-            else warnings.accept("Table " + Sql.quote(t.name()) + " has no PRIMARY KEY: it is not synced");
+            else warnNoKey(t);
         }
         return any;
     }
@@ -103,7 +107,7 @@ public final class Instrumenter {
         for (TableSchema table : SchemaReader.userTables(c).values()) {
             if (config.isExcluded(table.name())) continue;
             if (!table.hasPrimaryKey()) {
-                warnings.accept("Table " + Sql.quote(table.name()) + " has no PRIMARY KEY: it is not synced");
+                warnNoKey(table);
                 continue;
             }
             Registered reg = registry.get(table.name());

@@ -19,8 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -92,13 +93,21 @@ public final class SyncEngine {
 
     /** The provider named {@code name}, or an {@link SQLException} listing the names that are installed. */
     public static TransportProvider provider(String name) throws SQLException {
-        TreeSet<String> known = new TreeSet<>();
-        for (TransportProvider p : ServiceLoader.load(TransportProvider.class, SyncEngine.class.getClassLoader())) {
-            if (p.name().equals(name)) return p;
-            known.add(p.name());
-        }
-        throw new SQLException("Invalid value '" + name + "' for sync.transport: accepted values are " + known
+        TransportProvider p = Providers.BY_NAME.get(name);
+        if (p != null) return p;
+        throw new SQLException("Invalid value '" + name + "' for sync.transport: accepted values are " + Providers.BY_NAME.keySet()
                 + " (a transport module must be on the classpath)", "HY024");
+    }
+
+    /** The installed transports, looked up once rather than on every {@code connect()}. */
+    private static final class Providers {
+        static final Map<String, TransportProvider> BY_NAME = load();
+
+        private static Map<String, TransportProvider> load() {
+            Map<String, TransportProvider> out = new TreeMap<>();
+            for (TransportProvider p : ServiceLoader.load(TransportProvider.class, SyncEngine.class.getClassLoader())) out.putIfAbsent(p.name(), p);
+            return java.util.Collections.unmodifiableMap(out);
+        }
     }
 
     public String transportName() {

@@ -24,9 +24,8 @@ final class CaptureChanges {
     private CaptureChanges() {
     }
 
+    /** Runs {@code update} (not DDL: that may run inside the driver's own transaction) and corrects its count. */
     static long excluded(Connection c, String sql, Transactions.SqlWork<Long> update) throws SQLException {
-        // DDL runs inside the driver's own transaction when it lifts the triggers, and writes no captured rows
-        if (SchemaChanges.mayChangeSchema(sql)) return update.run();
         boolean own = c.getAutoCommit() && !TRANSACTION_CONTROL.matcher(sql).find();
         if (own) {
             try (Statement s = c.createStatement()) {
