@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
-import io.syncsqlite.change.InvalidChangesetException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -14,22 +13,18 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
  * The sync hub: {@code POST /v1/push}, {@code GET /v1/pull?since=&limit=} and {@code GET /v1/health} over the JDK's
- * HTTP server, backed by a {@link HubStore}. Every response carries the store's epoch in {@code Sync-Epoch}.
+ * HTTP server; every request goes through the protocol-neutral {@link Hub} over a {@link HubStore}. Every response carries the store's epoch in {@code Sync-Epoch}.
  * {@link #close()} stops accepting connections and waits for in-flight requests before closing the store.
  */
 public final class HubServer implements AutoCloseable {
@@ -47,55 +42,20 @@ public final class HubServer implements AutoCloseable {
      * sync 12,765 → 20,960 cells/s on loopback.
      */
     static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
-    private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private final HubConfig config;
     private final HubStore store;
+    private final Hub hub;
     private final HttpServer http;
     private final ExecutorService executor;
-    private final ChangeValidator validator;
     private final Semaphore inFlight;
-    private final Stats stats = new Stats();
     private volatile boolean draining;
-
-    /** Counters since start, for tests, health and benchmarks. */
-    public static final class Stats {
-        private final AtomicLong pushes = new AtomicLong();
-        private final AtomicLong duplicates = new AtomicLong();
-        private final AtomicLong stored = new AtomicLong();
-        private final AtomicLong pulls = new AtomicLong();
-        private final AtomicLong refused = new AtomicLong();
-
-        /** Pushes applied (duplicates not counted). */
-        public long pushes() {
-            return pushes.get();
-        }
-
-        /** Pushes answered "already applied". */
-        public long duplicates() {
-            return duplicates.get();
-        }
-
-        /** Changes that won and were stored. */
-        public long stored() {
-            return stored.get();
-        }
-
-        public long pulls() {
-            return pulls.get();
-        }
-
-        /** Requests answered with a 4xx or 5xx status. */
-        public long refused() {
-            return refused.get();
-        }
-    }
 
     private HubServer(HubConfig config, HubStore store, HttpServer http) {
         this.config = config;
         this.store = store;
+        this.hub = new Hub(config, store);
         this.http = http;
-        this.validator = new ChangeValidator(config.maxBatchChanges(), config.maxValueBytes());
         this.inFlight = new Semaphore(config.maxInFlight());
         this.executor = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread t = new Thread(r, "syncsqlite-hub");
@@ -112,7 +72,7 @@ public final class HubServer implements AutoCloseable {
     /** Opens the store and starts serving. */
     public static HubServer start(HubConfig config) throws IOException, SQLException, GeneralSecurityException {
         if (System.getProperty(NO_DELAY_PROPERTY) == null) System.setProperty(NO_DELAY_PROPERTY, "true");
-        HubStore store = new HubStore(config.data());
+        HubStore store = new SqliteHubStore(config.data());
         try {
             InetSocketAddress address = new InetSocketAddress(config.port());
             HttpServer http;
@@ -159,8 +119,8 @@ public final class HubServer implements AutoCloseable {
         return store.epoch();
     }
 
-    public Stats stats() {
-        return stats;
+    public Hub.Stats stats() {
+        return hub.stats();
     }
 
     /** Cells stored for {@code namespace}: the winning version of each, nothing else. */
@@ -192,14 +152,14 @@ public final class HubServer implements AutoCloseable {
             }
             endpoint.serve(ex);
         } catch (HttpError e) {
-            stats.refused.incrementAndGet();
+            hub.stats().countRefused();
             if (e instanceof Unavailable u) ex.getResponseHeaders().set("Retry-After", Integer.toString(u.retryAfterSeconds));
             if (e.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"syncsqlite\"");
             LOG.log(System.Logger.Level.INFO, "request refused method={0} path={1} status={2} reason=\"{3}\" remote={4}",
                     ex.getRequestMethod(), ex.getRequestURI().getPath(), e.status(), e.getMessage(), ex.getRemoteAddress());
             sendError(ex, e.status(), e.getMessage());
         } catch (SQLException | InterruptedException | RuntimeException e) {
-            stats.refused.incrementAndGet();
+            hub.stats().countRefused();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             LOG.log(System.Logger.Level.ERROR, "request failed method=" + ex.getRequestMethod() + " path=" + ex.getRequestURI().getPath(), e);
             sendError(ex, 500, "internal hub error: " + e.getMessage());
@@ -222,34 +182,14 @@ public final class HubServer implements AutoCloseable {
     private String namespace(HttpExchange ex) throws HttpError {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) throw new HttpError(401, "missing bearer token (Authorization: Bearer …)");
-        String ns = config.tokens().namespaceOf(auth.substring(7).trim()).orElseThrow(() -> new HttpError(401, "invalid bearer token"));
-        String expected = ex.getRequestHeaders().getFirst(NAMESPACE_HEADER);
-        if (expected != null && !expected.equals(ns)) throw new HttpError(403, "the token does not grant namespace '" + expected + "'");
-        return ns;
+        return hub.namespace(auth.substring(7), ex.getRequestHeaders().getFirst(NAMESPACE_HEADER));
     }
 
     private void push(HttpExchange ex) throws IOException, HttpError, SQLException {
         String ns = namespace(ex);
         String batch = ex.getRequestHeaders().getFirst(BATCH_HEADER);
-        if (batch == null || !BATCH_ID.matcher(batch).matches()) {
-            throw new HttpError(400, "missing or invalid " + BATCH_HEADER + " header (1-100 of A-Z a-z 0-9 . _ : -)");
-        }
-        byte[] body = Exchanges.readBody(ex, config.maxBodyBytes());
-        Changeset cs;
-        try {
-            cs = ChangesetCodec.decode(body);
-        } catch (InvalidChangesetException e) {
-            throw new HttpError(400, e.getMessage());
-        }
-        validator.check(cs);
-        // the batch id names the client's outbox position, which a replica may reuse once it is trimmed; the digest
-        // tells a retry of the same batch (identical bytes) from a new batch at a reused position
-        String batchId = batch + ":" + digest(body);
-        HubStore.PushOutcome out = store.push(ns, batchId, cs);
-        (out.duplicate() ? stats.duplicates : stats.pushes).incrementAndGet();
-        stats.stored.addAndGet(out.stored());
-        LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
-                ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());
+        if (batch == null) throw new HttpError(400, "missing " + BATCH_HEADER + " header (1-100 of A-Z a-z 0-9 . _ : -)");
+        HubStore.PushOutcome out = hub.push(ns, batch, Exchanges.readBody(ex, config.maxBodyBytes()));
         Exchanges.send(ex, 200, "application/json", Exchanges.json(g -> {
             g.writeStringField("status", out.duplicate() ? "already-applied" : "applied");
             g.writeNumberField("received", out.received());
@@ -264,8 +204,7 @@ public final class HubServer implements AutoCloseable {
         Map<String, String> q = Query.parse(ex.getRequestURI().getRawQuery());
         long since = Query.number(q, "since", 0, 0, Long.MAX_VALUE);
         int limit = (int) Query.number(q, "limit", Math.min(1000, config.maxPullLimit()), 1, config.maxPullLimit());
-        HubStore.Page page = store.pull(ns, since, limit);
-        stats.pulls.incrementAndGet();
+        HubStore.Page page = hub.pull(ns, since, limit);
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
         Exchanges.send(ex, 200, "application/json", ChangesetCodec.encode(new Changeset(store.epoch(), page.changes())));
@@ -276,14 +215,6 @@ public final class HubServer implements AutoCloseable {
             g.writeStringField("status", draining ? "draining" : "ok");
             g.writeStringField("epoch", store.epoch());
         }));
-    }
-
-    private static String digest(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
     }
 
     /** Stops accepting connections, finishes in-flight requests (up to the grace period), then closes the store. */

@@ -24,12 +24,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The hub's embedded SQLite store. Per namespace it keeps only the winning version of every cell (the same
+ * The hub's embedded SQLite store (the default {@link HubStore}). Per namespace it keeps only the winning version of every cell (the same
  * {@code (cl, hlc, site)} rule the replicas use), each stamped with the hub sequence of the push that last won it, so
  * pulling from sequence 0 is a compact bootstrap and history does not grow without bound. Every SQL statement here is
  * the hub's own, with client data only ever bound as parameters.
  */
-public final class HubStore implements AutoCloseable {
+public final class SqliteHubStore implements HubStore {
     private static final String ROW_CELL = "";
     private static final int READERS = 4;
     /** Batch ids kept per site: a retry only ever repeats the batch in flight, so a short memory is enough. */
@@ -41,15 +41,8 @@ public final class HubStore implements AutoCloseable {
     private final String epoch;
     private long seq;
 
-    /** What a push did. */
-    public record PushOutcome(boolean duplicate, int received, int stored, long seq) {
-    }
-
-    /** One page of a pull: changes with sequence in {@code (since, next]}. */
-    public record Page(List<Change> changes, long next, boolean more) {
-    }
-
-    public HubStore(Path file) throws SQLException {
+    /** Opens (creating if needed) the store in {@code file}. */
+    public SqliteHubStore(Path file) throws SQLException {
         // xerial would otherwise run "SELECT last_insert_rowid()" after every INSERT for getGeneratedKeys(), which the
         // store never calls: 15% of the hub's CPU while ingesting pushes (JFR, ./bench.sh --only sync)
         String url = "jdbc:sqlite:" + file.toAbsolutePath() + "?jdbc.get_generated_keys=false";
@@ -91,6 +84,7 @@ public final class HubStore implements AutoCloseable {
     }
 
     /** The id of this store's history; cursors from another epoch are meaningless here. */
+    @Override
     public String epoch() {
         return epoch;
     }
@@ -99,6 +93,7 @@ public final class HubStore implements AutoCloseable {
      * Stores the winning changes of {@code cs} under a new hub sequence, in one transaction together with the batch id,
      * so a retried batch (same {@code site} and {@code batchId}) is answered as a duplicate and stores nothing.
      */
+    @Override
     public PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException {
         writeLock.lock();
         long before = seq;
@@ -140,6 +135,7 @@ public final class HubStore implements AutoCloseable {
     }
 
     /** Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push. */
+    @Override
     public Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
         Connection r = readers.take();
         try {
@@ -188,6 +184,7 @@ public final class HubStore implements AutoCloseable {
     }
 
     /** Cells stored for {@code ns} (winning versions only). */
+    @Override
     public long cellCount(String ns) throws SQLException, InterruptedException {
         Connection r = readers.take();
         try (PreparedStatement ps = r.prepareStatement("SELECT count(*) FROM hub_cells WHERE ns = ?")) {

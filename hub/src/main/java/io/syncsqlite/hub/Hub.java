@@ -1,0 +1,137 @@
+package io.syncsqlite.hub;
+
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.InvalidChangesetException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * What the hub does, whatever the protocol: authenticates a bearer token to its namespace, admits a pushed batch
+ * (decode, validation, caps, idempotency) into the {@link HubStore}, and pages pulls out of it. Every endpoint (HTTP
+ * and WebSocket) calls these methods and nothing else, so a rule added here holds for every endpoint.
+ */
+public final class Hub {
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+    private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+    private final HubConfig config;
+    private final HubStore store;
+    private final ChangeValidator validator;
+    private final Stats stats = new Stats();
+
+    /** Counters since start, for tests, health and benchmarks. */
+    public static final class Stats {
+        private final AtomicLong pushes = new AtomicLong();
+        private final AtomicLong duplicates = new AtomicLong();
+        private final AtomicLong stored = new AtomicLong();
+        private final AtomicLong pulls = new AtomicLong();
+        private final AtomicLong refused = new AtomicLong();
+
+        /** Pushes applied (duplicates not counted). */
+        public long pushes() {
+            return pushes.get();
+        }
+
+        /** Pushes answered "already applied". */
+        public long duplicates() {
+            return duplicates.get();
+        }
+
+        /** Changes that won and were stored. */
+        public long stored() {
+            return stored.get();
+        }
+
+        public long pulls() {
+            return pulls.get();
+        }
+
+        /** Requests or frames refused (4xx or 5xx). */
+        public long refused() {
+            return refused.get();
+        }
+
+        void countRefused() {
+            refused.incrementAndGet();
+        }
+    }
+
+    Hub(HubConfig config, HubStore store) {
+        this.config = config;
+        this.store = store;
+        this.validator = new ChangeValidator(config.maxBatchChanges(), config.maxValueBytes());
+    }
+
+    HubConfig config() {
+        return config;
+    }
+
+    HubStore store() {
+        return store;
+    }
+
+    public String epoch() {
+        return store.epoch();
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /**
+     * The namespace {@code token} grants; 401 without a known token, 403 when the client expects ({@code expected},
+     * may be null) another one. Nothing the client sends chooses its namespace.
+     */
+    String namespace(String token, String expected) throws HttpError {
+        if (token == null || token.isBlank()) throw new HttpError(401, "missing bearer token (Authorization: Bearer …)");
+        String ns = config.tokens().namespaceOf(token.trim()).orElseThrow(() -> new HttpError(401, "invalid bearer token"));
+        if (expected != null && !expected.equals(ns)) throw new HttpError(403, "the token does not grant namespace '" + expected + "'");
+        return ns;
+    }
+
+    /**
+     * Admits one pushed batch: {@code batch} names the client's outbox position and {@code body} is the changeset in
+     * the wire format (at most {@link HubConfig#maxBodyBytes()}, checked by the endpoint while reading it).
+     */
+    HubStore.PushOutcome push(String ns, String batch, byte[] body) throws HttpError, SQLException {
+        if (batch == null || !BATCH_ID.matcher(batch).matches()) {
+            throw new HttpError(400, "missing or invalid batch id (1-100 of A-Z a-z 0-9 . _ : -)");
+        }
+        Changeset cs;
+        try {
+            cs = ChangesetCodec.decode(body);
+        } catch (InvalidChangesetException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        validator.check(cs);
+        // the batch id names the client's outbox position, which a replica may reuse once it is trimmed; the digest
+        // tells a retry of the same batch (identical bytes) from a new batch at a reused position
+        String batchId = batch + ":" + digest(body);
+        HubStore.PushOutcome out = store.push(ns, batchId, cs);
+        (out.duplicate() ? stats.duplicates : stats.pushes).incrementAndGet();
+        stats.stored.addAndGet(out.stored());
+        LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
+                ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());
+        return out;
+    }
+
+    /** Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}. */
+    HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
+        HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()));
+        stats.pulls.incrementAndGet();
+        return page;
+    }
+
+    private static String digest(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+}

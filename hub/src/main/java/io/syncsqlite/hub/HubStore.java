@@ -1,0 +1,40 @@
+package io.syncsqlite.hub;
+
+import io.syncsqlite.change.Change;
+import io.syncsqlite.change.Changeset;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Where a hub keeps each namespace's winning cell versions, stamped with the hub sequence that last changed them.
+ * {@link SqliteHubStore} (one embedded SQLite file) is the default; a store shared by several hub instances (e.g.
+ * PostgreSQL) implements the same contract. Every endpoint (HTTP and WebSocket) goes through {@link Hub}, never to
+ * the store directly.
+ */
+public interface HubStore extends AutoCloseable {
+    /** What a push did. */
+    record PushOutcome(boolean duplicate, int received, int stored, long seq) {
+    }
+
+    /** One page of a pull: changes with sequence in {@code (since, next]}. */
+    record Page(List<Change> changes, long next, boolean more) {
+    }
+
+    /** The id of this store's history; cursors from another epoch are meaningless here. */
+    String epoch();
+
+    /**
+     * Stores the winning changes of {@code cs} under new hub sequences, atomically with {@code batchId}, so a retried
+     * batch (same origin site and batch id) is answered as a duplicate and stores nothing.
+     */
+    PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException;
+
+    /** Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push. */
+    Page pull(String ns, long since, int limit) throws SQLException, InterruptedException;
+
+    /** Cells stored for {@code ns} (winning versions only). */
+    long cellCount(String ns) throws SQLException, InterruptedException;
+
+    @Override
+    void close() throws SQLException;
+}
