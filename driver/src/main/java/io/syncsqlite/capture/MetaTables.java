@@ -66,7 +66,8 @@ public final class MetaTables {
         }
     }
 
-    private static String newSiteId() {
+    /** A new random 128-bit site id, in hex. */
+    public static String newSiteId() {
         byte[] b = new byte[16];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);

@@ -7,6 +7,7 @@ import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.SchemaReader;
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.identity.SiteIdentity;
 import io.syncsqlite.keys.KeyedInserts;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -164,7 +165,7 @@ public final class Replica {
         CaptureSchema s = instrumenter.instrument(c);
         // read here, on the connection that just instrumented: a read on an application connection inside a deferred
         // transaction would pin its snapshot
-        if (s.hasMetadata() && siteId == null) siteId = MetaTables.localSiteId(c);
+        if (s.hasMetadata() && siteId == null) siteId = key == null ? MetaTables.localSiteId(c) : SiteIdentity.verify(c, Path.of(key));
         publish(s, committed);
         return s;
     }

@@ -18,7 +18,7 @@ import java.time.Instant;
  * folder: every {@code compactEvery} segments it writes a snapshot of its own current versions and removes the
  * files the snapshot replaces. Only this replica writes to its folder.
  * <p>
- * The last number used is kept in the database ({@code <prefix>self}), and also recovered from the folder, so a
+ * The last number used is kept in the database ({@code <prefix>self.<site>}), and also recovered from the folder, so a
  * crash between the rename and that update never reuses a number. When the folder no longer holds the last file
  * published (the share was wiped or restored from an older backup) the replica publishes a full snapshot under a new
  * number, so readers whose cursors point past the lost history still catch up.
@@ -42,8 +42,9 @@ final class Publisher {
         this.folder = folder;
         this.site = site;
         this.compactEvery = compactEvery;
-        this.selfKey = cursorPrefix + "self";
-        this.snapshotKey = cursorPrefix + "snapshot";
+        // keyed by the site: a database that becomes a new site (a copied file) starts a new folder from number 1
+        this.selfKey = cursorPrefix + "self." + site;
+        this.snapshotKey = cursorPrefix + "snapshot." + site;
     }
 
     /** Publishes every unpublished local change, then compacts if due. */
