@@ -1,26 +1,13 @@
 package io.syncsqlite.identity;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Copied and restored database files, through the in-JVM memory transport. */
-class CopiedDatabaseTest {
-    @TempDir
-    Path dir;
+class CopiedDatabaseTest extends Incarnations {
+    private final String namespace = "copies-" + System.nanoTime();
 
-    private Incarnations scenarios() {
-        String ns = "copies-" + System.nanoTime();
-        return new Incarnations(dir, file -> "jdbc:syncsqlite:" + file + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h");
-    }
-
-    @Test
-    void copiesBecomeNewSitesAndLoseNothing() throws Exception {
-        scenarios().copiesBecomeNewSitesAndLoseNothing();
-    }
-
-    @Test
-    void restoredReplicaGetsBackWhatItPublishedAfterTheBackup() throws Exception {
-        scenarios().restoredReplicaGetsBackWhatItPublishedAfterTheBackup();
+    @Override
+    protected String url(Path file) {
+        return "jdbc:syncsqlite:" + file + "?sync.transport=memory&sync.namespace=" + namespace + "&sync.interval=1h";
     }
 }

@@ -14,28 +14,29 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Copies and restores of a replica's database file, run against one transport: {@code url} maps a database file to a
- * syncing URL of that transport (every replica of one scenario in one namespace). Each scenario ends when every
- * replica holds the rows every replica committed, or fails naming what is missing.
+ * Copies and restores of a replica's database file, run against the transport a subclass names: {@link #url} maps a
+ * database file to a syncing URL of that transport (every replica of one test in one namespace). Each test ends when
+ * every replica holds the rows every replica committed, or fails naming what is missing.
  */
-public final class Incarnations {
+public abstract class Incarnations {
     private static final Duration CONVERGE = Duration.ofSeconds(30);
-    private final Path dir;
-    private final Function<Path, String> url;
 
-    public Incarnations(Path dir, Function<Path, String> url) {
-        this.dir = dir;
-        this.url = url;
-    }
+    @TempDir
+    protected Path dir;
+
+    /** A URL syncing {@code file} through the transport under test, in a namespace of this test. */
+    protected abstract String url(Path file);
 
     /**
      * A synced file copied while closed (cp to a second device) and one copied with {@code VACUUM INTO} while open: all
      * three copies and a fresh replica insert rows with keys left to SQLite, and every replica ends with all of them.
      */
-    public void copiesBecomeNewSitesAndLoseNothing() throws Exception {
+    @Test
+    void copiesBecomeNewSitesAndLoseNothing() throws Exception {
         Path a = dir.resolve("a.db");
         try (Connection c = open(a)) {
             exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, who TEXT, n INTEGER)");
@@ -62,7 +63,8 @@ public final class Incarnations {
      * A replica restored from a copy taken before it published more: it gets back what it published after the copy,
      * and what it writes after the restore never reuses a version or key it had used (it is a new site).
      */
-    public void restoredReplicaGetsBackWhatItPublishedAfterTheBackup() throws Exception {
+    @Test
+    void restoredReplicaGetsBackWhatItPublishedAfterTheBackup() throws Exception {
         Path a = dir.resolve("a.db");
         Path backup = dir.resolve("backup.db");
         String before;
@@ -92,7 +94,7 @@ public final class Incarnations {
     }
 
     private Connection open(Path file) throws SQLException {
-        return DriverManager.getConnection(url.apply(file));
+        return DriverManager.getConnection(url(file));
     }
 
     private static String site(Connection c) {

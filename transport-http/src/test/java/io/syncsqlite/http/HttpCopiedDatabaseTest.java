@@ -3,25 +3,25 @@ package io.syncsqlite.http;
 import io.syncsqlite.hub.HubServer;
 import io.syncsqlite.identity.Incarnations;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Copied and restored database files, syncing through a real hub on a loopback port. */
-class HttpCopiedDatabaseTest {
-    @TempDir
-    Path dir;
+class HttpCopiedDatabaseTest extends Incarnations {
+    private HubServer hub;
 
-    @Test
-    void copiesBecomeNewSitesAndLoseNothing() throws Exception {
-        try (HubServer hub = Replicas.hub(dir.resolve("hub.db"), 0)) {
-            new Incarnations(dir, file -> Replicas.url(file, hub.uri().toString(), "&sync.interval=1h")).copiesBecomeNewSitesAndLoseNothing();
-        }
+    @BeforeEach
+    void startHub() throws Exception {
+        hub = Replicas.hub(dir.resolve("hub.db"), 0);
     }
 
-    @Test
-    void restoredReplicaGetsBackWhatItPublishedAfterTheBackup() throws Exception {
-        try (HubServer hub = Replicas.hub(dir.resolve("hub.db"), 0)) {
-            new Incarnations(dir, file -> Replicas.url(file, hub.uri().toString(), "&sync.interval=1h")).restoredReplicaGetsBackWhatItPublishedAfterTheBackup();
-        }
+    @AfterEach
+    void stopHub() {
+        hub.close();
+    }
+
+    @Override
+    protected String url(Path file) {
+        return Replicas.url(file, hub.uri().toString(), "&sync.interval=1h");
     }
 }
