@@ -9,6 +9,11 @@ package io.syncsqlite;
  * @param error   the cause for {@link Type#FAILED} and {@link Type#ERROR}, else {@code null}
  */
 public record SyncEvent(Type type, String message, SyncResult result, Throwable error) {
+    /** The message is made printable: names in it may come from files or peers. */
+    public SyncEvent {
+        message = ErrorText.printable(message);
+    }
+
     /** Event kinds. */
     public enum Type {
         STARTED,

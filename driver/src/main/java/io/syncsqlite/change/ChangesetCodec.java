@@ -12,8 +12,10 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,10 +30,21 @@ import java.util.regex.Pattern;
 public final class ChangesetCodec {
     /** Longest table or column name accepted from a peer. */
     public static final int MAX_IDENTIFIER_LENGTH = 256;
+    /**
+     * Largest value (TEXT in UTF-8 bytes, BLOB in bytes) a changeset carries. Writers check it where a change is made
+     * ({@link #checkValueSize}), readers where one is decoded, so whatever one replica publishes every other can read.
+     */
+    public static final int MAX_VALUE_BYTES = 16 * 1024 * 1024;
     private static final Pattern SITE = Pattern.compile("[0-9a-f]{32}");
+    /** The longest JSON string a valid value needs: a BLOB of {@link #MAX_VALUE_BYTES} in base64. */
+    private static final int MAX_JSON_STRING = (MAX_VALUE_BYTES + 2) / 3 * 4;
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(64 * 1024 * 1024).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(MAX_JSON_STRING).build())
             .build();
+
+    /** Fields of a change and of a changeset; a repeated one is refused rather than letting the last one win. */
+    private static final List<String> CHANGE_FIELDS = List.of("t", "pk", "c", "val", "hlc", "cl", "site");
+    private static final Set<String> TOP_FIELDS = Set.of("v", "site", "changes");
 
     private ChangesetCodec() {
     }
@@ -145,6 +158,7 @@ public final class ChangesetCodec {
         Integer version = null;
         String origin = null;
         List<Change> changes = null;
+        Set<String> seen = new HashSet<>(4);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
@@ -158,11 +172,16 @@ public final class ChangesetCodec {
                     expect(t == JsonToken.START_ARRAY, "\"changes\" must be an array");
                     changes = new ArrayList<>();
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        changes.add(readChange(p, names, sites, origin, changes.isEmpty() ? null : changes.get(changes.size() - 1)));
+                        try {
+                            changes.add(readChange(p, names, sites, origin, changes.isEmpty() ? null : changes.get(changes.size() - 1)));
+                        } catch (InvalidChangesetException e) {
+                            throw new InvalidChangesetException(e.getMessage() + " (change " + changes.size() + ")", e);
+                        }
                     }
                 }
                 default -> p.skipChildren();
             }
+            expect(seen.add(field) || !TOP_FIELDS.contains(field), "duplicate field \"" + field + "\"");
         }
         expect(version != null && version == Changeset.FORMAT_VERSION, "unsupported changeset format version " + version + " (expected 1)");
         expect(origin != null, "missing \"site\"");
@@ -182,15 +201,23 @@ public final class ChangesetCodec {
         Long hlc = null;
         Long cl = null;
         String site = null;
+        int seen = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
+            int bit = 1 << Math.max(0, CHANGE_FIELDS.indexOf(field));
+            expect(CHANGE_FIELDS.indexOf(field) < 0 || (seen & bit) == 0, "duplicate field \"" + field + "\"");
+            seen |= bit;
             switch (field) {
                 case "t" -> table = identifier(p, t, "t", names);
                 case "pk" -> {
                     expect(t == JsonToken.START_ARRAY, "\"pk\" must be an array");
                     pk = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) pk.add(readValue(p));
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        Object key = readValue(p);
+                        expect(key != null, "a \"pk\" value is NULL, which identifies no row");
+                        pk.add(key);
+                    }
                     expect(!pk.isEmpty() && pk.size() <= 64, "\"pk\" must hold 1 to 64 values");
                 }
                 case "c" -> {
@@ -225,8 +252,11 @@ public final class ChangesetCodec {
                 return p.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return p.getDoubleValue();
-            case VALUE_STRING:
-                return p.getText();
+            case VALUE_STRING: {
+                String text = p.getText();
+                checkValueSize(text, "a TEXT value");
+                return text;
+            }
             case START_OBJECT: {
                 expect(p.nextToken() == JsonToken.FIELD_NAME, "a tagged value needs \"b\" or \"r\"");
                 String tag = p.currentName();
@@ -235,7 +265,9 @@ public final class ChangesetCodec {
                 expect(p.nextToken() == JsonToken.END_OBJECT, "a tagged value holds one field");
                 if (tag.equals("b")) {
                     try {
-                        return Base64.getDecoder().decode(text);
+                        byte[] blob = Base64.getDecoder().decode(text);
+                        checkValueSize(blob, "a BLOB value");
+                        return blob;
                     } catch (IllegalArgumentException e) {
                         throw new InvalidChangesetException("Malformed base64 BLOB value", e);
                     }
@@ -274,6 +306,41 @@ public final class ChangesetCodec {
                 && (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG) && p.getLongValue() >= 0;
         if (!ok) throw new InvalidChangesetException("Invalid changeset: \"" + field + "\" must be a non-negative 64-bit integer");
         return p.getLongValue();
+    }
+
+    /**
+     * Refuses a value larger than {@link #MAX_VALUE_BYTES}, naming where it is.
+     *
+     * @param where what the value is, e.g. table, column and key
+     */
+    public static void checkValueSize(Object value, String where) throws InvalidChangesetException {
+        if (value instanceof String s && s.length() <= MAX_VALUE_BYTES / 3) return; // at most 3 UTF-8 bytes per char
+        long size = valueSize(value);
+        if (size > MAX_VALUE_BYTES) {
+            throw new InvalidChangesetException("value of " + where + " is " + size + " bytes, more than the " + MAX_VALUE_BYTES
+                    + " bytes a change may carry");
+        }
+    }
+
+    /** SQLite's length of a value in bytes: UTF-8 bytes of TEXT, bytes of a BLOB, 8 for numbers, 0 for NULL. */
+    public static long valueSize(Object value) {
+        if (value instanceof byte[] b) return b.length;
+        if (value instanceof String s) return utf8Length(s);
+        return value == null ? 0 : 8;
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) n++;
+            else if (ch < 0x800) n += 2;
+            else if (Character.isHighSurrogate(ch)) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
     }
 
     private static void expect(boolean ok, String message) throws InvalidChangesetException {

@@ -1,5 +1,6 @@
 package io.syncsqlite.engine;
 
+import io.syncsqlite.ErrorText;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.SyncListener;
 import io.syncsqlite.SyncResult;
@@ -157,7 +158,7 @@ public final class SyncEngine {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException s) throw s;
-            throw new SQLException("Sync round failed: " + cause.getMessage(), "08006", cause);
+            throw new SQLException("Sync round of " + replica.url().target() + " failed: " + ErrorText.of(cause), "08006", cause);
         }
     }
 
@@ -253,7 +254,7 @@ public final class SyncEngine {
             return replica.config().interval();
         } catch (Exception e) {
             failures++;
-            String message = "sync round failed (" + transportName + "): " + e.getMessage();
+            String message = "sync round of " + replica.url().target() + " failed (" + transportName + "): " + ErrorText.of(e);
             LOG.log(System.Logger.Level.DEBUG, message, e);
             setState(SyncStatus.State.OFFLINE, message);
             emit(new SyncEvent(SyncEvent.Type.FAILED, message, null, e));
@@ -261,7 +262,7 @@ public final class SyncEngine {
                 // once per episode, so a monitor can alert on it without counting FAILED events itself
                 Instant since = status.lastSuccess();
                 emit(SyncEvent.error("sync stalled: " + failures + " rounds in a row failed" + (since == null ? "" : " since the last success at " + since)
-                        + "; local changes are kept and retried with backoff. Last error: " + e.getMessage(), e));
+                        + "; local changes are kept and retried with backoff. Last error: " + ErrorText.of(e), e));
             }
             waiting.forEach(f -> f.completeExceptionally(e));
             return backoff();

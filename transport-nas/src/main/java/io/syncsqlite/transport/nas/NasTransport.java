@@ -48,7 +48,15 @@ final class NasTransport implements Transport {
         try (DirectoryStream<Path> sites = Files.newDirectoryStream(namespaceFolder)) {
             for (Path folder : sites) {
                 String name = folder.getFileName().toString();
-                if (!name.equals(site) && SITE.matcher(name).matches() && Files.isDirectory(folder)) puller.pull(session, name, folder);
+                if (name.equals(site) || !SITE.matcher(name).matches() || !Files.isDirectory(folder)) continue;
+                try {
+                    puller.pull(session, name, folder);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // one site's folder or file holds back only that site (DESIGN.md section 13.4)
+                    puller.siteFailed(session, name, folder, e);
+                }
             }
         }
     }

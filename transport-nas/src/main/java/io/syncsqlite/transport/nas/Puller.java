@@ -1,10 +1,12 @@
 package io.syncsqlite.transport.nas;
 
+import io.syncsqlite.ErrorText;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.spi.SyncSession;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * When the next segment is gone (compacted) or damaged and a newer snapshot exists, the snapshot is applied instead
  * and the cursor jumps to its number. A damaged file with no snapshot to replace it stops this site's progress for
- * the round with an error event naming the file; it is retried every round, and other sites go on syncing.
+ * the round with an error event naming the file; it is retried every round, and other sites go on syncing. So does
+ * a file that decodes but cannot be applied here: nothing of it is applied and only its own site waits.
  */
 final class Puller {
     /** Lists of a folder that lost a file to a concurrent compaction before trying again next round. */
@@ -52,9 +55,13 @@ final class Puller {
             SegmentName next = SegmentName.changes(cursor + 1);
             Optional<SegmentName> snapshot = listing.snapshotAfter(cursor);
             if (listing.contains(next)) {
+                Path file = folder.resolve(next.fileName());
                 try {
-                    cursor = apply(session, site, folder.resolve(next.fileName()), next, key);
+                    cursor = apply(session, site, file, next, key);
                     continue;
+                } catch (SQLException e) {
+                    reportOnce(session, notApplied(file, site, e), e);
+                    return;
                 } catch (CorruptSegmentException e) {
                     if (snapshot.isEmpty()) {
                         reportOnce(session, e.getMessage() + "; site " + site + " is not synced past it until it is readable or replaced by a snapshot", e);
@@ -64,9 +71,13 @@ final class Puller {
                 }
             }
             if (snapshot.isPresent()) {
+                Path file = folder.resolve(snapshot.get().fileName());
                 try {
-                    cursor = apply(session, site, folder.resolve(snapshot.get().fileName()), snapshot.get(), key);
+                    cursor = apply(session, site, file, snapshot.get(), key);
                     continue;
+                } catch (SQLException e) {
+                    reportOnce(session, notApplied(file, site, e), e);
+                    return;
                 } catch (CorruptSegmentException e) {
                     reportOnce(session, e.getMessage() + "; site " + site + " is not synced past it until it is readable", e);
                     return;
@@ -91,8 +102,20 @@ final class Puller {
             // a snapshot in several changesets: re-applying its first ones after an interruption changes nothing
             segment.forEach((cs, last) -> session.apply(cs, last ? cursor : Map.of()));
         }
-        reported.removeIf(r -> r.startsWith("corrupt segment " + file));
+        String fileName = file.toString();
+        reported.removeIf(r -> r.contains(fileName));
         return name.seq();
+    }
+
+    /** A file that decoded but could not be applied here (nothing of it was): only its own site waits. */
+    private static String notApplied(Path file, String site, SQLException e) {
+        return "segment " + file + " could not be applied (" + ErrorText.of(e) + "); site " + site
+                + " is not synced past it, it is retried every round";
+    }
+
+    /** Reports that a whole site folder could not be read this round; the other sites are read all the same. */
+    void siteFailed(SyncSession session, String site, Path folder, Exception e) {
+        reportOnce(session, "site " + site + " (" + folder + ") was not read this round: " + ErrorText.of(e) + "; other sites go on syncing", e);
     }
 
     private void reportOnce(SyncSession session, String message, Exception cause) {

@@ -1,5 +1,6 @@
 package io.syncsqlite.transport.nas;
 
+import io.syncsqlite.ErrorText;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
@@ -138,7 +139,10 @@ final class Segment {
             }
             if (in.read() != -1) throw new CorruptSegmentException(file, "data after the last of its " + frames + " changesets");
         } catch (InvalidChangesetException | EOFException | java.util.zip.ZipException e) {
-            throw new CorruptSegmentException(file, e.getMessage(), e);
+            throw new CorruptSegmentException(file, ErrorText.of(e), e);
+        } catch (RuntimeException e) {
+            // whatever a crafted file makes the decoder throw is a property of that file, never of the round
+            throw new CorruptSegmentException(file, "undecodable content (" + ErrorText.of(e) + ")", e);
         }
     }
 }
