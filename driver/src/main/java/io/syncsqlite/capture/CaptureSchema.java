@@ -3,10 +3,12 @@ package io.syncsqlite.capture;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The captured tables of one database, as instrumented at a given {@code schema_version}. */
 public final class CaptureSchema {
-    private final Map<String, CapturedTable> byName = new HashMap<>();
+    /** Looked up as SQLite resolves names: a change for {@code Users} is for the local {@code users}. */
+    private final Map<String, CapturedTable> byName = new TreeMap<>(Sql.IDENTIFIER_ORDER);
     private final Map<Integer, CapturedTable> byId = new HashMap<>();
     private final long schemaVersion;
     private final boolean metadata;

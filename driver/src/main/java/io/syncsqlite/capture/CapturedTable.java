@@ -46,13 +46,15 @@ public record CapturedTable(int id, String name, List<String> primaryKey, List<S
         return primaryKey.size() + columns.size();
     }
 
+    /** The value column SQLite would resolve {@code name} to (case-insensitively), or {@code null}. */
     public Slot column(String name) {
-        for (Slot s : columns) if (s.name.equals(name)) return s;
-        return null;
+        int i = indexOf(name);
+        return i < 0 ? null : columns.get(i);
     }
 
+    /** Position of the value column {@code column} names (case-insensitively, as SQLite does), or -1. */
     public int indexOf(String column) {
-        for (int i = 0; i < columns.size(); i++) if (columns.get(i).name.equals(column)) return i;
+        for (int i = 0; i < columns.size(); i++) if (Sql.sameIdentifier(columns.get(i).name, column)) return i;
         return -1;
     }
 }

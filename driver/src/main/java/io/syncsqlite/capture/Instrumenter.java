@@ -8,12 +8,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -71,10 +71,12 @@ public final class Instrumenter {
 
     private boolean hasSyncableTable(Connection c) throws SQLException {
         boolean any = false;
+        int limit = TableWidth.columnLimit(c);
         for (TableSchema t : SchemaReader.userTables(c).values()) {
             if (config.isExcluded(t.name())) continue;
-            if (t.hasPrimaryKey()) any = true;
-            else warnNoKey(t);
+            if (!t.hasPrimaryKey()) warnNoKey(t);
+            else if (TableWidth.fits(t.primaryKey().size(), valueColumns(t).size(), valueColumns(t).size(), limit)) any = true;
+            else warnings.accept(TableWidth.tooWide(t, limit, false));
         }
         return any;
     }
@@ -103,7 +105,8 @@ public final class Instrumenter {
         Map<String, Registered> registry = loadRegistry(c);
         Map<String, String> desiredTriggers = new LinkedHashMap<>();
         List<CapturedTable> captured = new ArrayList<>();
-        Set<String> kept = new HashSet<>();
+        Set<String> kept = new TreeSet<>(Sql.IDENTIFIER_ORDER);
+        int limit = TableWidth.columnLimit(c);
         for (TableSchema table : SchemaReader.userTables(c).values()) {
             if (config.isExcluded(table.name())) continue;
             if (!table.hasPrimaryKey()) {
@@ -111,7 +114,12 @@ public final class Instrumenter {
                 continue;
             }
             Registered reg = registry.get(table.name());
-            boolean keyChanged = reg != null && !reg.primaryKey.equals(table.primaryKey());
+            if (!fits(table, reg, limit)) {
+                // refused before anything is created, so no half-made version table or trigger can break a later open
+                warnings.accept(TableWidth.tooWide(table, limit, reg != null));
+                continue;
+            }
+            boolean keyChanged = reg != null && !sameColumns(reg.primaryKey, table.primaryKey());
             if (!write && (reg == null || keyChanged || !reg.slots.keySet().containsAll(valueColumns(table)))) return null;
             if (keyChanged) {
                 drop(c, reg);
@@ -140,6 +148,24 @@ public final class Instrumenter {
             }
         }
         return new CaptureSchema(captured, SchemaReader.schemaVersion(c));
+    }
+
+    /** Whether the table's version row and the widest statement over it stay within SQLite's column limit. */
+    private static boolean fits(TableSchema table, Registered reg, int limit) {
+        List<String> values = valueColumns(table);
+        int slots = values.size();
+        if (reg != null && sameColumns(reg.primaryKey, table.primaryKey())) {
+            // slots of dropped columns are never reused, so the version table only grows
+            int next = reg.slots.isEmpty() ? 0 : java.util.Collections.max(reg.slots.values()) + 1;
+            slots = next + (int) values.stream().filter(v -> !reg.slots.containsKey(v)).count();
+        }
+        return TableWidth.fits(table.primaryKey().size(), values.size(), slots, limit);
+    }
+
+    private static boolean sameColumns(List<String> a, List<String> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!Sql.sameIdentifier(a.get(i), b.get(i))) return false;
+        return true;
     }
 
     private static List<String> valueColumns(TableSchema table) {
@@ -240,7 +266,7 @@ public final class Instrumenter {
                 else reg.slots.put(rs.getString(2), rs.getInt(4));
             }
         }
-        Map<String, Registered> byName = new HashMap<>();
+        Map<String, Registered> byName = new TreeMap<>(Sql.IDENTIFIER_ORDER); // a rename that only changes case keeps its versions
         for (Registered reg : byId.values()) {
             reg.primaryKey = new ArrayList<>(keys.getOrDefault(reg.id, new TreeMap<>()).values());
             byName.put(reg.name, reg);
@@ -252,7 +278,7 @@ public final class Instrumenter {
     private static final class Registered {
         final int id;
         final String name;
-        final Map<String, Integer> slots = new HashMap<>();
+        final Map<String, Integer> slots = new TreeMap<>(Sql.IDENTIFIER_ORDER);
         List<String> primaryKey = List.of();
 
         Registered(int id, String name) {
