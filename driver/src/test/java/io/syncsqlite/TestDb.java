@@ -65,6 +65,25 @@ public final class TestDb implements AutoCloseable {
         return applier.apply(cs, schema(), Map.of());
     }
 
+    /** Applies every changeset in order; returns each result. */
+    public List<ApplyResult> applyAll(List<Changeset> changesets) throws SQLException {
+        List<ApplyResult> out = new ArrayList<>();
+        for (Changeset cs : changesets) out.add(apply(cs));
+        return out;
+    }
+
+    /** How many changes the changesets hold in total. */
+    public static int count(List<Changeset> changesets) {
+        return changesets.stream().mapToInt(Changeset::size).sum();
+    }
+
+    /** One value read with {@code sql} on the application's connection. */
+    public Object value(String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getObject(1) : null;
+        }
+    }
+
     public ApplyResult retryPending() throws SQLException {
         return applier.retryPending(schema());
     }

@@ -82,17 +82,27 @@ public final class Instrumenter {
     }
 
     /**
-     * Drops every capture trigger, runs {@code work}, then instruments again, all in one transaction, for schema
-     * changes SQLite refuses while triggers name the columns involved (DROP COLUMN).
+     * Lifts the column triggers (SQLite refuses {@code DROP COLUMN} while a trigger names the column), snapshots the
+     * tables {@code change} may drop, runs {@code work}, then instruments again, all in one transaction, so a rebuild
+     * or drop that comes as a script or batch is reconciled as a whole.
      */
-    public <T> T withTriggersLifted(Connection c, Transactions.SqlWork<T> work) throws SQLException {
+    public <T> T aroundSchemaChange(Connection c, SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
         return Transactions.write(c, () -> {
-            try (Statement s = c.createStatement()) {
-                for (String name : existingTriggers(c).keySet()) s.execute("DROP TRIGGER " + Sql.quote(name));
+            if (MetaTables.exist(c)) {
+                if (change.dropsTable()) Snapshots.take(c, change);
+                if (change.dropsColumn()) {
+                    try (Statement s = c.createStatement()) {
+                        for (String name : existingTriggers(c).keySet()) {
+                            if (name.startsWith(Sql.PREFIX + "au")) s.execute("DROP TRIGGER " + Sql.quote(name));
+                        }
+                    }
+                }
             }
             T result = work.run();
-            MetaTables.create(c);
-            reconcile(c, true);
+            if (MetaTables.exist(c) || hasSyncableTable(c)) {
+                MetaTables.create(c);
+                reconcile(c, true);
+            }
             return result;
         });
     }
@@ -102,40 +112,33 @@ public final class Instrumenter {
      * and returns {@code null} as soon as something would have to change.
      */
     private CaptureSchema reconcile(Connection c, boolean write) throws SQLException {
-        Map<String, Registered> registry = loadRegistry(c);
+        if (!write && !MetaTables.current(c)) return null;
+        Registry registry = Registry.load(c);
+        Map<String, TableSchema> tables = new TreeMap<>(Sql.IDENTIFIER_ORDER);
+        for (TableSchema t : SchemaReader.userTables(c).values()) if (!config.isExcluded(t.name())) tables.put(t.name(), t);
+        Map<String, String> existing = existingTriggers(c);
+        Map<String, String> triggerTables = triggerTables(c);
+        if (!new Lineage(c, registry, tables, existing, triggerTables, write).follow()) return null;
+
         Map<String, String> desiredTriggers = new LinkedHashMap<>();
         List<CapturedTable> captured = new ArrayList<>();
-        Set<String> kept = new TreeSet<>(Sql.IDENTIFIER_ORDER);
         int limit = TableWidth.columnLimit(c);
-        for (TableSchema table : SchemaReader.userTables(c).values()) {
-            if (config.isExcluded(table.name())) continue;
+        for (TableSchema table : tables.values()) {
             if (!table.hasPrimaryKey()) {
                 warnNoKey(table);
                 continue;
             }
-            Registered reg = registry.get(table.name());
+            Registry.Registered reg = registry.live.get(table.name());
             if (!fits(table, reg, limit)) {
                 // refused before anything is created, so no half-made version table or trigger can break a later open
                 warnings.accept(TableWidth.tooWide(table, limit, reg != null));
                 continue;
             }
-            boolean keyChanged = reg != null && !sameColumns(reg.primaryKey, table.primaryKey());
-            if (!write && (reg == null || keyChanged || !reg.slots.keySet().containsAll(valueColumns(table)))) return null;
-            if (keyChanged) {
-                drop(c, reg);
-                reg = null;
-            }
+            if (!write && (reg == null || !reg.slots.keySet().containsAll(valueColumns(table)))) return null;
             CapturedTable ct = reg == null ? register(c, table) : extend(c, reg, table);
-            kept.add(table.name());
             captured.add(ct);
             desiredTriggers.putAll(new TriggerSql(ct).triggers());
         }
-        for (Registered reg : registry.values()) {
-            if (kept.contains(reg.name)) continue;
-            if (!write) return null;
-            drop(c, reg);
-        }
-        Map<String, String> existing = existingTriggers(c);
         if (!existing.equals(desiredTriggers)) {
             if (!write) return null;
             try (Statement s = c.createStatement()) {
@@ -147,11 +150,26 @@ public final class Instrumenter {
                 }
             }
         }
-        return new CaptureSchema(captured, SchemaReader.schemaVersion(c));
+        return new CaptureSchema(captured, retiring(c, registry), Routes.of(registry, captured), SchemaReader.schemaVersion(c));
+    }
+
+    /** Dropped tables whose unpublished changes are still to be published, read from their snapshot. */
+    private static List<CapturedTable> retiring(Connection c, Registry registry) throws SQLException {
+        List<CapturedTable> out = new ArrayList<>();
+        for (Registry.Registered reg : registry.dropped.values()) {
+            if (!MetaTables.tableExists(c, Snapshots.name(reg.id))) continue;
+            List<CapturedTable.Slot> slots = new ArrayList<>();
+            List<String> snapshotColumns = SchemaReader.columns(c, Snapshots.name(reg.id));
+            for (Map.Entry<String, Integer> e : reg.slots.entrySet()) {
+                if (snapshotColumns.contains(e.getKey())) slots.add(new CapturedTable.Slot(e.getKey(), e.getValue()));
+            }
+            out.add(new CapturedTable(reg.id, reg.name, reg.primaryKey, slots, -1));
+        }
+        return out;
     }
 
     /** Whether the table's version row and the widest statement over it stay within SQLite's column limit. */
-    private static boolean fits(TableSchema table, Registered reg, int limit) {
+    private static boolean fits(TableSchema table, Registry.Registered reg, int limit) {
         List<String> values = valueColumns(table);
         int slots = values.size();
         if (reg != null && sameColumns(reg.primaryKey, table.primaryKey())) {
@@ -162,7 +180,7 @@ public final class Instrumenter {
         return TableWidth.fits(table.primaryKey().size(), values.size(), slots, limit);
     }
 
-    private static boolean sameColumns(List<String> a, List<String> b) {
+    static boolean sameColumns(List<String> a, List<String> b) {
         if (a.size() != b.size()) return false;
         for (int i = 0; i < a.size(); i++) if (!Sql.sameIdentifier(a.get(i), b.get(i))) return false;
         return true;
@@ -174,9 +192,10 @@ public final class Instrumenter {
         return out;
     }
 
-    private CapturedTable register(Connection c, TableSchema table) throws SQLException {
+    CapturedTable register(Connection c, TableSchema table) throws SQLException {
         int id;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.TABLES + "(name) VALUES (?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.TABLES + "(id, name) VALUES ((SELECT max(coalesce((SELECT max(id) FROM "
+                + MetaTables.TABLES + "), 0), coalesce((SELECT max(id) FROM " + MetaTables.DROPPED + "), 0)) + 1), ?)")) {
             ps.setString(1, table.name());
             ps.executeUpdate();
         }
@@ -203,7 +222,8 @@ public final class Instrumenter {
         return ct;
     }
 
-    private CapturedTable extend(Connection c, Registered reg, TableSchema table) throws SQLException {
+    /** The registration brought in line with the table's columns: a new column gets a new version slot. */
+    static CapturedTable extend(Connection c, Registry.Registered reg, TableSchema table) throws SQLException {
         List<CapturedTable.Slot> present = new ArrayList<>();
         int next = reg.slots.isEmpty() ? 0 : java.util.Collections.max(reg.slots.values()) + 1;
         for (String col : table.columns()) {
@@ -211,12 +231,13 @@ public final class Instrumenter {
             Integer slot = reg.slots.get(col);
             if (slot == null) {
                 slot = next++;
+                reg.slots.put(col, slot);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.COLUMNS + "(tbl, name, key_pos, slot) VALUES (?, ?, ?, ?)")) {
                     insertColumn(ps, reg.id, col, null, slot);
                 }
                 String[] defs = TriggerSql.slotColumns(slot).split(", ");
                 try (Statement s = c.createStatement()) {
-                    for (String def : defs) s.execute("ALTER TABLE " + Sql.quote(Sql.PREFIX + "v" + reg.id) + " ADD COLUMN " + def);
+                    for (String def : defs) s.execute("ALTER TABLE " + Sql.quote(reg.versionTable()) + " ADD COLUMN " + def);
                 }
             }
             present.add(new CapturedTable.Slot(col, slot));
@@ -232,14 +253,14 @@ public final class Instrumenter {
         ps.executeUpdate();
     }
 
-    private void drop(Connection c, Registered reg) throws SQLException {
-        LOG.log(System.Logger.Level.DEBUG, "dropping capture of table {0}", reg.name);
-        try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + Sql.quote(Sql.PREFIX + "v" + reg.id));
-            s.execute("DELETE FROM " + MetaTables.OUTBOX + " WHERE tbl = " + reg.id);
-            s.execute("DELETE FROM " + MetaTables.COLUMNS + " WHERE tbl = " + reg.id);
-            s.execute("DELETE FROM " + MetaTables.TABLES + " WHERE id = " + reg.id);
+    /** Our triggers by name, with the table each sits on now (a renamed table takes its triggers along). */
+    private static Map<String, String> triggerTables(Connection c) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_syncsqlite\\_%' ESCAPE '\\'")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
         }
+        return out;
     }
 
     private static Map<String, String> existingTriggers(Connection c) throws SQLException {
@@ -249,41 +270,5 @@ public final class Instrumenter {
             while (rs.next()) out.put(rs.getString(1), rs.getString(2));
         }
         return out;
-    }
-
-    private static Map<String, Registered> loadRegistry(Connection c) throws SQLException {
-        Map<Integer, Registered> byId = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name FROM " + MetaTables.TABLES)) {
-            while (rs.next()) byId.put(rs.getInt(1), new Registered(rs.getInt(1), rs.getString(2)));
-        }
-        Map<Integer, TreeMap<Integer, String>> keys = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, name, key_pos, slot FROM " + MetaTables.COLUMNS)) {
-            while (rs.next()) {
-                Registered reg = byId.get(rs.getInt(1));
-                if (reg == null) continue;
-                rs.getInt(3);
-                if (!rs.wasNull()) keys.computeIfAbsent(reg.id, k -> new TreeMap<>()).put(rs.getInt(3), rs.getString(2));
-                else reg.slots.put(rs.getString(2), rs.getInt(4));
-            }
-        }
-        Map<String, Registered> byName = new TreeMap<>(Sql.IDENTIFIER_ORDER); // a rename that only changes case keeps its versions
-        for (Registered reg : byId.values()) {
-            reg.primaryKey = new ArrayList<>(keys.getOrDefault(reg.id, new TreeMap<>()).values());
-            byName.put(reg.name, reg);
-        }
-        return byName;
-    }
-
-    /** A table as recorded in the registry: its id, key and the version slot of every value column it ever had. */
-    private static final class Registered {
-        final int id;
-        final String name;
-        final Map<String, Integer> slots = new TreeMap<>(Sql.IDENTIFIER_ORDER);
-        List<String> primaryKey = List.of();
-
-        Registered(int id, String name) {
-            this.id = id;
-            this.name = name;
-        }
     }
 }

@@ -17,6 +17,14 @@ public final class MetaTables {
     public static final String OUTBOX = Sql.PREFIX + "outbox";
     public static final String CURSORS = Sql.PREFIX + "cursors";
     public static final String PENDING = Sql.PREFIX + "pending";
+    /** Tables this replica dropped: their id, last name and column registry are kept to route late changes. */
+    public static final String DROPPED = Sql.PREFIX + "dropped";
+    /** Former names of renamed tables, so a peer still on the old name keeps syncing. */
+    public static final String TABLE_ALIASES = Sql.PREFIX + "table_aliases";
+    /** Former names of renamed columns (to the column's version slot). */
+    public static final String COLUMN_ALIASES = Sql.PREFIX + "column_aliases";
+    /** Remote changes for tables or columns this replica dropped: kept for inspection, never retried. */
+    public static final String ARCHIVED = Sql.PREFIX + "archived";
 
     private static final String[] DDL = {
         // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
@@ -33,6 +41,12 @@ public final class MetaTables {
         "CREATE TABLE IF NOT EXISTS " + CURSORS + "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
         // remote changes that cannot be applied yet (unknown table/column, constraint, clock drift): kept, retried
         "CREATE TABLE IF NOT EXISTS " + PENDING + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
+                + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS " + DROPPED + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS " + TABLE_ALIASES + "(name TEXT PRIMARY KEY, tbl INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS " + COLUMN_ALIASES + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, slot INTEGER NOT NULL,"
+                + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVED + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
                 + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
         "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
@@ -51,8 +65,17 @@ public final class MetaTables {
     }
 
     public static boolean exist(Connection c) throws SQLException {
+        return tableExists(c, CLOCK);
+    }
+
+    /** Whether the metadata has every table this version of the driver uses (older databases gain the new ones). */
+    static boolean current(Connection c) throws SQLException {
+        return tableExists(c, ARCHIVED);
+    }
+
+    static boolean tableExists(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, CLOCK);
+            ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

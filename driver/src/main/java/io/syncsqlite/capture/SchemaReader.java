@@ -36,6 +36,18 @@ public final class SchemaReader {
         return tables;
     }
 
+    /** The columns of any table (ours included), in declaration order. */
+    static List<String> columns(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_xinfo(?) ORDER BY cid")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     private static TableSchema read(Connection c, String table, boolean withoutRowid) throws SQLException {
         List<String> columns = new ArrayList<>();
         TreeMap<Integer, String> pk = new TreeMap<>();

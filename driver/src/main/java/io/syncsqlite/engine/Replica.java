@@ -3,7 +3,7 @@ package io.syncsqlite.engine;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.Instrumenter;
 import io.syncsqlite.capture.MetaTables;
-import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.SchemaChange;
 import io.syncsqlite.capture.SchemaReader;
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
@@ -170,10 +170,21 @@ public final class Replica {
         return s;
     }
 
-    /** Runs a schema change that SQLite refuses while capture triggers name its columns (DROP COLUMN). */
-    public <T> T withTriggersLifted(Connection c, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+    /**
+     * Whether {@code change} must run inside {@link #aroundSchemaChange}: it drops a column (our triggers must be
+     * lifted) or a table (its rows are snapshotted first, so a rebuild keeps the versions of what it did not change).
+     */
+    public boolean needsTransaction(SchemaChange change) {
+        return change.dropsColumn() || change.dropsTable();
+    }
+
+    /**
+     * Runs a statement, script or batch that drops a table or column, in one transaction with what the driver does
+     * before (snapshot, lift triggers) and after it (re-instrument: follow renames, adopt rebuilt tables).
+     */
+    public <T> T aroundSchemaChange(Connection c, SchemaChange change, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         boolean committed = c.getAutoCommit();
-        T result = instrumenter.withTriggersLifted(c, work);
+        T result = instrumenter.aroundSchemaChange(c, change, work);
         publish(instrumenter.instrument(c), committed);
         return result;
     }

@@ -190,6 +190,7 @@ public final class SyncEngine {
         for (String c : r.conflicts()) emit(new SyncEvent(SyncEvent.Type.CONFLICT, c, null, null));
         for (String w : r.awaitingSchema()) emit(SyncEvent.progress(w + ": kept pending until this replica's schema has it"));
         for (String p : r.problems()) emit(SyncEvent.error(p, null));
+        for (String a : r.archived()) emit(SyncEvent.progress(a + ": changes for it are archived in _syncsqlite_archived, not applied"));
     }
 
     /** Stops the thread after a final push, then closes the transport and the engine's connection. */

@@ -4,6 +4,7 @@ import io.syncsqlite.SyncConnection;
 import io.syncsqlite.SyncListener;
 import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
+import io.syncsqlite.capture.SchemaChange;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.engine.Replica;
 import io.syncsqlite.engine.SyncEngine;
@@ -30,13 +31,14 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     /**
-     * Runs a statement's execution; when its SQL may change the schema, lifts the capture triggers around it if
-     * needed and re-instruments once it succeeded; then tells the engine that local data may have changed.
+     * Runs a statement's execution; when its SQL may change the schema, the replica sees it before and after (see
+     * {@link Replica#aroundSchemaChange}) and re-instruments once it succeeded; then tells the engine that local data
+     * may have changed.
      */
-    <T> T execute(boolean mayChangeSchema, boolean mayDropColumn, Transactions.SqlWork<T> work) throws SQLException {
-        if (mayDropColumn) {
+    <T> T execute(SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
+        if (replica.needsTransaction(change)) {
             ConnectionState[] afterStatement = new ConnectionState[1];
-            T result = replica.withTriggersLifted(delegate, () -> {
+            T result = replica.aroundSchemaChange(delegate, change, () -> {
                 T r = work.run();
                 afterStatement[0] = ConnectionState.save(delegate);
                 return r;
@@ -46,7 +48,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
             return result;
         }
         T result = work.run();
-        if (mayChangeSchema) {
+        if (change.mayChangeSchema()) {
             if (delegate.getAutoCommit()) {
                 replica.ensureInstrumented(delegate); // on a connection of its own: ours keeps changes()/last_insert_rowid()
                 replica.startEngineIfReady(false);

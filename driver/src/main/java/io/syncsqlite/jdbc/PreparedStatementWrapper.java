@@ -1,23 +1,22 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.capture.SchemaChange;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /** A prepared statement; its SQL is classified once, at prepare time. */
 class PreparedStatementWrapper extends PreparedStatementDelegate {
     private final PreparedStatement prepared;
-    private final boolean mayChangeSchema;
-    private final boolean mayDropColumn;
+    private final SchemaChange schemaChange;
 
     PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String sql) {
         super(delegate, connection, sql);
         this.prepared = delegate;
-        this.mayChangeSchema = SchemaChanges.mayChangeSchema(sql);
-        this.mayDropColumn = SchemaChanges.mayDropColumn(sql);
+        this.schemaChange = SchemaChange.of(sql);
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        return connection.execute(mayChangeSchema, mayDropColumn, work);
+        return connection.execute(schemaChange, work);
     }
 
     @Override
@@ -38,6 +37,6 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     @Override
     public void addBatch() throws SQLException {
         prepared.addBatch();
-        markBatch(mayChangeSchema, mayDropColumn);
+        markBatch(schemaChange);
     }
 }

@@ -1,5 +1,6 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.capture.SchemaChange;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,8 +11,7 @@ class StatementWrapper extends StatementDelegate {
     final ConnectionWrapper connection;
     /** The SQL of a prepared or callable statement; {@code null} for a plain statement. */
     final String sql;
-    private boolean batchMayChangeSchema;
-    private boolean batchMayDropColumn;
+    private SchemaChange batchSchemaChange = SchemaChange.NONE;
     private ResultSetWrapper current;
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection, String sql) {
@@ -41,7 +41,7 @@ class StatementWrapper extends StatementDelegate {
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        return connection.execute(SchemaChanges.mayChangeSchema(text), SchemaChanges.mayDropColumn(text), work);
+        return connection.execute(SchemaChange.of(text), work);
     }
 
     /**
@@ -49,8 +49,9 @@ class StatementWrapper extends StatementDelegate {
      * has the capture triggers' writes taken off xerial's count.
      */
     private long update(String text, io.syncsqlite.capture.Transactions.SqlWork<Long> work) throws SQLException {
-        boolean ddl = SchemaChanges.mayChangeSchema(text);
-        return connection.execute(ddl, SchemaChanges.mayDropColumn(text), () -> ddl ? work.run() : CaptureChanges.excluded(connection.delegate, text, work));
+        SchemaChange change = SchemaChange.of(text);
+        boolean ddl = change.mayChangeSchema();
+        return connection.execute(change, () -> ddl ? work.run() : CaptureChanges.excluded(connection.delegate, text, work));
     }
 
     @Override
@@ -116,19 +117,18 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public void addBatch(String sql) throws SQLException {
         delegate.addBatch(connection.keyed(sql));
-        markBatch(SchemaChanges.mayChangeSchema(sql), SchemaChanges.mayDropColumn(sql));
+        markBatch(SchemaChange.of(sql));
     }
 
     /** Prepared statements add their own SQL to the batch, classified once when prepared (not per row). */
-    void markBatch(boolean mayChangeSchema, boolean mayDropColumn) {
-        batchMayChangeSchema |= mayChangeSchema;
-        batchMayDropColumn |= mayDropColumn;
+    void markBatch(SchemaChange change) {
+        batchSchemaChange = batchSchemaChange.and(change);
     }
 
     @Override
     public void clearBatch() throws SQLException {
         delegate.clearBatch();
-        batchMayChangeSchema = batchMayDropColumn = false;
+        batchSchemaChange = SchemaChange.NONE;
     }
 
     @Override
@@ -142,9 +142,8 @@ class StatementWrapper extends StatementDelegate {
     }
 
     private <T> T runBatch(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        boolean ddl = batchMayChangeSchema;
-        boolean dropColumn = batchMayDropColumn;
-        batchMayChangeSchema = batchMayDropColumn = false;
-        return connection.execute(ddl, dropColumn, work);
+        SchemaChange change = batchSchemaChange;
+        batchSchemaChange = SchemaChange.NONE;
+        return connection.execute(change, work);
     }
 }

@@ -12,13 +12,17 @@ import java.util.List;
  * @param awaitingSchema one message per table or column this replica does not have yet (normal while replicas
  *                       migrate at different times: the changes apply once the schema arrives)
  * @param problems       one message per other reason changes were parked (clock drift, malformed keys, …)
+ * @param archived       one message per table or column this replica dropped that changes arrived for: those changes
+ *                       are archived in {@code _syncsqlite_archived}, not retried
  */
-public record ApplyResult(int received, int applied, int parked, List<String> conflicts, List<String> awaitingSchema, List<String> problems) {
-    public static final ApplyResult NOTHING = new ApplyResult(0, 0, 0, List.of(), List.of(), List.of());
+public record ApplyResult(int received, int applied, int parked, List<String> conflicts, List<String> awaitingSchema, List<String> problems,
+                          List<String> archived) {
+    public static final ApplyResult NOTHING = new ApplyResult(0, 0, 0, List.of(), List.of(), List.of(), List.of());
 
     public ApplyResult {
         conflicts = List.copyOf(conflicts);
         awaitingSchema = List.copyOf(awaitingSchema);
         problems = List.copyOf(problems);
+        archived = List.copyOf(archived);
     }
 }

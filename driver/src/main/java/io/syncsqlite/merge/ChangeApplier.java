@@ -93,7 +93,7 @@ public final class ChangeApplier implements AutoCloseable {
         return Transactions.write(c, () -> {
             for (Change ch : cs.changes()) PendingStore.park(c, ch, reason);
             saveCursors(cursors);
-            return new ApplyResult(cs.size(), 0, cs.size(), List.of(), List.of(), List.of(reason));
+            return new ApplyResult(cs.size(), 0, cs.size(), List.of(), List.of(), List.of(reason), List.of());
         });
     }
 
@@ -149,13 +149,15 @@ public final class ChangeApplier implements AutoCloseable {
         final Set<String> conflicts = new LinkedHashSet<>();
         final Set<String> awaitingSchema = new LinkedHashSet<>();
         final Set<String> problems = new LinkedHashSet<>();
+        final Set<String> archived = new LinkedHashSet<>();
 
         Run(CaptureSchema schema) {
             this.schema = schema;
         }
 
         ApplyResult result(int received) {
-            return new ApplyResult(received, applied, parked, List.copyOf(conflicts), List.copyOf(awaitingSchema), List.copyOf(problems));
+            return new ApplyResult(received, applied, parked, List.copyOf(conflicts), List.copyOf(awaitingSchema), List.copyOf(problems),
+                    List.copyOf(archived));
         }
 
         void park(Change ch, String reason, Set<String> kind) throws SQLException {
@@ -164,9 +166,19 @@ public final class ChangeApplier implements AutoCloseable {
             kind.add(reason);
         }
 
+        /** Keeps a change for a table or column this replica dropped: archived, with one message per table or column. */
+        void archive(Change ch, String reason) throws SQLException {
+            PendingStore.archive(c, ch, reason);
+            archived.add(reason);
+        }
+
         void applyRow(List<Change> changes) throws SQLException {
             Change first = changes.get(0);
-            CapturedTable t = schema.table(first.table());
+            CapturedTable t = schema.resolve(first.table()); // a table renamed here still takes its old name's changes
+            if (t == null && schema.droppedTable(first.table())) {
+                for (Change ch : changes) archive(ch, "table " + Sql.quote(first.table()) + " was dropped on this replica");
+                return;
+            }
             if (t == null || t.primaryKey().size() != first.pk().size()) {
                 String reason = t == null ? "unknown table " + Sql.quote(first.table())
                         : "key of " + Sql.quote(first.table()) + " has " + t.primaryKey().size() + " columns, change has " + first.pk().size();
@@ -179,7 +191,14 @@ public final class ChangeApplier implements AutoCloseable {
                     park(ch, "clock drift: version " + Hlc.format(ch.hlc()) + " from site " + ch.site()
                             + " is more than " + maxClockDrift + " ahead of this replica's clock", problems);
                 } else if (!ch.isRowChange() && t.column(ch.column()) == null) {
-                    park(ch, "unknown column " + Sql.quote(ch.column()) + " of table " + Sql.quote(t.name()), awaitingSchema);
+                    String renamed = schema.resolveColumn(t, ch.column());
+                    if (renamed != null) {
+                        usable.add(new Change(ch.table(), ch.pk(), renamed, ch.value(), ch.hlc(), ch.site(), ch.cl()));
+                    } else if (schema.droppedColumn(t, ch.column())) {
+                        archive(ch, "column " + Sql.quote(ch.column()) + " of table " + Sql.quote(t.name()) + " was dropped on this replica");
+                    } else {
+                        park(ch, "unknown column " + Sql.quote(ch.column()) + " of table " + Sql.quote(t.name()), awaitingSchema);
+                    }
                 } else {
                     usable.add(ch);
                 }

@@ -60,7 +60,7 @@ public final class ChangeExtractor {
                 // one line per row: whole = an insert, delete or key change touched it; else the updated column slots
                 String sql = "SELECT " + columns(t) + ", o.whole, o.slots FROM (SELECT k, max(slot IS NULL) AS whole, group_concat(slot) AS slots FROM "
                         + MetaTables.OUTBOX + " WHERE tbl = ? AND seq <= ? GROUP BY k) o JOIN " + Sql.quote(t.versionTable()) + " v ON "
-                        + (t.compositeKey() ? "v.rowid" : "v.k0") + " = o.k" + joinBase(t);
+                        + (t.compositeKey() ? "v.rowid" : "v.k0") + " = o.k" + joinBase(t, schema.source(t));
                 int whole = t.primaryKey().size() + 3 + 3 * t.columns().size() + 1;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setInt(1, id);
@@ -95,7 +95,7 @@ public final class ChangeExtractor {
             List<Change> chunk = new ArrayList<>();
             for (CapturedTable t : schema.tables()) {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + columns(t) + " FROM "
-                        + Sql.quote(t.versionTable()) + " v" + joinBase(t))) {
+                        + Sql.quote(t.versionTable()) + " v" + joinBase(t, t.name()))) {
                     while (rs.next()) {
                         toChanges(t, rs, localOnly, null, chunk::add);
                         if (chunk.size() >= chunkChanges) {
@@ -120,9 +120,12 @@ public final class ChangeExtractor {
         return b.toString();
     }
 
-    /** Joins the user table to the version table {@code v} on the key (the row is absent once deleted). */
-    private static String joinBase(CapturedTable t) {
-        StringBuilder b = new StringBuilder(" LEFT JOIN ").append(Sql.quote(t.name())).append(" t ON ");
+    /**
+     * Joins the user table (or {@code source}, the snapshot of a dropped one) to the version table {@code v} on the
+     * key (the row is absent once deleted).
+     */
+    private static String joinBase(CapturedTable t, String source) {
+        StringBuilder b = new StringBuilder(" LEFT JOIN ").append(Sql.quote(source)).append(" t ON ");
         for (int i = 0; i < t.primaryKey().size(); i++) {
             b.append(i == 0 ? "" : " AND ").append("t.").append(Sql.quote(t.primaryKey().get(i))).append(" = v.k").append(i);
         }

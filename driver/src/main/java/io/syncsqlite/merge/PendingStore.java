@@ -13,13 +13,24 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Remote changes that could not be applied yet, kept in {@code _syncsqlite_pending} so none is ever lost. */
+/**
+ * Remote changes that could not be applied yet, kept in {@code _syncsqlite_pending} so none is ever lost; and those
+ * for tables or columns this replica dropped, archived in {@code _syncsqlite_archived} (kept, never retried).
+ */
 final class PendingStore {
     private PendingStore() {
     }
 
     static void park(Connection c, Change ch, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.PENDING
+        store(c, MetaTables.PENDING, ch, reason);
+    }
+
+    static void archive(Connection c, Change ch, String reason) throws SQLException {
+        store(c, MetaTables.ARCHIVED, ch, reason);
+    }
+
+    private static void store(Connection c, String table, Change ch, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                 + "(tbl, pk, col, val, hlc, site, cl, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, ch.table());
             ps.setString(2, ChangesetCodec.encodeValues(ch.pk()));

@@ -1,0 +1,191 @@
+package io.syncsqlite.capture;
+
+import io.syncsqlite.clock.Hlc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries a dropped table's versions over to the table that replaced it (a rebuild: create new, copy, drop old,
+ * rename, in either order), by key. The result is judged by what the migration left, compared with the rows the old
+ * table held when it was dropped (its snapshot): a cell whose value is unchanged keeps its version and is not
+ * published again; a changed cell, a new row and a row the migration removed are new local writes, stamped once and
+ * listed in the outbox. The old table's unpublished outbox entries and tombstones stay, as they are keyed by the
+ * table's id, which the new table takes over. A few set-based passes over the table, inside the migration's
+ * transaction.
+ */
+final class TableAdoption {
+    private static final String GONE = "temp." + Sql.quote(Sql.PREFIX + "gone");
+    private static final String ADDED = "temp." + Sql.quote(Sql.PREFIX + "added");
+    private static final String DIFF = "temp." + Sql.quote(Sql.PREFIX + "diff");
+
+    private final Connection c;
+    private final CapturedTable t;
+    private final String table;
+    private final String versions;
+    private final String keys;
+    private final long stamp;
+
+    private TableAdoption(Connection c, CapturedTable t) throws SQLException {
+        this.c = c;
+        this.t = t;
+        this.table = Sql.quote(t.name());
+        this.versions = Sql.quote(t.versionTable());
+        this.keys = new TriggerSql(t).keyColumns();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + MetaTables.CLOCK)) {
+            rs.next();
+            this.stamp = rs.getLong(1);
+        }
+    }
+
+    /**
+     * @param snapshot     the old table's rows at the drop, or {@code null} when the drop was not seen (a tool outside
+     *                     the driver): then only rows added and removed are told apart, values are taken as unchanged
+     * @param oldColumns   the value columns the snapshot holds
+     * @param defaults     per value column new to the table, the value its DEFAULT gives (cells equal to it are no write)
+     */
+    static void adopt(Connection c, CapturedTable t, String snapshot, List<String> oldColumns, Map<String, Object> defaults) throws SQLException {
+        new TableAdoption(c, t).run(snapshot, oldColumns, defaults);
+    }
+
+    private void run(String snapshot, List<String> oldColumns, Map<String, Object> defaults) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String temp : List.of(GONE, ADDED, DIFF)) s.execute("DROP TABLE IF EXISTS " + temp);
+            // rows alive before that the migration left out: deleted
+            s.execute("CREATE TABLE " + GONE + " AS SELECT " + keys + " FROM " + versions + " v WHERE (cl & 1) = 1 AND NOT EXISTS (SELECT 1 FROM "
+                    + table + " n WHERE " + baseMatches("n", "v") + ")");
+            update("UPDATE " + versions + " SET cl = cl + 1, rh = max(?, rh + 1), rs = 0 WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + GONE + ")");
+            outbox(GONE, "NULL", null);
+            // rows kept: a cell is a write where its value differs from before (or, for a column new here, from its default)
+            List<String> changed = new ArrayList<>();
+            StringBuilder diff = new StringBuilder("SELECT ").append(selectKeys("n"));
+            List<Object> params = new ArrayList<>();
+            for (CapturedTable.Slot col : t.columns()) {
+                String now = "n." + Sql.quote(col.name());
+                String before;
+                if (snapshot != null && oldColumns.contains(col.name())) {
+                    before = "o." + Sql.quote(col.name());
+                } else if (defaults.containsKey(col.name())) {
+                    before = "?";
+                    params.add(defaults.get(col.name()));
+                } else {
+                    continue; // no old value known: carried over as it is
+                }
+                diff.append(", ").append(now).append(" IS NOT ").append(before).append(" AS d").append(col.slot());
+                changed.add("d" + col.slot());
+            }
+            if (!changed.isEmpty()) {
+                diff.append(" FROM ").append(table).append(" n");
+            if (snapshot != null) diff.append(" LEFT JOIN ").append(Sql.quote(snapshot)).append(" o ON ").append(baseMatchesNamed("o", "n"));
+                diff.append(" WHERE ").append(alive("n")).append(" AND (").append(String.join(" OR ", changed)).append(')');
+                try (PreparedStatement ps = c.prepareStatement("CREATE TABLE " + DIFF + " AS " + diff)) {
+                    for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
+                    ps.executeUpdate();
+                }
+                for (CapturedTable.Slot col : t.columns()) {
+                    String flag = "d" + col.slot();
+                    if (!changed.contains(flag)) continue;
+                    String h = "h" + col.slot();
+                    update("UPDATE " + versions + " SET " + h + " = max(?, " + h + " + 1), s" + col.slot() + " = 0 WHERE (" + keys + ") IN (SELECT "
+                            + keys + " FROM " + DIFF + " WHERE " + flag + ")");
+                    outbox(DIFF, Integer.toString(col.slot()), flag);
+                }
+            }
+            // rows not alive before: inserted (or brought back after a delete)
+            s.execute("CREATE TABLE " + ADDED + " AS SELECT " + selectKeys("n") + " FROM " + table + " n WHERE " + notNullKeys("n")
+                    + " AND NOT " + alive("n"));
+            insertRows();
+            outbox(ADDED, "NULL", null);
+        } finally {
+            try (Statement s = c.createStatement()) {
+                for (String temp : List.of(GONE, ADDED, DIFF)) s.execute("DROP TABLE IF EXISTS " + temp);
+            }
+        }
+    }
+
+    private void insertRows() throws SQLException {
+        StringBuilder cols = new StringBuilder(keys).append(", cl, rh, rs");
+        StringBuilder vals = new StringBuilder(keys).append(", 1, ?1, 0");
+        StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
+        for (CapturedTable.Slot s : t.columns()) {
+            cols.append(", h").append(s.slot()).append(", s").append(s.slot());
+            vals.append(", ?1, 0");
+            set.append(", h").append(s.slot()).append(" = max(excluded.h").append(s.slot()).append(", h").append(s.slot())
+               .append(" + 1), s").append(s.slot()).append(" = 0");
+        }
+        update("INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + ADDED + " WHERE true ON CONFLICT(" + keys + ") DO UPDATE SET " + set);
+    }
+
+    /** Lists the rows of {@code from} in the outbox ({@code slot}: the changed column, NULL for the whole row). */
+    private void outbox(String from, String slot, String flag) throws SQLException {
+        String where = flag == null ? "" : " WHERE x." + flag;
+        String sql = t.compositeKey()
+                ? "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", v.rowid, " + slot + " FROM " + from + " x JOIN " + versions
+                  + " v ON " + plainMatches("v", "x") + where
+                : "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", x.k0, " + slot + " FROM " + from + " x" + where;
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void update(String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (ps.getParameterMetaData().getParameterCount() > 0) ps.setLong(1, stamp);
+            ps.executeUpdate();
+        }
+    }
+
+    /** {@code n.<key> = v.k0 AND …}: looks rows of the user table up by its key index. */
+    private String baseMatches(String base, String v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            b.append(i == 0 ? "" : " AND ").append(base).append('.').append(Sql.quote(t.primaryKey().get(i))).append(" = ").append(v).append(".k").append(i);
+        }
+        return b.toString();
+    }
+
+    /** {@code o.<key> = n.<key> AND …} between two tables with the user's column names. */
+    private String baseMatchesNamed(String a, String b) {
+        StringBuilder out = new StringBuilder();
+        for (String k : t.primaryKey()) out.append(out.length() == 0 ? "" : " AND ").append(a).append('.').append(Sql.quote(k)).append(" = ").append(b).append('.').append(Sql.quote(k));
+        return out.toString();
+    }
+
+    /** {@code v.k0 = +n.<key> AND …}: the unary plus keeps the user column's affinity off, so the version index is used. */
+    private String versionMatches(String v, String base) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            b.append(i == 0 ? "" : " AND ").append(v).append(".k").append(i).append(" = +").append(base).append('.').append(Sql.quote(t.primaryKey().get(i)));
+        }
+        return b.toString();
+    }
+
+    /** {@code a.k0 = b.k0 AND …} between two tables of k-columns. */
+    private String plainMatches(String a, String b) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < t.primaryKey().size(); i++) out.append(i == 0 ? "" : " AND ").append(a).append(".k").append(i).append(" = ").append(b).append(".k").append(i);
+        return out.toString();
+    }
+
+    /** The user row {@code base} has a live version row: it existed before the migration. */
+    private String alive(String base) {
+        return "EXISTS (SELECT 1 FROM " + versions + " v WHERE " + versionMatches("v", base) + " AND (v.cl & 1) = 1)";
+    }
+
+    private String selectKeys(String base) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < t.primaryKey().size(); i++) b.append(i == 0 ? "" : ", ").append(base).append('.').append(Sql.quote(t.primaryKey().get(i))).append(" AS k").append(i);
+        return b.toString();
+    }
+
+    private String notNullKeys(String base) {
+        StringBuilder b = new StringBuilder();
+        for (String k : t.primaryKey()) b.append(b.length() == 0 ? "" : " AND ").append(base).append('.').append(Sql.quote(k)).append(" IS NOT NULL");
+        return b.toString();
+    }
+}
