@@ -109,16 +109,7 @@ final class TableAdoption {
     }
 
     private void insertRows() throws SQLException {
-        StringBuilder cols = new StringBuilder(keys).append(", cl, rh, rs");
-        StringBuilder vals = new StringBuilder(keys).append(", 1, ?1, 0");
-        StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
-        for (CapturedTable.Slot s : t.columns()) {
-            cols.append(", h").append(s.slot()).append(", s").append(s.slot());
-            vals.append(", ?1, 0");
-            set.append(", h").append(s.slot()).append(" = max(excluded.h").append(s.slot()).append(", h").append(s.slot())
-               .append(" + 1), s").append(s.slot()).append(" = 0");
-        }
-        update("INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + ADDED + " WHERE true ON CONFLICT(" + keys + ") DO UPDATE SET " + set);
+        update(new TriggerSql(t).upsertRows(keys, "?1", ADDED));
     }
 
     /** Lists the rows of {@code from} in the outbox ({@code slot}: the changed column, NULL for the whole row). */

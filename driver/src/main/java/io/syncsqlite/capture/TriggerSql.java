@@ -94,17 +94,25 @@ final class TriggerSql {
 
     /** Stamps the row's existence and every column: a new row, or one that comes back after a delete. */
     private String upsertAll(String row) {
+        return upsertRows(join(t.primaryKey(), c -> row + "." + Sql.quote(c)), "c.h", STAMP) + "; ";
+    }
+
+    /**
+     * Stamps {@code stamp} on the existence and every column of the rows keyed {@code keyValues} selected from
+     * {@code from}: new rows, or rows that come back after a delete (their causal length moves to the next odd value).
+     */
+    String upsertRows(String keyValues, String stamp, String from) {
         StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
-        StringBuilder vals = new StringBuilder(join(t.primaryKey(), c -> row + "." + Sql.quote(c))).append(", 1, c.h, 0");
+        StringBuilder vals = new StringBuilder(keyValues).append(", 1, ").append(stamp).append(", 0");
         StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
         for (CapturedTable.Slot s : t.columns()) {
             cols.append(", h").append(s.slot()).append(", s").append(s.slot());
-            vals.append(", c.h, 0");
+            vals.append(", ").append(stamp).append(", 0");
             set.append(", h").append(s.slot()).append(" = max(excluded.h").append(s.slot()).append(", h").append(s.slot())
                .append(" + 1), s").append(s.slot()).append(" = 0");
         }
-        return "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + STAMP + " WHERE true"
-                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set + "; ";
+        return "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + from + " WHERE true"
+                + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set;
     }
 
     /** A changed key deletes the old key and inserts the new one, with every cell stamped. */
