@@ -7,6 +7,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -23,6 +25,16 @@ public final class Hub {
     private final HubStore store;
     private final ChangeValidator validator;
     private final Stats stats = new Stats();
+    private final List<PushListener> listeners = new CopyOnWriteArrayList<>();
+    /** Held from a push's commit to its listeners' notification, so they see pushes in sequence order. */
+    private final Object order = new Object();
+
+    /** Told of every push that stored something, in sequence order; must not block (it runs under the push order). */
+    @FunctionalInterface
+    interface PushListener {
+        /** {@code source} identifies the endpoint connection that pushed ({@code null} for HTTP). */
+        void accepted(String ns, Object source, HubStore.PushOutcome outcome);
+    }
 
     /** Counters since start, for tests, health and benchmarks. */
     public static final class Stats {
@@ -87,6 +99,14 @@ public final class Hub {
      * The namespace {@code token} grants; 401 without a known token, 403 when the client expects ({@code expected},
      * may be null) another one. Nothing the client sends chooses its namespace.
      */
+    void addListener(PushListener l) {
+        listeners.add(l);
+    }
+
+    void removeListener(PushListener l) {
+        listeners.remove(l);
+    }
+
     String namespace(String token, String expected) throws HttpError {
         if (token == null || token.isBlank()) throw new HttpError(401, "missing bearer token (Authorization: Bearer …)");
         String ns = config.tokens().namespaceOf(token.trim()).orElseThrow(() -> new HttpError(401, "invalid bearer token"));
@@ -96,9 +116,10 @@ public final class Hub {
 
     /**
      * Admits one pushed batch: {@code batch} names the client's outbox position and {@code body} is the changeset in
-     * the wire format (at most {@link HubConfig#maxBodyBytes()}, checked by the endpoint while reading it).
+     * the wire format (at most {@link HubConfig#maxBodyBytes()}, checked by the endpoint while reading it);
+     * {@code source} names the pushing connection for {@link PushListener}s ({@code null} for none).
      */
-    HubStore.PushOutcome push(String ns, String batch, byte[] body) throws HttpError, SQLException {
+    HubStore.PushOutcome push(String ns, String batch, byte[] body, Object source) throws HttpError, SQLException {
         if (batch == null || !BATCH_ID.matcher(batch).matches()) {
             throw new HttpError(400, "missing or invalid batch id (1-100 of A-Z a-z 0-9 . _ : -)");
         }
@@ -112,12 +133,23 @@ public final class Hub {
         // the batch id names the client's outbox position, which a replica may reuse once it is trimmed; the digest
         // tells a retry of the same batch (identical bytes) from a new batch at a reused position
         String batchId = batch + ":" + digest(body);
-        HubStore.PushOutcome out = store.push(ns, batchId, cs);
+        HubStore.PushOutcome out;
+        synchronized (order) {
+            out = store.push(ns, batchId, cs);
+            if (!out.duplicate() && out.stored() > 0) {
+                for (PushListener l : listeners) l.accepted(ns, source, out);
+            }
+        }
         (out.duplicate() ? stats.duplicates : stats.pushes).incrementAndGet();
         stats.stored.addAndGet(out.stored());
         LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
                 ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());
         return out;
+    }
+
+    /** The last sequence of {@code ns}. */
+    long head(String ns) throws SQLException, InterruptedException {
+        return store.head(ns);
     }
 
     /** Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}. */

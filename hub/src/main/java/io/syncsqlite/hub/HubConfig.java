@@ -19,32 +19,70 @@ import java.time.Duration;
  * @param threads         request handler threads
  * @param maxInFlight     requests handled at once before answering 503 with Retry-After
  * @param shutdownGrace   how long shutdown waits for in-flight requests
+ * @param ws              the WebSocket endpoint's settings
  */
 public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[] keystorePassword, int maxBodyBytes, int maxBatchChanges,
-                        int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace) {
+                        int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace, WebSocketOptions ws) {
+    /**
+     * The WebSocket endpoint (live sync), served beside HTTP by the same hub, with the same tokens and admission rules.
+     *
+     * @param port        TCP port; 0 picks a free one; -1 serves no WebSocket
+     * @param queueBytes  most bytes a subscriber may have waiting (queued for it and unsent in its socket); a
+     *                    subscriber that falls further behind is disconnected and catches up from its cursor later
+     * @param pingSeconds interval of heartbeat pings; a peer that answers none for 1.5 intervals is disconnected
+     * @param authSeconds how long a new connection may take to send its hello before it is closed
+     */
+    public record WebSocketOptions(int port, int queueBytes, int pingSeconds, int authSeconds) {
+        /** WebSocket off; 8 MiB per subscriber, pings every 10 s, 10 s to authenticate. */
+        public static final WebSocketOptions OFF = new WebSocketOptions(-1, 8 << 20, 10, 10);
+
+        public boolean enabled() {
+            return port >= 0;
+        }
+
+        public WebSocketOptions withPort(int port) {
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds);
+        }
+
+        public WebSocketOptions withQueueBytes(int queueBytes) {
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds);
+        }
+
+        public WebSocketOptions withPingSeconds(int pingSeconds) {
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds);
+        }
+    }
+
     public static final String USAGE = "usage: java -jar syncsqlite-hub.jar --port 7070 --data hub.db"
             + " (--tokens tokens.properties | --token TOKEN=NAMESPACE ...) [--keystore ks.p12 --keystore-password PASSWORD]"
             + " [--max-body-bytes 16777216] [--max-batch-changes 10000] [--max-value-bytes 1048576] [--max-pull-limit 10000]"
-            + " [--threads 16] [--max-in-flight 64] [--shutdown-grace-seconds 30]";
+            + " [--threads 16] [--max-in-flight 64] [--shutdown-grace-seconds 30]"
+            + " [--ws-port 7071 [--ws-queue-bytes 8388608] [--ws-ping-seconds 10] [--ws-auth-seconds 10]]";
 
     /** Defaults for everything but the port, store and tokens. */
     public static HubConfig of(int port, Path data, Tokens tokens) {
-        return new HubConfig(port, data, tokens, null, null, 16 << 20, 10_000, 1 << 20, 10_000, 16, 64, Duration.ofSeconds(30));
+        return new HubConfig(port, data, tokens, null, null, 16 << 20, 10_000, 1 << 20, 10_000, 16, 64, Duration.ofSeconds(30), WebSocketOptions.OFF);
     }
 
     public HubConfig withLimits(int maxBodyBytes, int maxBatchChanges) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace);
+                maxInFlight, shutdownGrace, ws);
     }
 
     public HubConfig withTls(Path keystore, char[] password) {
         return new HubConfig(port, data, tokens, keystore, password, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace);
+                maxInFlight, shutdownGrace, ws);
     }
 
     public HubConfig withPort(int port) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace);
+                maxInFlight, shutdownGrace, ws);
+    }
+
+    /** The same hub, also serving WebSocket with {@code ws}. */
+    public HubConfig withWebSocket(WebSocketOptions ws) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace, ws);
     }
 
     /** Parses the command line; throws {@link IllegalArgumentException} with a message naming the bad argument. */
@@ -55,6 +93,7 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         int maxBody = c.maxBodyBytes, maxChanges = c.maxBatchChanges, maxValue = c.maxValueBytes, maxPull = c.maxPullLimit;
         int threads = c.threads, inFlight = c.maxInFlight, port = c.port;
         Duration grace = c.shutdownGrace;
+        WebSocketOptions ws = c.ws;
         Path data = null;
         Tokens tokens = c.tokens;
         for (int i = 0; i < args.length; i++) {
@@ -79,13 +118,17 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
                 case "--threads" -> threads = number(a, v, 1, 1024);
                 case "--max-in-flight" -> inFlight = number(a, v, 1, 100_000);
                 case "--shutdown-grace-seconds" -> grace = Duration.ofSeconds(number(a, v, 0, 3600));
+                case "--ws-port" -> ws = ws.withPort(number(a, v, 0, 65535));
+                case "--ws-queue-bytes" -> ws = ws.withQueueBytes(number(a, v, 64 * 1024, Integer.MAX_VALUE));
+                case "--ws-ping-seconds" -> ws = ws.withPingSeconds(number(a, v, 1, 3600));
+                case "--ws-auth-seconds" -> ws = new WebSocketOptions(ws.port(), ws.queueBytes(), ws.pingSeconds(), number(a, v, 1, 3600));
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         if (data == null) throw new IllegalArgumentException("--data is required\n" + USAGE);
         if (tokens.isEmpty()) throw new IllegalArgumentException("give at least one --token TOKEN=NAMESPACE or --tokens FILE\n" + USAGE);
         if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs --keystore-password");
-        return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace);
+        return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace, ws);
     }
 
     private static int number(String option, String value, int min, int max) {

@@ -2,7 +2,10 @@ package io.syncsqlite.hub;
 
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar syncsqlite-hub.jar --port 7070 --data hub.db --token TOKEN=NAMESPACE}: runs a hub until stopped (SIGTERM/Ctrl-C). */
+/**
+ * {@code java -jar syncsqlite-hub.jar --port 7070 [--ws-port 7071] --data hub.db --token TOKEN=NAMESPACE}: runs a hub
+ * until stopped (SIGTERM/Ctrl-C).
+ */
 public final class HubMain {
     private HubMain() {
     }
@@ -22,7 +25,8 @@ public final class HubMain {
             hub.close();
             stopped.countDown();
         }, "syncsqlite-hub-shutdown"));
-        System.out.println("syncsqlite hub listening on port " + hub.port() + " (epoch " + hub.epoch() + ")");
+        System.out.println("syncsqlite hub listening on port " + hub.port() + (hub.wsPort() >= 0 ? ", WebSocket on port " + hub.wsPort() : "")
+                + " (epoch " + hub.epoch() + ")");
         stopped.await();
     }
 }

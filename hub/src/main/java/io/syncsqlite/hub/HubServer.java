@@ -49,9 +49,10 @@ public final class HubServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Semaphore inFlight;
+    private final WsEndpoint ws;
     private volatile boolean draining;
 
-    private HubServer(HubConfig config, HubStore store, HttpServer http) {
+    private HubServer(HubConfig config, HubStore store, HttpServer http, SSLContext tls) {
         this.config = config;
         this.store = store;
         this.hub = new Hub(config, store);
@@ -67,6 +68,7 @@ public final class HubServer implements AutoCloseable {
         http.createContext("/v1/pull", ex -> handle(ex, "GET", this::pull));
         http.createContext("/v1/health", ex -> handle(ex, "GET", this::health));
         http.createContext("/", ex -> handle(ex, "GET", e -> { }));
+        this.ws = config.ws().enabled() ? new WsEndpoint(hub, config, executor, inFlight, tls) : null;
     }
 
     /** Opens the store and starts serving. */
@@ -75,18 +77,26 @@ public final class HubServer implements AutoCloseable {
         HubStore store = new SqliteHubStore(config.data());
         try {
             InetSocketAddress address = new InetSocketAddress(config.port());
+            SSLContext tls = config.keystore() != null ? sslContext(config) : null;
             HttpServer http;
-            if (config.keystore() != null) {
+            if (tls != null) {
                 HttpsServer https = HttpsServer.create(address, 128);
-                https.setHttpsConfigurator(new HttpsConfigurator(sslContext(config)));
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
                 http = https;
             } else {
                 http = HttpServer.create(address, 128);
             }
-            HubServer hub = new HubServer(config, store, http);
+            HubServer hub = new HubServer(config, store, http, tls);
+            try {
+                if (hub.ws != null) hub.ws.open();
+            } catch (InterruptedException | RuntimeException e) {
+                hub.executor.shutdownNow();
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                throw new IOException("cannot serve WebSocket on port " + config.ws().port() + ": " + e.getMessage(), e);
+            }
             http.start();
-            LOG.log(System.Logger.Level.INFO, "hub started port={0} tls={1} data={2} epoch={3}",
-                    String.valueOf(hub.port()), config.keystore() != null, config.data(), store.epoch());
+            LOG.log(System.Logger.Level.INFO, "hub started port={0} ws={1} tls={2} data={3} epoch={4}",
+                    String.valueOf(hub.port()), hub.ws == null ? "off" : String.valueOf(hub.wsPort()), tls != null, config.data(), store.epoch());
             return hub;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             store.close();
@@ -108,6 +118,27 @@ public final class HubServer implements AutoCloseable {
 
     public int port() {
         return http.getAddress().getPort();
+    }
+
+    /** The WebSocket port, or -1 when the hub serves no WebSocket. */
+    public int wsPort() {
+        return ws == null ? -1 : ws.getPort();
+    }
+
+    /** The WebSocket URI on loopback, e.g. {@code ws://127.0.0.1:7071}; {@code wss://} with TLS. */
+    public URI wsUri() {
+        if (ws == null) throw new IllegalStateException("this hub serves no WebSocket (--ws-port)");
+        return URI.create((config.keystore() != null ? "wss" : "ws") + "://127.0.0.1:" + wsPort());
+    }
+
+    /** WebSocket subscribers disconnected for falling behind by more than {@code --ws-queue-bytes}, since start. */
+    public long slowSubscriberDisconnects() {
+        return ws == null ? 0 : ws.slowDisconnects();
+    }
+
+    /** The most bytes any current WebSocket subscriber has waiting in the hub (queued and unsent in its socket). */
+    public long maxSubscriberWaitingBytes() {
+        return ws == null ? 0 : ws.maxWaitingBytes();
     }
 
     /** The base URI on loopback, e.g. {@code http://127.0.0.1:7070}. */
@@ -189,7 +220,7 @@ public final class HubServer implements AutoCloseable {
         String ns = namespace(ex);
         String batch = ex.getRequestHeaders().getFirst(BATCH_HEADER);
         if (batch == null) throw new HttpError(400, "missing " + BATCH_HEADER + " header (1-100 of A-Z a-z 0-9 . _ : -)");
-        HubStore.PushOutcome out = hub.push(ns, batch, Exchanges.readBody(ex, config.maxBodyBytes()));
+        HubStore.PushOutcome out = hub.push(ns, batch, Exchanges.readBody(ex, config.maxBodyBytes()), null);
         Exchanges.send(ex, 200, "application/json", Exchanges.json(g -> {
             g.writeStringField("status", out.duplicate() ? "already-applied" : "applied");
             g.writeNumberField("received", out.received());
@@ -222,6 +253,7 @@ public final class HubServer implements AutoCloseable {
     public void close() {
         draining = true;
         LOG.log(System.Logger.Level.INFO, "hub stopping port={0}, finishing in-flight requests", String.valueOf(port()));
+        if (ws != null) ws.shutdown();
         // HttpServer.stop(delay) of JDK 17 always waits the whole delay, so wait for in-flight requests ourselves
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {

@@ -12,8 +12,18 @@ import java.util.List;
  * the store directly.
  */
 public interface HubStore extends AutoCloseable {
-    /** What a push did. */
-    record PushOutcome(boolean duplicate, int received, int stored, long seq) {
+    /**
+     * What a push did.
+     *
+     * @param duplicate a retry of a batch already stored: nothing was stored again
+     * @param received  changes in the batch
+     * @param stored    changes that won and were stored
+     * @param seq       the namespace's last sequence after the push
+     * @param previous  the namespace's last sequence before it: a client at {@code previous} that applies
+     *                  {@code accepted} is at {@code seq}
+     * @param accepted  the changes that won, as stored
+     */
+    record PushOutcome(boolean duplicate, int received, int stored, long seq, long previous, List<Change> accepted) {
     }
 
     /** One page of a pull: changes with sequence in {@code (since, next]}. */
@@ -31,6 +41,9 @@ public interface HubStore extends AutoCloseable {
 
     /** Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push. */
     Page pull(String ns, long since, int limit) throws SQLException, InterruptedException;
+
+    /** The last sequence stored in {@code ns}, 0 when it is empty. */
+    long head(String ns) throws SQLException, InterruptedException;
 
     /** Cells stored for {@code ns} (winning versions only). */
     long cellCount(String ns) throws SQLException, InterruptedException;

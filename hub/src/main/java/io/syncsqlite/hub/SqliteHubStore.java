@@ -105,17 +105,14 @@ public final class SqliteHubStore implements HubStore {
                 ps.setLong(4, seq + 1);
                 if (ps.executeUpdate() == 0) {
                     writer.rollback();
-                    return new PushOutcome(true, cs.size(), 0, seq);
+                    return new PushOutcome(true, cs.size(), 0, seq, seq, List.of());
                 }
             }
-            int stored = 0;
+            long previous = head(writer, ns);
+            List<Change> accepted = new ArrayList<>();
             try (RowWriter rows = new RowWriter(ns)) {
                 for (List<Change> row : groupByRow(cs.changes()).values()) {
-                    int won = rows.merge(row, seq + 1);
-                    if (won > 0) {
-                        seq++;
-                        stored += won;
-                    }
+                    if (rows.merge(row, seq + 1, accepted)) seq++;
                 }
             }
             forgetOldBatches(ns, cs.origin());
@@ -124,13 +121,35 @@ public final class SqliteHubStore implements HubStore {
                 ps.executeUpdate();
             }
             writer.commit();
-            return new PushOutcome(false, cs.size(), stored, seq);
+            return new PushOutcome(false, cs.size(), accepted.size(), accepted.isEmpty() ? previous : seq, previous, accepted);
         } catch (SQLException | RuntimeException e) {
             seq = before;
             writer.rollback();
             throw e;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long head(String ns) throws SQLException, InterruptedException {
+        Connection r = readers.take();
+        try {
+            return head(r, ns);
+        } finally {
+            r.rollback();
+            readers.add(r);
+        }
+    }
+
+    /** The last sequence stored in {@code ns} (0 when empty), as {@code c}'s transaction sees it. */
+    private static long head(Connection c, String ns) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM hub_cells WHERE ns = ?")) {
+            ps.setString(1, ns);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -235,8 +254,8 @@ public final class SqliteHubStore implements HubStore {
             dropOlderEra = writer.prepareStatement("DELETE FROM hub_cells WHERE ns = ? AND tbl = ? AND pk = ? AND col <> '' AND cl < ?");
         }
 
-        /** Returns how many of the row's cells won (and were stored with {@code rowSeq}). */
-        int merge(List<Change> row, long rowSeq) throws SQLException {
+        /** Stores the row's cells that win with {@code rowSeq}, adds them to {@code won}; true when any did. */
+        boolean merge(List<Change> row, long rowSeq, List<Change> won) throws SQLException {
             Change first = row.get(0);
             String pk = ChangesetCodec.encodeValues(first.pk());
             Map<String, long[]> hlcCl = new HashMap<>();
@@ -262,7 +281,7 @@ public final class SqliteHubStore implements HubStore {
                 dropOlderEra.setLong(4, targetCl);
                 dropOlderEra.executeUpdate();
             }
-            int won = 0;
+            int before = won.size();
             for (Change c : row) {
                 if (c.cl() != targetCl) continue; // an older era of the row, as on the replicas
                 String col = c.column() == null ? ROW_CELL : c.column();
@@ -280,9 +299,9 @@ public final class SqliteHubStore implements HubStore {
                 upsert.setLong(8, c.cl());
                 upsert.setLong(9, rowSeq);
                 upsert.executeUpdate();
-                won++;
+                won.add(c);
             }
-            return won;
+            return won.size() > before;
         }
 
         @Override

@@ -1,16 +1,15 @@
 package io.syncsqlite.http;
 
 import io.syncsqlite.SyncEvent;
-import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.merge.LocalBatch;
+import io.syncsqlite.spi.HubPush;
+import io.syncsqlite.spi.HubPush.Cursor;
 import io.syncsqlite.spi.SyncSession;
 import io.syncsqlite.spi.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -69,26 +68,16 @@ final class HttpTransport implements Transport {
         }
     }
 
-    /** Pushes {@code cs} in parts of at most {@code maxPushChanges} changes, never splitting a row. */
-    private void pushAll(SyncSession session, Changeset cs, String batch) throws IOException, InterruptedException {
-        List<List<Change>> parts = rowAlignedParts(cs.changes(), maxPushChanges);
-        for (int i = 0; i < parts.size(); i++) push(session, new Changeset(cs.origin(), parts.get(i)), batch + "." + i);
+    private void pushAll(SyncSession session, Changeset cs, String batch) throws Exception {
+        HubPush.pushAll(session, hub.base().toString(), cs, batch, maxPushChanges, this::send);
     }
 
-    private void push(SyncSession session, Changeset part, String batch) throws IOException, InterruptedException {
+    private boolean send(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
         try {
-            HubClient.PushReply r = hub.push(part, batch);
-            if (r.duplicate()) session.report(SyncEvent.progress("hub " + hub.base() + " had already applied batch " + batch + " (a retried push)"));
+            return hub.push(part, batch).duplicate();
         } catch (HubException e) {
-            if (!e.rejectsContent()) throw e;
-            List<List<Change>> halves = rowAlignedParts(part.changes(), (part.size() + 1) / 2);
-            if (e.status() == 413 && halves.size() > 1) {
-                for (int i = 0; i < halves.size(); i++) push(session, new Changeset(part.origin(), halves.get(i)), batch + "." + i);
-                return;
-            }
-            // the hub will never take these changes: report them and move on, so later changes are not stuck behind
-            // them; they stay in the local database and go out again when those rows change
-            session.report(SyncEvent.error("hub refused " + part.size() + " local changes of batch " + batch + " for good: " + e.getMessage(), e));
+            if (e.rejectsContent()) throw new HubPush.Refused(e.status(), e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -145,13 +134,8 @@ final class HttpTransport implements Transport {
         }
     }
 
-    /** Sends every version this replica wrote, so a hub that lost them (restored, re-created) has them again. */
     private void republish(SyncSession session) throws Exception {
-        List<Changeset> chunks = new ArrayList<>();
-        // collected first: the snapshot holds a read transaction, and network I/O never happens inside a session call
-        session.snapshot(true, maxPushChanges, chunks::add);
-        String run = Long.toString(System.currentTimeMillis(), 36);
-        for (int i = 0; i < chunks.size(); i++) pushAll(session, chunks.get(i), "snap-" + run + "-" + i);
+        HubPush.republish(session, hub.base().toString(), maxPushChanges, this::send);
     }
 
     private void connected(SyncSession session, boolean reachable, Exception cause) {
@@ -162,41 +146,7 @@ final class HttpTransport implements Transport {
                 : SyncEvent.progress("offline: " + cause.getMessage() + "; writes stay local and are pushed when the hub is back"));
     }
 
-    static List<List<Change>> rowAlignedParts(List<Change> changes, int max) {
-        List<List<Change>> parts = new ArrayList<>();
-        List<Change> current = new ArrayList<>();
-        Change previous = null;
-        for (Change c : changes) {
-            boolean sameRow = previous != null && previous.table().equals(c.table()) && previous.pk().equals(c.pk());
-            if (!sameRow && current.size() >= max) {
-                parts.add(current);
-                current = new ArrayList<>();
-            }
-            current.add(c);
-            previous = c;
-        }
-        if (!current.isEmpty()) parts.add(current);
-        return parts;
-    }
-
     @Override
     public void close() {
-    }
-
-    /** Where this replica is in the hub's history. */
-    record Cursor(String epoch, long seq) {
-        static Cursor parse(String s) {
-            int colon = s.lastIndexOf(':');
-            try {
-                return new Cursor(s.substring(0, colon), Long.parseLong(s.substring(colon + 1)));
-            } catch (RuntimeException e) {
-                return new Cursor("unknown", 0); // unreadable: treated as another history, so everything is re-read
-            }
-        }
-
-        @Override
-        public String toString() {
-            return epoch + ":" + seq;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.syncsqlite.http;
 
+import io.syncsqlite.spi.HubPush;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -25,6 +26,6 @@ final class HubException extends IOException {
 
     /** The hub refused this batch's content (malformed, not admissible, too large): resending it cannot succeed. */
     boolean rejectsContent() {
-        return status == 400 || status == 413 || status == 422;
+        return HubPush.Refused.isContentStatus(status);
     }
 }

@@ -1,0 +1,281 @@
+package io.syncsqlite.hub;
+
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.Envelope;
+import io.syncsqlite.change.InvalidChangesetException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * The hub's WebSocket endpoint (live sync). A connection's first message is {@code hello} (token, cursor, epoch);
+ * then the hub streams every accepted change of the namespace after the cursor — stored pages first, then each push
+ * as it lands — and admits {@code push} messages through {@link Hub#push}, exactly as HTTP does. The protocol:
+ * <ul>
+ * <li>client → hub {@code {"type":"hello","token":…,"since":n,"epoch":…,"namespace":…}} (namespace optional: the
+ *     client's expectation, refused with 403 when the token grants another)</li>
+ * <li>hub → client {@code {"type":"welcome","epoch":…,"namespace":…,"since":n,"reset":bool}}: {@code reset} when the
+ *     client's epoch is another history or its cursor is ahead of the namespace (store restored): the stream then
+ *     starts at 0 and the client republishes its own versions</li>
+ * <li>client → hub {@code {"type":"push","batch":…}\n<changeset>} → {@code {"type":"ack","batch":…,"status":…,
+ *     "received":n,"stored":n,"seq":n}} or {@code {"type":"error","batch":…,"status":4xx/5xx,"error":…}}</li>
+ * <li>hub → client {@code {"type":"changes","from":a,"to":b}\n<changeset>}: the namespace's changes in
+ *     {@code (a, b]}, contiguous from the cursor; a client's own pushes arrive with no changes (no echo)</li>
+ * <li>hub → client {@code {"type":"live","seq":n}} once the catch-up from the cursor is done</li>
+ * </ul>
+ * Messages before {@code hello}, unknown types, malformed or oversized messages close the connection with a policy
+ * or size status and a reason; the hub stays up. Heartbeat pings every {@code pingSeconds}.
+ */
+final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
+    private static final System.Logger LOG = System.getLogger(WsEndpoint.class.getName());
+    /** Close codes in the private range: 4000 + the HTTP status the hub would have answered. */
+    static final int CLOSE_UNAUTHORIZED = 4401;
+    static final int CLOSE_FORBIDDEN = 4403;
+    static final int CLOSE_TOO_SLOW = 4008;
+    static final int CLOSE_UNAVAILABLE = 4503;
+
+    private final Hub hub;
+    private final HubConfig config;
+    private final ExecutorService executor;
+    private final Semaphore inFlight;
+    private final ScheduledExecutorService ticker;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final Map<String, Set<WsSubscriber>> subscribers = new ConcurrentHashMap<>();
+    private final Set<WsSubscriber> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong slowDisconnects = new AtomicLong();
+    private volatile Exception startFailure;
+
+    WsEndpoint(Hub hub, HubConfig config, ExecutorService executor, Semaphore inFlight, SSLContext tls) {
+        super(new InetSocketAddress(config.ws().port()), 2,
+                List.of(new Draft_6455(List.of(), config.maxBodyBytes() + Envelope.MAX_HEADER_BYTES)));
+        this.hub = hub;
+        this.config = config;
+        this.executor = executor;
+        this.inFlight = inFlight;
+        if (tls != null) setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
+        setReuseAddr(true);
+        setTcpNoDelay(true);
+        setConnectionLostTimeout(config.ws().pingSeconds());
+        setDaemon(true);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "syncsqlite-hub-ws-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    void open() throws InterruptedException {
+        start();
+        if (!started.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the WebSocket endpoint did not start within 30 s");
+        if (startFailure != null) throw new IllegalStateException("the WebSocket endpoint could not start: " + startFailure.getMessage(), startFailure);
+        hub.addListener(this);
+        // a subscriber blocked on a full socket is resumed when the socket drains; unauthenticated ones time out
+        ticker.scheduleWithFixedDelay(this::tick, 10, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /** Subscribers disconnected for falling behind by more than their queue cap, since start. */
+    long slowDisconnects() {
+        return slowDisconnects.get();
+    }
+
+    /** The most bytes any current subscriber has waiting (queued and unsent in its socket). */
+    long maxWaitingBytes() {
+        long max = 0;
+        for (WsSubscriber s : connections) max = Math.max(max, s.waitingBytes());
+        return max;
+    }
+
+    @Override
+    public void onStart() {
+        started.countDown();
+    }
+
+    @Override
+    public void onOpen(WebSocket conn, ClientHandshake handshake) {
+        WsSubscriber s = new WsSubscriber(this, conn, config.ws().queueBytes(), Math.min(config.maxPullLimit(), 10_000));
+        conn.setAttachment(s);
+        connections.add(s);
+    }
+
+    @Override
+    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        WsSubscriber s = conn.getAttachment();
+        if (s == null) return;
+        connections.remove(s);
+        s.closed();
+        if (s.namespace() != null) {
+            Set<WsSubscriber> ns = subscribers.get(s.namespace());
+            if (ns != null) ns.remove(s);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "ws closed remote={0} code={1} reason={2}", conn.getRemoteSocketAddress(), code, reason);
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, String message) {
+        onMessage(conn, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, ByteBuffer message) {
+        WsSubscriber s = conn.getAttachment();
+        Envelope e;
+        try {
+            e = Envelope.decode(message);
+        } catch (InvalidChangesetException ex) {
+            refuse(conn, CloseFrame.POLICY_VALIDATION, "malformed message: " + ex.getMessage());
+            return;
+        }
+        if (s.namespace() == null && !s.helloReceived()) {
+            if (!e.type().equals("hello")) {
+                refuse(conn, CloseFrame.POLICY_VALIDATION, "the first message must be hello (token, since, epoch), got '" + printable(e.type()) + "'");
+                return;
+            }
+            s.helloReceived(true);
+            s.serially(() -> hello(s, e));
+            return;
+        }
+        switch (e.type()) {
+            case "push" -> s.serially(() -> push(s, e));
+            default -> refuse(conn, CloseFrame.POLICY_VALIDATION, "unexpected message type '" + printable(e.type()) + "'");
+        }
+    }
+
+    private void hello(WsSubscriber s, Envelope e) {
+        String ns;
+        try {
+            ns = hub.namespace(e.text("token").orElse(null), e.text("namespace").orElse(null));
+        } catch (HttpError err) {
+            refuse(s.connection(), err.status() == 403 ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED, err.getMessage());
+            return;
+        }
+        long since = e.number("since").orElse(0L);
+        String epoch = e.text("epoch").orElse(null);
+        long head;
+        try {
+            head = hub.head(ns);
+        } catch (Exception ex) {
+            LOG.log(System.Logger.Level.ERROR, "ws hello failed", ex);
+            refuse(s.connection(), CLOSE_UNAVAILABLE, "internal hub error: " + ex.getMessage());
+            return;
+        }
+        // another history, or a cursor past what this store holds (restored from a backup): start over from 0
+        boolean reset = since < 0 || (epoch != null && !epoch.equals(hub.epoch())) || since > head;
+        if (reset) since = 0;
+        s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset).encode());
+        subscribers.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet()).add(s);
+        s.subscribed(ns, since);
+        LOG.log(System.Logger.Level.DEBUG, "ws subscribed ns={0} since={1} reset={2} remote={3}", ns, since, reset, s.connection().getRemoteSocketAddress());
+    }
+
+    private void push(WsSubscriber s, Envelope e) {
+        String batch = e.text("batch").orElse(null);
+        if (!inFlight.tryAcquire()) {
+            hub.stats().countRefused();
+            s.send(Envelope.of("error", "batch", batch, "status", 503, "error", "the hub is busy; retry shortly").encode());
+            return;
+        }
+        try {
+            HubStore.PushOutcome out = hub.push(s.namespace(), batch, e.body(), s);
+            s.send(Envelope.of("ack", "batch", batch, "status", out.duplicate() ? "already-applied" : "applied", "received", out.received(),
+                    "stored", out.stored(), "seq", out.seq()).encode());
+        } catch (HttpError err) {
+            hub.stats().countRefused();
+            LOG.log(System.Logger.Level.INFO, "ws push refused ns={0} status={1} reason=\"{2}\" remote={3}", s.namespace(), err.status(), err.getMessage(),
+                    s.connection().getRemoteSocketAddress());
+            s.send(Envelope.of("error", "batch", batch, "status", err.status(), "error", err.getMessage()).encode());
+        } catch (Exception ex) {
+            hub.stats().countRefused();
+            LOG.log(System.Logger.Level.ERROR, "ws push failed ns=" + s.namespace(), ex);
+            s.send(Envelope.of("error", "batch", batch, "status", 500, "error", "internal hub error: " + ex.getMessage()).encode());
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /** Fans an accepted push out to the namespace's subscribers: one encoding shared by all, no echo to the pusher. */
+    @Override
+    public void accepted(String ns, Object source, HubStore.PushOutcome out) {
+        Set<WsSubscriber> subs = subscribers.get(ns);
+        if (subs == null || subs.isEmpty()) return;
+        byte[] changes = Envelope.withBody(ChangesetCodec.encode(new Changeset(hub.epoch(), out.accepted())), "changes", "from", out.previous(),
+                "to", out.seq()).encode();
+        byte[] skip = Envelope.of("changes", "from", out.previous(), "to", out.seq()).encode();
+        for (WsSubscriber s : subs) s.offer(new WsSubscriber.Frame(out.previous(), out.seq(), s == source ? skip : changes));
+    }
+
+    void slow(WsSubscriber s) {
+        slowDisconnects.incrementAndGet();
+        LOG.log(System.Logger.Level.INFO, "ws subscriber too slow, disconnected ns={0} remote={1} cap={2}", s.namespace(),
+                s.connection().getRemoteSocketAddress(), config.ws().queueBytes());
+        s.connection().closeConnection(CLOSE_TOO_SLOW, "too slow: more than " + config.ws().queueBytes() + " bytes waiting; reconnect and catch up from your cursor");
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    private void tick() {
+        long authDeadline = System.nanoTime() - TimeUnit.SECONDS.toNanos(config.ws().authSeconds());
+        for (WsSubscriber s : connections) {
+            if (!s.helloReceived() && s.openedNanos() < authDeadline) refuse(s.connection(), CloseFrame.POLICY_VALIDATION, "no hello within " + config.ws().authSeconds() + " s");
+            else s.resumeIfDrained();
+        }
+    }
+
+    private void refuse(WebSocket conn, int code, String reason) {
+        hub.stats().countRefused();
+        LOG.log(System.Logger.Level.INFO, "ws refused code={0} reason=\"{1}\" remote={2}", code, reason, conn.getRemoteSocketAddress());
+        // a close reason is at most 123 bytes
+        conn.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+    }
+
+    @Override
+    public void onError(WebSocket conn, Exception ex) {
+        if (conn == null) {
+            startFailure = ex;
+            started.countDown();
+            LOG.log(System.Logger.Level.ERROR, "ws endpoint failed", ex);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "ws connection error remote=" + conn.getRemoteSocketAddress(), ex);
+        }
+    }
+
+    /** Stops listening and closes every connection (clients reconnect and catch up from their cursors). */
+    void shutdown() {
+        hub.removeListener(this);
+        ticker.shutdownNow();
+        try {
+            stop(1000, "hub shutting down");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String printable(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}

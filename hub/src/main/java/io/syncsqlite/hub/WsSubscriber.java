@@ -1,0 +1,194 @@
+package io.syncsqlite.hub;
+
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.Envelope;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+
+/**
+ * One WebSocket connection of the hub: its namespace, the sequence it has been sent everything up to, and a bounded
+ * queue of pushes accepted while it was busy. Catch-up pages come from the store through {@link Hub#pull} (the same
+ * paging as HTTP), live pushes from the queue; the two meet at the cursor, so a subscriber sees every sequence once,
+ * in order. The bytes waiting for it (queued plus unsent in its socket) never pass the cap: past it, the subscriber
+ * is disconnected and catches up from its cursor when it reconnects, so a slow client never grows the hub's memory.
+ */
+final class WsSubscriber {
+    /** Socket bytes unsent before the subscriber stops handing it more (it resumes when the socket drains). */
+    private static final int SOCKET_WINDOW = 256 * 1024;
+
+    /** Changes of one push, {@code (from, to]}, as the message this subscriber gets. */
+    record Frame(long from, long to, byte[] message) {
+    }
+
+    private final WsEndpoint endpoint;
+    private final WebSocket conn;
+    private final int capBytes;
+    private final int pageLimit;
+    private final long openedNanos = System.nanoTime();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** Messages from the client are handled one after another, in arrival order, off the socket threads. */
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private long queuedBytes;
+    private volatile boolean helloReceived;
+    private volatile String namespace;
+    private volatile boolean closed;
+    private volatile boolean blocked;
+    /** Touched only by the drain task (one at a time). */
+    private long sentUpTo;
+    private boolean caughtUp;
+    private boolean announcedLive;
+
+    WsSubscriber(WsEndpoint endpoint, WebSocket conn, int capBytes, int pageLimit) {
+        this.endpoint = endpoint;
+        this.conn = conn;
+        this.capBytes = capBytes;
+        this.pageLimit = pageLimit;
+    }
+
+    WebSocket connection() {
+        return conn;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    boolean helloReceived() {
+        return helloReceived;
+    }
+
+    void helloReceived(boolean received) {
+        helloReceived = received;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    synchronized void serially(Runnable task) {
+        tail = tail.thenRunAsync(() -> {
+            if (!closed) task.run();
+        }, endpoint.executor());
+    }
+
+    /** Starts the stream at {@code since}: catch-up from the store, then live pushes. */
+    void subscribed(String ns, long since) {
+        sentUpTo = since;
+        namespace = ns;
+        schedule();
+    }
+
+    void send(byte[] message) {
+        if (!closed && conn.isOpen()) conn.send(message);
+    }
+
+    /** Queues an accepted push; runs under the hub's push order, so it never blocks. */
+    void offer(Frame f) {
+        boolean overflow;
+        synchronized (this) {
+            if (closed) return;
+            overflow = queuedBytes + f.message().length + socketBytes() > capBytes;
+            if (!overflow) {
+                queue.add(f);
+                queuedBytes += f.message().length;
+            } else {
+                queue.clear();
+                queuedBytes = 0;
+                closed = true;
+            }
+        }
+        if (overflow) endpoint.slow(this);
+        else schedule();
+    }
+
+    synchronized long waitingBytes() {
+        return queuedBytes + socketBytes();
+    }
+
+    void closed() {
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+            queuedBytes = 0;
+        }
+    }
+
+    void resumeIfDrained() {
+        if (blocked && socketBytes() < SOCKET_WINDOW) {
+            blocked = false;
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (namespace != null && !closed && draining.compareAndSet(false, true)) endpoint.executor().execute(this::drain);
+    }
+
+    private void drain() {
+        try {
+            while (!closed && conn.isOpen()) {
+                if (socketBytes() >= SOCKET_WINDOW) {
+                    blocked = true;
+                    return;
+                }
+                Frame next;
+                synchronized (this) {
+                    while ((next = queue.peek()) != null && next.to() <= sentUpTo) {
+                        queue.poll();
+                        queuedBytes -= next.message().length;
+                    }
+                    if (next != null && caughtUp && next.from() == sentUpTo) {
+                        queue.poll();
+                        queuedBytes -= next.message().length;
+                    }
+                }
+                if (next != null && caughtUp && next.from() == sentUpTo) {
+                    conn.send(next.message());
+                    sentUpTo = next.to();
+                    continue;
+                }
+                if (next == null && caughtUp) return;
+                catchUpPage();
+            }
+        } catch (Exception e) {
+            System.getLogger(WsSubscriber.class.getName()).log(System.Logger.Level.WARNING, "ws catch-up failed ns=" + namespace + "; closing", e);
+            conn.close(WsEndpoint.CLOSE_UNAVAILABLE, "internal hub error during catch-up; reconnect");
+        } finally {
+            draining.set(false);
+            boolean more;
+            synchronized (this) {
+                more = !queue.isEmpty() || !caughtUp;
+            }
+            if (more && !blocked && !closed) schedule();
+        }
+    }
+
+    /** One page from the store after {@code sentUpTo}: the same paging as an HTTP pull. */
+    private void catchUpPage() throws Exception {
+        HubStore.Page page = endpoint.hub().pull(namespace, sentUpTo, pageLimit);
+        if (page.next() != sentUpTo) {
+            conn.send(Envelope.withBody(ChangesetCodec.encode(new Changeset(endpoint.hub().epoch(), page.changes())), "changes", "from", sentUpTo,
+                    "to", page.next()).encode());
+            sentUpTo = page.next();
+        }
+        caughtUp = !page.more();
+        if (caughtUp && !announcedLive) {
+            announcedLive = true;
+            conn.send(Envelope.of("live", "seq", sentUpTo).encode());
+        }
+    }
+
+    /** Bytes handed to the socket and not yet written to the network. */
+    private long socketBytes() {
+        if (!(conn instanceof WebSocketImpl impl)) return 0;
+        long n = 0;
+        for (ByteBuffer b : impl.outQueue) n += b.remaining();
+        return n;
+    }
+}

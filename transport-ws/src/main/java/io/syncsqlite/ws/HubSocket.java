@@ -1,0 +1,197 @@
+package io.syncsqlite.ws;
+
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.Envelope;
+import io.syncsqlite.change.InvalidChangesetException;
+import io.syncsqlite.spi.HubPush;
+import io.syncsqlite.spi.HubPush.Cursor;
+import io.syncsqlite.spi.SyncSession;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft_6455;
+
+/**
+ * One WebSocket connection to the hub: says hello with the stored cursor, applies the stream of changes the hub sends
+ * (each with its cursor, in one transaction), and carries pushes with their acknowledgements. Anything unexpected —
+ * a gap in the stream, an undecodable message, a failed apply — closes it; the transport reconnects and the hub
+ * resumes from the stored cursor, so nothing is skipped and nothing applied twice matters (merging is idempotent).
+ */
+final class HubSocket extends WebSocketClient {
+    private static final System.Logger LOG = System.getLogger(HubSocket.class.getName());
+    /** Largest message accepted from the hub: a page of changes, far below this. */
+    private static final int MAX_MESSAGE_BYTES = 256 << 20;
+
+    private final SyncSession session;
+    private final Duration timeout;
+    private final Optional<Cursor> stored;
+    private final String namespace;
+    private final String token;
+    private final CompletableFuture<Envelope> welcome = new CompletableFuture<>();
+    private final CompletableFuture<Long> live = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    private volatile String epoch;
+    private volatile long at;
+    private volatile boolean closing;
+    private volatile IOException failure;
+
+    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, String namespace) {
+        super(settings.url(), new Draft_6455(List.of(), MAX_MESSAGE_BYTES), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+        this.session = session;
+        this.timeout = settings.timeout();
+        this.stored = stored;
+        this.namespace = namespace;
+        this.token = settings.token();
+        setTcpNoDelay(true);
+        setDaemon(true);
+        setConnectionLostTimeout((int) Math.max(1, settings.ping().toSeconds()));
+        if ("wss".equals(settings.url().getScheme())) {
+            try {
+                setSocketFactory(SSLContext.getDefault().getSocketFactory());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JVM has no default TLS context", e);
+            }
+        }
+    }
+
+    /** Connects and says hello; returns the hub's welcome (epoch, where the stream starts, whether it was reset). */
+    Envelope open() throws IOException, InterruptedException {
+        if (!connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw failure != null ? failure : new IOException("hub " + uri + " is unreachable (no WebSocket connection within " + timeout.toMillis() + " ms)");
+        }
+        send(Envelope.of("hello", "token", token, "since", stored.map(Cursor::seq).orElse(0L), "epoch", stored.map(Cursor::epoch).orElse(null),
+                "namespace", namespace).encode());
+        return await(welcome, "the hub's welcome");
+    }
+
+    /** Waits until the hub has sent everything after the cursor, as long as the stream keeps moving. */
+    void awaitCaughtUp() throws IOException, InterruptedException {
+        long seen = at;
+        while (true) {
+            try {
+                live.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (at == seen) throw new IOException("hub " + uri + " sent nothing for " + timeout.toMillis() + " ms while catching up");
+                seen = at;
+            } catch (ExecutionException e) {
+                throw failure();
+            }
+        }
+    }
+
+    /** {@link HubPush.Sender}: sends one part and waits for its acknowledgement. */
+    boolean push(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
+        CompletableFuture<Envelope> reply = new CompletableFuture<>();
+        pending.put(batch, reply);
+        try {
+            if (!isOpen()) throw failure();
+            send(Envelope.withBody(ChangesetCodec.encode(part), "push", "batch", batch).encode());
+            Envelope r = await(reply, "the acknowledgement of batch " + batch);
+            if (r.type().equals("ack")) return "already-applied".equals(r.text("status").orElse(""));
+            int status = r.number("status").orElse(500L).intValue();
+            String message = "hub " + uri + " refused batch " + batch + " (" + status + "): " + r.text("error").orElse("");
+            if (HubPush.Refused.isContentStatus(status)) throw new HubPush.Refused(status, message, null);
+            throw new IOException(message);
+        } finally {
+            pending.remove(batch);
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> f, String what) throws IOException, InterruptedException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("hub " + uri + ": no answer within " + timeout.toMillis() + " ms waiting for " + what);
+        } catch (ExecutionException e) {
+            throw failure();
+        }
+    }
+
+    private IOException failure() {
+        return failure != null ? failure : new IOException("the WebSocket connection to hub " + uri + " is closed");
+    }
+
+    @Override
+    public void onOpen(org.java_websocket.handshake.ServerHandshake handshake) {
+        LOG.log(System.Logger.Level.DEBUG, "ws connected to {0}", uri);
+    }
+
+    @Override
+    public void onMessage(String message) {
+        onMessage(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void onMessage(ByteBuffer message) {
+        try {
+            Envelope e = Envelope.decode(message);
+            switch (e.type()) {
+                case "welcome" -> {
+                    epoch = e.text("epoch").orElseThrow(() -> new InvalidChangesetException("welcome without epoch"));
+                    at = e.number("since").orElse(0L);
+                    welcome.complete(e);
+                }
+                case "changes" -> apply(e);
+                case "live" -> live.complete(e.number("seq").orElse(at));
+                case "ack", "error" -> {
+                    CompletableFuture<Envelope> f = pending.get(e.text("batch").orElse(""));
+                    if (f != null) f.complete(e);
+                }
+                default -> LOG.log(System.Logger.Level.DEBUG, "ignoring hub message of type {0}", e.type());
+            }
+        } catch (SQLException | RuntimeException ex) {
+            session.report(SyncEvent.error("live sync from hub " + uri + " interrupted, reconnecting to resume from the stored cursor: " + ex.getMessage(), ex));
+            close(1002, "client could not use a message: " + ex.getMessage());
+        }
+    }
+
+    /** Applies {@code (from, to]} with the cursor {@code to} in one transaction; a gap means a reconnect from the cursor. */
+    private void apply(Envelope e) throws InvalidChangesetException, SQLException {
+        long from = e.number("from").orElseThrow(() -> new InvalidChangesetException("changes without 'from'"));
+        long to = e.number("to").orElseThrow(() -> new InvalidChangesetException("changes without 'to'"));
+        if (epoch == null || from != at) throw new InvalidChangesetException("stream gap: at " + at + ", hub sent (" + from + ", " + to + "]");
+        Changeset cs = e.body().length == 0 ? new Changeset(epoch, List.of()) : ChangesetCodec.decode(e.body());
+        session.apply(cs, Map.of(WsTransport.CURSOR, new Cursor(epoch, to).toString()));
+        at = to;
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+        boolean wasLive = welcome.isDone() && !welcome.isCompletedExceptionally();
+        if (failure == null) failure = new IOException("hub " + uri + " closed the connection (" + code + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")");
+        IOException f = failure;
+        welcome.completeExceptionally(f);
+        live.completeExceptionally(f);
+        pending.values().forEach(p -> p.completeExceptionally(f));
+        // a live connection that drops is reconnected by an engine round at once; a connection that never came up
+        // failed its round, which the engine retries with full-jitter backoff (asking again here would skip it)
+        if (!closing && wasLive) session.requestSync();
+    }
+
+    @Override
+    public void onError(Exception ex) {
+        if (failure == null) failure = ex instanceof IOException io ? io : new IOException("hub " + uri + ": " + ex.getMessage(), ex);
+    }
+
+    /** Closes without asking for a reconnect. */
+    void shutdown() {
+        closing = true;
+        close();
+    }
+}
