@@ -29,6 +29,24 @@ public record Change(String table, List<Object> pk, String column, Object value,
         return (cl & 1) == 1;
     }
 
+    /**
+     * Whether this change wins over the stored version {@code (otherCl, otherHlc, otherSite)} of the same cell, which
+     * holds {@code otherValue}: the greater version wins, and an exact tie (one version, two values: a restored or
+     * copied replica, a write by a tool that reused a clock value) goes to the greater value in SQLite's order, so
+     * every replica and the hub pick the same one. {@code otherValue} is asked for only on a tie.
+     */
+    public <E extends Exception> boolean beats(long otherCl, long otherHlc, String otherSite, StoredValue<E> otherValue) throws E {
+        int c = compareVersion(otherCl, otherHlc, otherSite);
+        if (c != 0) return c > 0;
+        return !isRowChange() && SqliteValues.compare(value, otherValue.get()) > 0;
+    }
+
+    /** The value a stored version holds, read only when a tie needs it. */
+    @FunctionalInterface
+    public interface StoredValue<E extends Exception> {
+        Object get() throws E;
+    }
+
     /** Orders versions of the same cell: causal length first, then clock, then site. */
     public int compareVersion(long otherCl, long otherHlc, String otherSite) {
         int c = Long.compare(cl, otherCl);

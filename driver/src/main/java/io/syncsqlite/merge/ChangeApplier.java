@@ -230,7 +230,7 @@ public final class ChangeApplier implements AutoCloseable {
                     continue;
                 }
                 int i = t.indexOf(ch.column());
-                if (v.h[i] == 0 || ch.compareVersion(targetCl, v.h[i], sites.site(c, v.s[i])) > 0) {
+                if (v.h[i] == 0 || ch.beats(targetCl, v.h[i], sites.site(c, v.s[i]), () -> won.get(i) ? values[i] : storedValue(t, pk, i))) {
                     v.h[i] = ch.hlc();
                     v.s[i] = sites.indexOf(c, ch.site());
                     values[i] = ch.value();
@@ -273,6 +273,16 @@ public final class ChangeApplier implements AutoCloseable {
             int p = bindKey(ps, pk, 1);
             for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
             ps.executeUpdate();
+        }
+
+        /** The value the row holds in column {@code i} now (asked only when two versions of it tie exactly). */
+        private Object storedValue(CapturedTable t, List<Object> pk, int i) throws SQLException {
+            PreparedStatement ps = statement("c" + t.id() + "_" + i, () -> "SELECT " + Sql.quote(t.columns().get(i).name()) + " FROM "
+                    + Sql.quote(t.name()) + " WHERE " + keyWhere(t));
+            bindKey(ps, pk, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? SqliteValues.read(rs, 1) : null;
+            }
         }
 
         private void delete(CapturedTable t, List<Object> pk) throws SQLException {

@@ -247,7 +247,7 @@ public final class SqliteHubStore implements HubStore {
 
         RowWriter(String ns) throws SQLException {
             this.ns = ns;
-            select = writer.prepareStatement("SELECT col, hlc, site, cl FROM hub_cells WHERE ns = ? AND tbl = ? AND pk = ?");
+            select = writer.prepareStatement("SELECT col, hlc, site, cl, val FROM hub_cells WHERE ns = ? AND tbl = ? AND pk = ?");
             upsert = writer.prepareStatement("INSERT INTO hub_cells(ns, tbl, pk, col, val, hlc, site, cl, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (ns, tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site,"
                     + " cl = excluded.cl, seq = excluded.seq");
@@ -260,6 +260,7 @@ public final class SqliteHubStore implements HubStore {
             String pk = ChangesetCodec.encodeValues(first.pk());
             Map<String, long[]> hlcCl = new HashMap<>();
             Map<String, String> sites = new HashMap<>();
+            Map<String, Object> values = new HashMap<>();
             long storedCl = 0;
             select.setString(1, ns);
             select.setString(2, first.table());
@@ -268,6 +269,7 @@ public final class SqliteHubStore implements HubStore {
                 while (rs.next()) {
                     hlcCl.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(4)});
                     sites.put(rs.getString(1), rs.getString(3));
+                    values.put(rs.getString(1), value(rs, 5));
                     storedCl = Math.max(storedCl, rs.getLong(4));
                 }
             }
@@ -286,9 +288,10 @@ public final class SqliteHubStore implements HubStore {
                 if (c.cl() != targetCl) continue; // an older era of the row, as on the replicas
                 String col = c.column() == null ? ROW_CELL : c.column();
                 long[] stored = hlcCl.get(col);
-                if (stored != null && stored[1] == targetCl && c.compareVersion(stored[1], stored[0], sites.get(col)) <= 0) continue;
+                if (stored != null && stored[1] == targetCl && !c.beats(stored[1], stored[0], sites.get(col), () -> values.get(col))) continue;
                 hlcCl.put(col, new long[] {c.hlc(), c.cl()});
                 sites.put(col, c.site());
+                values.put(col, c.value());
                 upsert.setString(1, ns);
                 upsert.setString(2, c.table());
                 upsert.setString(3, pk);
