@@ -56,6 +56,13 @@ class DriverUrlTest {
     }
 
     @Test
+    void aPlusInASyncValueStaysAPlus() throws Exception {
+        var parsed = io.syncsqlite.config.ConnectionUrl.parse("jdbc:syncsqlite:a.db?sync.dir=/mnt/c++share&sync.namespace=a%2Bb+c", null);
+        assertEquals("/mnt/c++share", parsed.syncSettings().get("sync.dir"));
+        assertEquals("a+b+c", parsed.syncSettings().get("sync.namespace"));
+    }
+
+    @Test
     void inMemoryDatabasesCaptureButCannotSync() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:syncsqlite::memory:"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY)");

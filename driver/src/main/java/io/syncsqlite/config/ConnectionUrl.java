@@ -62,9 +62,10 @@ public final class ConnectionUrl {
         return new ConnectionUrl(SQLITE_PREFIX + target + passThrough, target, sync, sqliteProps);
     }
 
+    /** Percent-escapes only: a {@code +} stays a plus (a folder {@code c++share}, a token), as in SQLite's URIs. */
     private static String decode(String s, String url) throws SQLException {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new SQLException("Malformed percent-encoding '" + s + "' in " + url, "08001", e);
         }

@@ -6,6 +6,7 @@ import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.identity.SiteIdentity;
 import io.syncsqlite.merge.ApplyResult;
 import io.syncsqlite.merge.ChangeApplier;
 import io.syncsqlite.merge.ChangeExtractor;
@@ -89,7 +90,10 @@ final class EngineSession implements SyncSession {
 
     @Override
     public synchronized void published(LocalBatch batch) throws SQLException {
-        extractor.markPublished(batch);
+        SiteIdentity.published(c, replica.file(), () -> {
+            extractor.markPublished(batch);
+            return null;
+        });
         pushed += batch.changeset().size();
         if (!batch.isEmpty()) engine.emit(SyncEvent.progress("published " + batch.changeset().size() + " changes of " + batch.rows() + " rows"));
     }

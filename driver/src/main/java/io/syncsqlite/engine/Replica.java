@@ -165,7 +165,7 @@ public final class Replica {
         CaptureSchema s = instrumenter.instrument(c);
         // read here, on the connection that just instrumented: a read on an application connection inside a deferred
         // transaction would pin its snapshot
-        if (s.hasMetadata() && siteId == null) siteId = key == null ? MetaTables.localSiteId(c) : SiteIdentity.verify(c, Path.of(key));
+        if (s.hasMetadata() && siteId == null) siteId = key == null ? MetaTables.localSiteId(c) : SiteIdentity.verify(c, file());
         publish(s, committed);
         return s;
     }
@@ -234,6 +234,11 @@ public final class Replica {
         synchronized (OPEN) {
             return engine;
         }
+    }
+
+    /** The database file, or {@code null} for an in-memory database. */
+    public Path file() {
+        return key == null ? null : Path.of(key);
     }
 
     public SyncConfig config() {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Keeps a site id to one database file. The site id lives inside the file, so a copy of the file (cp to a new laptop,
@@ -31,48 +32,92 @@ import java.util.List;
  */
 public final class SiteIdentity {
     private static final System.Logger LOG = System.getLogger(SiteIdentity.class.getName());
-    static final String TABLE = Sql.PREFIX + "incarnation";
+    static final String TABLE = Sql.PREFIX + "identity";
 
     private SiteIdentity() {
     }
 
     /**
-     * This database's site id, after making a new one when the database was found in another file than the one it
-     * recorded. The database must hold the driver's metadata.
+     * This database's site id, after making a new one when the database is a second incarnation of its site: found
+     * in another file than the one it recorded (a copy), or behind what its site already published (restored in place
+     * from an older copy, see {@link PublishedMark}). The database must hold the driver's metadata.
      *
      * @param file the database file {@code c} is open on
      */
     public static String verify(Connection c, Path file) throws SQLException {
         String current = FileIdentity.of(file);
-        if (current == null || current.equals(recorded(c))) return MetaTables.localSiteId(c);
-        return Transactions.write(c, () -> {
+        Recorded seen = Recorded.read(c);
+        String site = MetaTables.localSiteId(c);
+        if (seen != null && seen.sameFile(current) && seen.reasonToRenew(current, PublishedMark.read(file), site) == null) return site;
+        PublishedMark[] renewed = new PublishedMark[1];
+        String result = Transactions.write(c, () -> {
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + "(id INTEGER PRIMARY KEY CHECK (id = 0), file TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + "(id INTEGER PRIMARY KEY CHECK (id = 0), file TEXT, published INTEGER NOT NULL)");
             }
-            String before = recorded(c);
-            String site = MetaTables.localSiteId(c);
-            if (before != null && !before.equals(current)) {
-                String old = site;
-                site = newSite(c);
-                LOG.log(System.Logger.Level.WARNING, "Database {0} is a copy of site {1} (it was file {2}, it is now {3}): this copy is now site {4};"
-                        + " the history of {1} is kept as a peer''s and what this copy had not published yet goes out as {4}",
-                        file, old, before, current, site);
+            Recorded before = Recorded.read(c);
+            String now = MetaTables.localSiteId(c);
+            long published = before == null ? 0 : before.published;
+            String reason = before == null ? null : before.reasonToRenew(current, PublishedMark.read(file), now);
+            if (reason != null) {
+                String old = now;
+                now = newSite(c);
+                published = 0;
+                renewed[0] = new PublishedMark(now, 0);
+                LOG.log(System.Logger.Level.WARNING, "Database {0} is a second incarnation of site {1} ({2}): it is now site {3};"
+                        + " the history of {1} is kept as a peer''s, and what this file had not published yet goes out as {3}",
+                        file, old, reason, now);
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + "(id, file) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET file = excluded.file")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + "(id, file, published) VALUES (0, ?, ?)"
+                    + " ON CONFLICT(id) DO UPDATE SET file = excluded.file, published = excluded.published")) {
                 ps.setString(1, current);
+                ps.setLong(2, published);
                 ps.executeUpdate();
             }
-            return site;
+            return now;
         });
+        // after the commit: a mark naming the new site never runs ahead of a database that rolled back
+        if (renewed[0] != null) renewed[0].write(file);
+        return result;
     }
 
-    /** The file identity the database recorded, or {@code null} when it has none yet. */
-    private static String recorded(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE name = '" + TABLE + "'")) {
-            if (!rs.next()) return null;
+    /**
+     * Runs {@code work} (marking a batch published) and counts the publication in the same transaction, then moves
+     * the mark beside the database past it.
+     */
+    public static void published(Connection c, Path file, Transactions.SqlWork<Void> work) throws SQLException {
+        PublishedMark mark = Transactions.write(c, () -> {
+            work.run();
+            try (Statement s = c.createStatement()) {
+                if (s.executeUpdate("UPDATE " + TABLE + " SET published = published + 1") == 0) return null;
+            }
+            Recorded r = Recorded.read(c);
+            return new PublishedMark(MetaTables.localSiteId(c), r.published);
+        });
+        if (mark != null && file != null) mark.write(file);
+    }
+
+    /** What the database recorded about itself: the file it was in, and how many batches it published. */
+    private record Recorded(String file, long published) {
+        static Recorded read(Connection c) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE name = '" + TABLE + "'")) {
+                if (!rs.next()) return null;
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT file, published FROM " + TABLE)) {
+                return rs.next() ? new Recorded(rs.getString(1), rs.getLong(2)) : null;
+            }
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT file FROM " + TABLE)) {
-            return rs.next() ? rs.getString(1) : null;
+
+        boolean sameFile(String current) {
+            return Objects.equals(file, current);
+        }
+
+        /** Why this database is not the incarnation that recorded this, or {@code null} when it is. */
+        String reasonToRenew(String current, PublishedMark mark, String site) {
+            if (file != null && current != null && !file.equals(current)) return "a copy: it was file " + file + ", it is now " + current;
+            if (mark != null && mark.site().equals(site) && mark.published() > published) {
+                return "restored from an older copy: the site had published " + mark.published() + " batches, this file knows of " + published;
+            }
+            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.syncsqlite.SyncConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -59,12 +60,23 @@ public abstract class Incarnations {
         }
     }
 
+    /** A backup restored by putting the backup file in place of the database (a new file: mv, a restore tool). */
+    @Test
+    void replicaRestoredAsANewFileGetsBackWhatItPublishedAfterTheBackup() throws Exception {
+        restoreScenario(false);
+    }
+
+    /** A backup copied over the database file (same file, older content: {@code cp backup.db app.db}). */
+    @Test
+    void replicaRestoredInPlaceGetsBackWhatItPublishedAfterTheBackup() throws Exception {
+        restoreScenario(true);
+    }
+
     /**
      * A replica restored from a copy taken before it published more: it gets back what it published after the copy,
      * and what it writes after the restore never reuses a version or key it had used (it is a new site).
      */
-    @Test
-    void restoredReplicaGetsBackWhatItPublishedAfterTheBackup() throws Exception {
+    private void restoreScenario(boolean inPlace) throws Exception {
         Path a = dir.resolve("a.db");
         Path backup = dir.resolve("backup.db");
         String before;
@@ -80,12 +92,16 @@ public abstract class Incarnations {
             sync(c);
             converge(List.of(c, peer), 15);
         }
-        Files.delete(a);
         Files.deleteIfExists(dir.resolve("a.db-wal"));
         Files.deleteIfExists(dir.resolve("a.db-shm"));
-        Files.move(backup, a);
+        if (inPlace) {
+            Files.write(a, Files.readAllBytes(backup)); // truncates and rewrites the same file, as cp does
+        } else {
+            Files.move(backup, a, StandardCopyOption.REPLACE_EXISTING);
+        }
         try (Connection c = open(a); Connection peer = open(dir.resolve("p.db"))) {
             assertNotEquals(before, site(c), "a restored file is a new site");
+            assertEquals(5, count(c, "true"), "the restored file starts from the backup");
             exec(c, "UPDATE t SET n = 7 WHERE who = 'a'");
             insert(c, "a-after-restore", 10);
             converge(List.of(c, peer), 25);
