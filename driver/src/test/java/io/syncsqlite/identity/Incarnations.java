@@ -99,9 +99,11 @@ public abstract class Incarnations {
         } else {
             Files.move(backup, a, StandardCopyOption.REPLACE_EXISTING);
         }
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + a)) {
+            assertEquals(5, count(plain, "true"), "the restored file holds what the backup held");
+        }
         try (Connection c = open(a); Connection peer = open(dir.resolve("p.db"))) {
             assertNotEquals(before, site(c), "a restored file is a new site");
-            assertEquals(5, count(c, "true"), "the restored file starts from the backup");
             exec(c, "UPDATE t SET n = 7 WHERE who = 'a'");
             insert(c, "a-after-restore", 10);
             converge(List.of(c, peer), 25);
