@@ -12,6 +12,7 @@ import io.syncsqlite.keys.KeyedInserts;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Replica {
     private static final System.Logger LOG = System.getLogger(Replica.class.getName());
     private static final Map<String, Replica> OPEN = new HashMap<>();
+    /** Engines whose file's last connection closed, still making their final push (guarded by {@link #OPEN}). */
+    private static final Map<String, SyncEngine> ENDING = new HashMap<>();
+    /** How long a JVM that exits (System.exit, SIGTERM) waits in total for the engines' final pushes. */
+    static final Duration EXIT_PUSH_BOUND = Duration.ofSeconds(5);
+    /** How long closing the last connection waits for the engine's final push before leaving it to the background. */
+    static final Duration CLOSE_WAIT = Duration.ofMillis(500);
+    /** How long a new engine waits for the previous engine of its file to finish its final push. */
+    private static final Duration HANDOVER_BOUND = Duration.ofSeconds(30);
+
+    static {
+        Thread hook = new Thread(() -> stopAll(EXIT_PUSH_BOUND), "syncsqlite-exit-push");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
 
     private final String key;
     private final ConnectionUrl url;
@@ -81,10 +95,38 @@ public final class Replica {
      *                 schema was just created, the application is likely still setting up)
      */
     public void startEngineIfReady(boolean roundNow) throws SQLException {
+        startEngine(roundNow, false);
+    }
+
+    /**
+     * Starts the engine unless one is running. While the previous engine of the file (its last connection closed a
+     * moment ago) still makes its final push, there must not be two: with {@code wait} this waits for it, else a
+     * background thread starts the engine once it is done, so {@code connect()} never waits on the network.
+     */
+    private void startEngine(boolean roundNow, boolean wait) throws SQLException {
         CaptureSchema s = schema;
         if (s == null || !s.hasMetadata() || committedSchemaVersion < 0) return;
+        SyncEngine previous;
         synchronized (OPEN) {
             if (engine != null || key == null || config.transport().isEmpty() || connections == 0 || stopped) return;
+            previous = ENDING.get(key);
+        }
+        if (previous != null && !previous.awaitStopped(wait ? HANDOVER_BOUND : Duration.ZERO)) {
+            if (wait) throw new SQLException("The previous sync engine of " + key + " did not finish its final push within " + HANDOVER_BOUND, "08004");
+            Thread later = new Thread(() -> {
+                try {
+                    startEngine(roundNow, true);
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.WARNING, "could not start the sync engine of " + key + "; it starts at the next syncNow() or connect()", e);
+                }
+            }, "syncsqlite-engine-handover " + key);
+            later.setDaemon(true);
+            later.start();
+            return;
+        }
+        synchronized (OPEN) {
+            ENDING.remove(key, previous);
+            if (engine != null || connections == 0 || stopped) return;
             engine = SyncEngine.start(this, Path.of(key), roundNow);
         }
     }
@@ -98,7 +140,7 @@ public final class Replica {
             try (Connection own = SqliteConnections.openInternal(url)) {
                 ensureInstrumented(own);
             }
-            startEngineIfReady(false);
+            startEngine(false, true);
         }
         return engine();
     }
@@ -119,21 +161,38 @@ public final class Replica {
         return MetaTables.localSiteId(c);
     }
 
-    /** Called when a connection closes; the last one flushes and stops the engine. */
+    /**
+     * Called when a connection closes. The last one has the engine make its final push and waits for it at most
+     * {@link #CLOSE_WAIT}: a quick push (local folder, reachable hub) is done, files closed, when {@code close()}
+     * returns; a slow one (a hub that does not answer) finishes in the background instead of blocking the application.
+     * A connection opened meanwhile starts its file's engine only once that one is done.
+     */
     public void release() {
-        SyncEngine toStop = null;
+        SyncEngine ending;
         synchronized (OPEN) {
             if (--connections > 0) return;
             if (key != null) OPEN.remove(key);
-            toStop = engine;
-            engine = null;
             stopped = true;
+            if (engine == null) return;
+            ending = engine;
+            engine = null;
+            ending.requestStop();
+            ENDING.put(key, ending);
         }
-        if (toStop != null) toStop.stop();
+        if (ending.awaitStopped(CLOSE_WAIT)) {
+            synchronized (OPEN) {
+                ENDING.remove(key, ending);
+            }
+        }
     }
 
-    /** Stops every engine of this JVM after a final push; connections stay usable and keep capturing. */
+    /** Stops every engine of this JVM after a final push, and waits for them; connections stay usable and keep capturing. */
     public static void shutdownAll() {
+        stopAll(HANDOVER_BOUND);
+    }
+
+    /** Has every engine (running, or finishing for a closed file) make its final push, waiting at most {@code bound} in total. */
+    private static void stopAll(Duration bound) {
         List<SyncEngine> engines = new ArrayList<>();
         synchronized (OPEN) {
             for (Replica r : OPEN.values()) {
@@ -141,8 +200,17 @@ public final class Replica {
                 r.engine = null;
                 r.stopped = true;
             }
+            engines.addAll(ENDING.values());
+            ENDING.clear();
         }
-        for (SyncEngine e : engines) e.stop();
+        for (SyncEngine e : engines) e.requestStop();
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (SyncEngine e : engines) {
+            if (!e.awaitStopped(Duration.ofNanos(deadline - System.nanoTime()))) {
+                LOG.log(System.Logger.Level.WARNING, "a sync engine did not finish its final push within {0}; its unpublished changes stay in the outbox"
+                        + " and go out at the next start", bound);
+            }
+        }
     }
 
     /**

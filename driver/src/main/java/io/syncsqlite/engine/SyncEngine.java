@@ -193,8 +193,14 @@ public final class SyncEngine {
         for (String a : r.archived()) emit(SyncEvent.progress(a + ": changes for it are archived in _syncsqlite_archived, not applied"));
     }
 
-    /** Stops the thread after a final push, then closes the transport and the engine's connection. */
+    /** Stops the thread after a final push, then closes the transport and the engine's connection; waits for it. */
     void stop() {
+        requestStop();
+        if (!awaitStopped(STOP_TIMEOUT)) LOG.log(System.Logger.Level.WARNING, "sync engine of {0} did not stop within {1}", replica.url().target(), STOP_TIMEOUT);
+    }
+
+    /** Asks the thread to make its final push and stop, without waiting for it. */
+    void requestStop() {
         lock.lock();
         try {
             stopping = true;
@@ -202,12 +208,16 @@ public final class SyncEngine {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits up to {@code timeout} for the thread to end; true when it has. */
+    boolean awaitStopped(Duration timeout) {
         try {
-            thread.join(STOP_TIMEOUT.toMillis());
+            thread.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) LOG.log(System.Logger.Level.WARNING, "sync engine of {0} did not stop within {1}", replica.url().target(), STOP_TIMEOUT);
+        return !thread.isAlive();
     }
 
     private void loop() {
