@@ -16,6 +16,11 @@ public record SyncStatus(State state, String transport, Instant lastSuccess, Str
     public enum State {
         /** No transport configured: changes are captured, nothing is exchanged. */
         CAPTURE_ONLY,
+        /**
+         * Another process holds this file's sync lease: this one captures, that one publishes its writes; this engine
+         * takes over when that process stops.
+         */
+        STANDBY,
         IDLE,
         SYNCING,
         PAUSED,

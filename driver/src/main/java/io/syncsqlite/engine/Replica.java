@@ -73,7 +73,7 @@ public final class Replica {
                 r.connections = 1;
                 return r;
             }
-            String key = fileKey(url.target());
+            String key = DatabaseFile.of(url.target()).toString();
             Replica r = OPEN.get(key);
             if (r == null) {
                 r = new Replica(key, url, config);
@@ -319,16 +319,5 @@ public final class Replica {
 
     private void warnOnce(String message) {
         if (warned.add(message)) LOG.log(System.Logger.Level.WARNING, message);
-    }
-
-    private static String fileKey(String target) {
-        String path = target;
-        if (path.startsWith("file:")) {
-            path = path.substring(5);
-            int q = path.indexOf('?');
-            if (q >= 0) path = path.substring(0, q);
-            if (path.startsWith("//")) path = path.substring(2);
-        }
-        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 }

@@ -55,6 +55,11 @@ public final class SyncEngine {
     private final Condition wake = lock.newCondition();
     private final List<CompletableFuture<SyncResult>> requests = new ArrayList<>();
     private final Thread thread;
+    private final EngineLease lease;
+    /** Whether the transport was started: only once this engine holds the lease. */
+    private boolean transportStarted;
+    /** Whether the current spell without the lease was reported (once per spell). */
+    private boolean standbyReported;
     private boolean wakeRequested;
     private boolean stopping;
     private volatile boolean paused;
@@ -62,8 +67,9 @@ public final class SyncEngine {
     private int failures;
     private final boolean firstRoundNow;
 
-    private SyncEngine(Replica replica, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
+    private SyncEngine(Replica replica, Path file, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
         this.firstRoundNow = roundNow;
+        this.lease = new EngineLease(file);
         this.replica = replica;
         this.transportName = transportName;
         this.transport = transport;
@@ -82,8 +88,7 @@ public final class SyncEngine {
         try {
             SiteDictionary sites = new SiteDictionary(c);
             Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
-            SyncEngine e = new SyncEngine(replica, name, transport, c, sites, roundNow);
-            transport.start(e.session);
+            SyncEngine e = new SyncEngine(replica, file, name, transport, c, sites, roundNow);
             e.thread.start();
             return e;
         } catch (SQLException | RuntimeException ex) {
@@ -180,7 +185,7 @@ public final class SyncEngine {
         for (SyncListener l : listeners) {
             try {
                 l.onEvent(event);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // a listener's failure, of whatever kind, must not stop the engine
                 LOG.log(System.Logger.Level.WARNING, "sync listener threw", e);
             }
         }
@@ -248,12 +253,17 @@ public final class SyncEngine {
         }
     }
 
-    /** Runs one round, completes the waiting requests, and returns the delay until the next one. */
+    /**
+     * Runs one round, completes the waiting requests, and returns the delay until the next one. A failure of any kind
+     * (an {@link Error} such as {@link OutOfMemoryError} included) fails only this round: the waiting callers get it
+     * as their answer, and the engine goes on with backoff.
+     */
     private Duration runRound(List<CompletableFuture<SyncResult>> waiting) {
-        setState(SyncStatus.State.SYNCING, status.lastError());
-        emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
-        long start = System.nanoTime();
         try {
+            if (!holdsLease()) return standby(waiting);
+            setState(SyncStatus.State.SYNCING, status.lastError());
+            emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
+            long start = System.nanoTime();
             session.beginRound();
             transport.sync(session);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
@@ -263,7 +273,7 @@ public final class SyncEngine {
             emit(new SyncEvent(SyncEvent.Type.COMPLETED, "sync round completed: " + result, result, null));
             waiting.forEach(f -> f.complete(result));
             return replica.config().interval();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             failures++;
             String message = "sync round of " + replica.url().target() + " failed (" + transportName + "): " + ErrorText.of(e);
             LOG.log(System.Logger.Level.DEBUG, message, e);
@@ -277,7 +287,37 @@ public final class SyncEngine {
             }
             waiting.forEach(f -> f.completeExceptionally(e));
             return backoff();
+        } finally {
+            // whatever happened above (even a failure while reporting one), no caller of syncNow() waits forever
+            waiting.forEach(f -> f.completeExceptionally(new SQLException("The sync round of " + replica.url().target() + " ended without a result", "08006")));
         }
+    }
+
+    /** Takes the lease if free; the transport starts (live transports begin listening) with the first lease. */
+    private boolean holdsLease() throws java.io.IOException {
+        if (!lease.tryAcquire()) return false;
+        if (!transportStarted) {
+            transportStarted = true;
+            if (standbyReported) emit(SyncEvent.progress("took over syncing " + replica.url().target() + " (the previous holder of " + lease.file() + " is gone)"));
+            standbyReported = false;
+            transport.start(session);
+        }
+        return true;
+    }
+
+    /**
+     * Another process syncs this file: this one only captures (its writes land in the shared database, and the holder
+     * publishes them) and tries again next round, so a holder that dies is replaced within one interval.
+     */
+    private Duration standby(List<CompletableFuture<SyncResult>> waiting) {
+        status = new SyncStatus(SyncStatus.State.STANDBY, transportName, status.lastSuccess(), null, status.rounds());
+        if (!standbyReported) {
+            standbyReported = true;
+            emit(SyncEvent.progress("another process syncs " + replica.url().target() + " (it holds " + lease.file()
+                    + "); this one captures its writes for that process to publish, and takes over if it stops"));
+        }
+        waiting.forEach(f -> f.complete(SyncResult.EMPTY));
+        return replica.config().interval();
     }
 
     /** Full-jitter exponential backoff, never longer than the regular interval would be once it is longer. */
@@ -288,9 +328,10 @@ public final class SyncEngine {
 
     private void finalPush() {
         try {
+            if (!holdsLease()) return; // the holder publishes this process's writes
             session.beginRound();
             transport.sync(session);
-        } catch (Exception e) {
+        } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox", e);
         }
     }
@@ -310,6 +351,7 @@ public final class SyncEngine {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "closing transport " + transportName, e);
         }
+        lease.close();
         synchronized (session) {
             try {
                 applier.close();

@@ -6,12 +6,14 @@ import io.syncsqlite.spi.SyncSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.LongFunction;
 
 /**
  * Publishes this replica's changes into its own site folder, one immutable segment per batch, and compacts the
@@ -53,21 +55,16 @@ final class Publisher {
         boolean historyLost = self > 0 && !Files.exists(folder.resolve(SegmentName.changes(self).fileName()))
                 && !Files.exists(folder.resolve(SegmentName.snapshotAt(self).fileName()));
         for (LocalBatch batch = session.nextLocalBatch(); !batch.isEmpty(); batch = session.nextLocalBatch()) {
-            long seq = self + 1;
-            try (SegmentWriter w = new SegmentWriter(folder, site, SegmentName.changes(seq))) {
-                w.append(batch.changeset());
-                w.commit();
-            }
-            advance(session, seq);
+            LocalBatch b = batch;
+            write(session, self + 1, SegmentName::changes, w -> w.append(b.changeset()));
             session.published(batch);
         }
         if (historyLost) {
             session.report(SyncEvent.error("the shared folder " + folder + " no longer holds this replica's segment " + (self)
                     + " (wiped or restored from an older copy); republishing a full snapshot", null));
-            advance(session, self + 1); // a number above every cursor a reader may hold for the lost history
-            compact(session);
+            compact(session, self + 1); // numbered above every cursor a reader may hold for the lost history
         } else if (self - lastSnapshot >= compactEvery) {
-            compact(session);
+            compact(session, self);
         }
     }
 
@@ -87,20 +84,46 @@ final class Publisher {
         }
     }
 
+    /** What goes into one segment file. */
+    private interface SegmentBody {
+        void write(SegmentWriter w) throws IOException, SQLException;
+    }
+
+    /**
+     * Writes a segment numbered {@code first}. A name already taken (another writer of this site folder got there
+     * first) is never replaced: the number is skipped, reported, and the next free one used.
+     */
+    private void write(SyncSession session, long first, LongFunction<SegmentName> kind, SegmentBody body) throws IOException, SQLException {
+        for (long seq = first; ; seq = self + 1) {
+            SegmentName name = kind.apply(seq);
+            try (SegmentWriter w = new SegmentWriter(folder, site, name)) {
+                body.write(w);
+                w.commit();
+            } catch (FileAlreadyExistsException e) {
+                session.report(SyncEvent.error("segment " + folder.resolve(name.fileName()) + " was already published by another writer of site "
+                        + site + "; it is left as it is and these changes go out under a later number", e));
+                advance(session, Math.max(name.seq(), SiteListing.of(folder).highest()));
+                continue;
+            }
+            advance(session, name.seq());
+            return;
+        }
+    }
+
     private void advance(SyncSession session, long seq) throws SQLException {
         session.saveCursor(selfKey, Long.toString(seq));
         self = seq;
     }
 
     /**
-     * Writes a snapshot numbered {@link #self} (everything published so far is in the database, so the snapshot holds
+     * Writes a snapshot numbered {@code at} ({@link #self}, or the next free number; everything published so far is in the database, so the snapshot holds
      * all of it that is still current), then removes the files it replaces. A reader that listed the folder before the
      * removal and then misses a file lists again and continues from the snapshot.
      */
-    private void compact(SyncSession session) throws IOException, SQLException {
-        SegmentName name = SegmentName.snapshotAt(self);
+    private void compact(SyncSession session, long at) throws IOException, SQLException {
         long[] changes = {0};
-        try (SegmentWriter w = new SegmentWriter(folder, site, name)) {
+        write(session, at, SegmentName::snapshotAt, w -> {
+            changes[0] = 0;
             try {
                 session.snapshot(true, SNAPSHOT_CHUNK, cs -> {
                     try {
@@ -113,8 +136,8 @@ final class Publisher {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            w.commit();
-        }
+        });
+        SegmentName name = SegmentName.snapshotAt(self);
         session.saveCursor(snapshotKey, Long.toString(self));
         lastSnapshot = self;
         int removed = 0;

@@ -9,18 +9,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes one segment file: to a temp name in the target folder, then fsync, then an atomic rename, so other
- * replicas see either nothing or the complete file. Not thread-safe; use once.
+ * Writes one segment file: to a temp name in the target folder, then fsync, then an atomic link to its final name that never
+ * replaces an existing file, so other replicas see either nothing or the complete file, and never a second file under
+ * a name they already read. Not thread-safe; use once.
  */
 final class SegmentWriter implements AutoCloseable {
     /** Temp files start with this, so no reader takes them for segments and crashed writes can be cleaned up. */
@@ -73,14 +74,28 @@ final class SegmentWriter implements AutoCloseable {
         channel.force(true);
         long size = channel.size();
         channel.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the shared folder " + target.getParent() + " does not support atomic renames, which the nas transport needs", e);
-        }
+        publishWithoutReplacing();
         committed = true;
         syncDirectory(target.getParent());
         return size;
+    }
+
+    /**
+     * Gives the temp file its final name only if no file has that name yet: a segment, once published, is never
+     * replaced (a reader may have applied it already). A hard link is atomic and fails on an existing name; where the
+     * share has no hard links, a rename that first checks the name is the fallback.
+     */
+    private void publishWithoutReplacing() throws IOException {
+        try {
+            Files.createLink(target, temp);
+            Files.delete(temp);
+            return;
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(target.toString(), null, "a segment with this name was already published");
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(target)) throw new FileAlreadyExistsException(target.toString(), null, "a segment with this name was already published");
+        }
+        Files.move(temp, target); // no REPLACE_EXISTING: refuses an existing target; a rename within the folder is atomic
     }
 
     /** Removes the temp file unless the segment was committed. */

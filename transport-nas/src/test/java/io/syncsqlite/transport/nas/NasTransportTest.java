@@ -49,6 +49,33 @@ class NasTransportTest {
     }
 
     @Test
+    void aPublishedSegmentIsNeverReplacedItsNumberIsSkipped() throws Exception {
+        Path share = share();
+        try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, ""); NasReplica b = new NasReplica(dir.resolve("b.db"), share, "")) {
+            a.exec("INSERT INTO todo(id, title) VALUES ('x', 'first')");
+            a.syncNow();
+            Path folder = share.resolve("test").resolve(a.site());
+            // another writer of this site folder (a second process, a copied database) got number 2 first
+            Path taken = folder.resolve("00000000000000000002.changes");
+            long hlc = io.syncsqlite.clock.Hlc.now();
+            try (SegmentWriter w = new SegmentWriter(folder, a.site(), SegmentName.changes(2))) {
+                w.append(new io.syncsqlite.change.Changeset(a.site(), List.of(
+                        new io.syncsqlite.change.Change("todo", List.of("z"), null, null, hlc, a.site(), 1),
+                        new io.syncsqlite.change.Change("todo", List.of("z"), "title", "other writer", hlc, a.site(), 1))));
+                w.commit();
+            }
+            byte[] before = Files.readAllBytes(taken);
+            a.exec("INSERT INTO todo(id, title) VALUES ('y', 'second')");
+            a.syncNow();
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(taken)), "segment 2 was replaced");
+            assertEquals(List.of("00000000000000000001.changes", "00000000000000000002.changes", "00000000000000000003.changes"), files(folder));
+            assertTrue(a.errors().stream().anyMatch(e -> e.message().contains("already published")), () -> a.errors().toString());
+            b.syncNow();
+            assertEquals("x|first|0\ny|second|0\nz|other writer|0\n", b.dump());
+        }
+    }
+
+    @Test
     void badParametersFailConnectNamingTheKey() {
         SQLException missing = assertThrows(SQLException.class,
                 () -> DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("p.db") + "?sync.transport=nas"));

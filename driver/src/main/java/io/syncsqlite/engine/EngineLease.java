@@ -1,0 +1,57 @@
+package io.syncsqlite.engine;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The right to sync one database file, held by at most one engine across all processes: an OS lock on a file beside
+ * the database ({@code <db>-syncsqlite.lock}). The operating system drops the lock when its holder exits or is killed,
+ * so a crashed holder cannot keep it; another process's engine takes over at its next round. Engines without the
+ * lease only wait: their process's writes are captured into the shared database and published by the holder.
+ */
+final class EngineLease implements AutoCloseable {
+    static final String SUFFIX = "-syncsqlite.lock";
+
+    private final Path file;
+    private FileChannel channel;
+    private FileLock lock;
+
+    EngineLease(Path database) {
+        this.file = database.resolveSibling(database.getFileName() + SUFFIX);
+    }
+
+    /** True if this engine holds the lease, taking it now if no other holder (in any process) has it. */
+    synchronized boolean tryAcquire() throws IOException {
+        if (lock != null && lock.isValid()) return true;
+        if (channel == null) channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // another engine of this JVM holds it (it is about to stop, or the file has two names)
+        }
+        return lock != null;
+    }
+
+    synchronized boolean held() {
+        return lock != null && lock.isValid();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (channel != null) channel.close(); // releases the lock
+        } catch (IOException ignored) {
+            // closing a lock file cannot lose data; the OS releases the lock with the process at the latest
+        }
+        channel = null;
+        lock = null;
+    }
+}
