@@ -99,37 +99,11 @@ class OneEnginePerFileTest {
         try (TestDb db = new TestDb(dir.resolve("seq.db"))) {
             db.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
             long before = maxSeq(db.conn);
-            db.drain();
+            assertEquals(2, db.drain().get(0).changes().stream().filter(ch -> ch.column() == null).count());
+            assertTrue(db.drain().isEmpty(), "the high-water mark is not a change");
             db.exec("INSERT INTO t VALUES (3, 'c')");
             assertTrue(maxSeq(db.conn) > before, "a trimmed outbox handed out number " + maxSeq(db.conn) + " again");
-        }
-    }
-
-    @Test
-    void anOutboxMadeBeforeNumbersWereNeverReusedIsUpgradedKeepingItsEntries() throws Exception {
-        Path file = dir.resolve("old.db");
-        try (TestDb db = new TestDb(file)) {
-            db.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
-        }
-        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = plain.createStatement()) {
-            // the outbox as earlier versions created it
-            s.execute("PRAGMA legacy_alter_table = ON");
-            s.execute("ALTER TABLE _syncsqlite_outbox RENAME TO o");
-            s.execute("CREATE TABLE _syncsqlite_outbox(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k, slot INTEGER)");
-            s.execute("INSERT INTO _syncsqlite_outbox SELECT * FROM o");
-            s.execute("DROP TABLE o");
-            s.execute("CREATE TABLE u(id INTEGER PRIMARY KEY)"); // a schema change makes the driver look at its metadata again
-        }
-        try (TestDb db = new TestDb(file)) {
-            try (Statement s = db.conn.createStatement(); ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = '_syncsqlite_outbox'")) {
-                rs.next();
-                assertTrue(rs.getString(1).contains("AUTOINCREMENT"), rs.getString(1));
-            }
-            db.exec("INSERT INTO t VALUES (2, 'b')");
-            assertEquals("1,2", db.drain().stream().flatMap(cs -> cs.changes().stream()).filter(ch -> ch.column() == null)
-                    .map(ch -> ch.pk().get(0).toString()).sorted().reduce((x, y) -> x + "," + y).orElse(""), "entries kept across the upgrade");
-            db.exec("INSERT INTO t VALUES (3, 'c')");
-            assertTrue(maxSeq(db.conn) > 1_000_000_000L, "numbers continue above any the old outbox may have used");
+            assertEquals(List.of(3L), db.drain().stream().flatMap(cs -> cs.changes().stream()).filter(ch -> ch.column() == null).map(ch -> ch.pk().get(0)).toList());
         }
     }
 

@@ -26,9 +26,6 @@ public final class MetaTables {
     /** Remote changes for tables or columns this replica dropped: kept for inspection, never retried. */
     public static final String ARCHIVED = Sql.PREFIX + "archived";
 
-    private static final String OUTBOX_DDL = "CREATE TABLE IF NOT EXISTS " + OUTBOX
-            + "(seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl INTEGER NOT NULL, k, slot INTEGER)";
-
     private static final String[] DDL = {
         // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
         "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE)",
@@ -39,9 +36,8 @@ public final class MetaTables {
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         // append-only list of rows changed locally and not yet published (slot: the one column an UPDATE changed,
-        // NULL for a whole row: insert, delete, key change); trimmed once published. AUTOINCREMENT: a sequence number
-        // is never handed out twice, even after the outbox was trimmed empty (batch ids are made of them)
-        OUTBOX_DDL,
+        // NULL for a whole row: insert, delete, key change); trimmed once published
+        "CREATE TABLE IF NOT EXISTS " + OUTBOX + "(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k, slot INTEGER)",
         "CREATE TABLE IF NOT EXISTS " + CURSORS + "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
         // remote changes that cannot be applied yet (unknown table/column, constraint, clock drift): kept, retried
         "CREATE TABLE IF NOT EXISTS " + PENDING + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
@@ -62,45 +58,9 @@ public final class MetaTables {
         try (Statement s = c.createStatement()) {
             for (String sql : DDL) s.execute(sql);
         }
-        upgradeOutbox(c);
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO " + SITES + "(idx, site) VALUES (0, ?)")) {
             ps.setString(1, newSiteId());
             ps.executeUpdate();
-        }
-    }
-
-    /**
-     * Rebuilds an outbox made before it was AUTOINCREMENT (it handed out sequence numbers again once trimmed empty),
-     * keeping its entries and continuing above every number it may have used. The capture triggers name the outbox:
-     * with {@code legacy_alter_table} the rename leaves them alone, and they write to the new table.
-     */
-    private static void upgradeOutbox(Connection c) throws SQLException {
-        if (isCurrent(c)) return;
-        String old = OUTBOX + "_old";
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA legacy_alter_table = ON");
-            try {
-                s.execute("ALTER TABLE " + OUTBOX + " RENAME TO " + old);
-            } finally {
-                s.execute("PRAGMA legacy_alter_table = OFF");
-            }
-            s.execute(OUTBOX_DDL);
-            s.execute("INSERT INTO " + OUTBOX + "(seq, tbl, k, slot) SELECT seq, tbl, k, slot FROM " + old);
-            s.execute("DROP TABLE " + old);
-            // which numbers the old table handed out before it was trimmed is unknown: continue far above any of them
-            s.execute("DELETE FROM sqlite_sequence WHERE name = '" + OUTBOX + "'");
-            s.execute("INSERT INTO sqlite_sequence(name, seq) SELECT '" + OUTBOX + "', max(coalesce((SELECT max(seq) FROM " + OUTBOX + "), 0),"
-                    + " CAST(unixepoch('subsec') * 1000000 AS INTEGER))");
-        }
-    }
-
-    /** False when existing metadata needs an upgrade that {@link #create} makes (an outbox that reuses numbers). */
-    static boolean isCurrent(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, OUTBOX);
-            try (ResultSet rs = ps.executeQuery()) {
-                return !rs.next() || rs.getString(1).toUpperCase(java.util.Locale.ROOT).contains("AUTOINCREMENT");
-            }
         }
     }
 

@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * current version of every row (a snapshot for compaction and bootstrap). Rows are streamed, never whole tables.
  */
 public final class ChangeExtractor {
+    /** The table id of the outbox's high-water mark (real tables are numbered from 1). */
+    private static final int HIGH_WATER = 0;
+
     private final Connection c;
     private final SiteDictionary sites;
 
@@ -37,7 +40,8 @@ public final class ChangeExtractor {
         return Transactions.read(c, () -> {
             long hi;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT coalesce((SELECT seq FROM " + MetaTables.OUTBOX + " ORDER BY seq LIMIT 1 OFFSET ?), (SELECT max(seq) FROM " + MetaTables.OUTBOX + "))")) {
+                    "SELECT coalesce((SELECT seq FROM " + MetaTables.OUTBOX + " WHERE tbl <> " + HIGH_WATER + " ORDER BY seq LIMIT 1 OFFSET ?),"
+                            + " (SELECT max(seq) FROM " + MetaTables.OUTBOX + " WHERE tbl <> " + HIGH_WATER + "))")) {
                 ps.setInt(1, maxRows - 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -46,7 +50,7 @@ public final class ChangeExtractor {
                 }
             }
             List<Integer> tableIds = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT tbl FROM " + MetaTables.OUTBOX + " WHERE seq <= ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT tbl FROM " + MetaTables.OUTBOX + " WHERE seq <= ? AND tbl <> " + HIGH_WATER)) {
                 ps.setLong(1, hi);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) tableIds.add(rs.getInt(1));
@@ -77,12 +81,20 @@ public final class ChangeExtractor {
         });
     }
 
-    /** Removes published entries from the outbox. */
+    /**
+     * Removes published entries from the outbox, leaving a high-water mark: SQLite numbers a new entry one above the
+     * highest present, so an outbox trimmed empty would hand out numbers again (transports name batches by them). The
+     * mark is an entry of no table, which no batch includes; it goes with the next trim, which leaves a higher one.
+     */
     public void markPublished(LocalBatch batch) throws SQLException {
         if (batch.upToSeq() <= 0) return;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.OUTBOX + " WHERE seq <= ?")) {
-            ps.setLong(1, batch.upToSeq());
-            ps.executeUpdate();
+        try (PreparedStatement trim = c.prepareStatement("DELETE FROM " + MetaTables.OUTBOX + " WHERE seq <= ?");
+             PreparedStatement mark = c.prepareStatement("INSERT INTO " + MetaTables.OUTBOX + "(seq, tbl, k) SELECT ?1, " + HIGH_WATER
+                     + ", NULL WHERE NOT EXISTS (SELECT 1 FROM " + MetaTables.OUTBOX + " WHERE seq > ?1)")) {
+            trim.setLong(1, batch.upToSeq());
+            trim.executeUpdate();
+            mark.setLong(1, batch.upToSeq());
+            mark.executeUpdate();
         }
     }
 
