@@ -38,6 +38,8 @@ public final class ChangeApplier implements AutoCloseable {
     private final Duration maxClockDrift;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private long statementsSchema = Long.MIN_VALUE;
+    /** Pending changes retried per transaction: bounds the memory and the length of each write. */
+    private static final int RETRY_PAGE = 5_000;
 
     public ChangeApplier(Connection c, SiteDictionary sites, Duration maxClockDrift) {
         this.c = c;
@@ -50,43 +52,72 @@ public final class ChangeApplier implements AutoCloseable {
      * Nothing is applied when this throws.
      */
     public ApplyResult apply(Changeset cs, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
-        if (statementsSchema != schema.schemaVersion()) {
-            closeStatements();
-            statementsSchema = schema.schemaVersion();
-        }
+        useSchema(schema);
         try {
-            return Transactions.write(c, () -> {
-                Run run = new Run(schema);
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA defer_foreign_keys = ON");
-                    s.execute("UPDATE " + MetaTables.CLOCK + " SET applying = 1");
-                }
-                forEachRow(cs.changes(), run::applyRow);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
-                    ps.setLong(1, run.maxHlc + 1);
-                    ps.executeUpdate();
-                }
-                saveCursors(cursors);
-                return run.result(cs.size());
-            });
+            return Transactions.write(c, () -> applyInTransaction(cs.changes(), schema, cursors));
         } catch (SQLException e) {
             sites.invalidate(c);
-            if (e.getMessage() == null || !e.getMessage().contains("FOREIGN KEY")) throw e;
+            if (!isForeignKeyFailure(e)) throw e;
             // a deferred foreign key failed at COMMIT: keep the whole batch until the rows it needs arrive
             return parkAll(cs, "foreign key not satisfied yet: " + e.getMessage(), cursors);
         }
     }
 
-    /** Retries every pending change; those that still cannot be applied are parked again. */
+    /**
+     * Retries the pending changes a page at a time. Each page leaves the pending store in the same transaction that
+     * applies it (or parks its changes again), so a crash at any point leaves every change either applied or still
+     * pending, and memory holds one page however many are pending. A pass covers what was pending when it began:
+     * changes parked again get new, higher ids and wait for the next pass.
+     */
     public ApplyResult retryPending(CaptureSchema schema) throws SQLException {
         if (PendingStore.isEmpty(c)) return ApplyResult.NOTHING;
-        List<Change> pending = Transactions.write(c, () -> PendingStore.takeAll(c));
-        try {
-            return apply(new Changeset(sites.local(), pending), schema, Map.of());
-        } catch (SQLException e) {
-            parkAll(new Changeset(sites.local(), pending), "retry failed: " + e.getMessage(), Map.of());
-            throw e;
+        useSchema(schema);
+        long last = PendingStore.lastId(c);
+        int received = 0;
+        int applied = 0;
+        int parked = 0;
+        for (long after = 0, end; (end = PendingStore.pageEnd(c, after, last, RETRY_PAGE)) > after; after = end) {
+            long from = after;
+            long to = end;
+            try {
+                ApplyResult r = Transactions.write(c, () -> applyInTransaction(PendingStore.take(c, from, to), schema, Map.of()));
+                received += r.received();
+                applied += r.applied();
+                parked += r.parked();
+            } catch (SQLException e) {
+                sites.invalidate(c);
+                if (!isForeignKeyFailure(e)) throw e;
+                // the page's transaction rolled back: its changes stay pending, as they were, until what they need arrives
+            }
         }
+        return new ApplyResult(received, applied, parked, List.of(), List.of(), List.of());
+    }
+
+    private void useSchema(CaptureSchema schema) throws SQLException {
+        if (statementsSchema != schema.schemaVersion()) {
+            closeStatements();
+            statementsSchema = schema.schemaVersion();
+        }
+    }
+
+    private static boolean isForeignKeyFailure(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("FOREIGN KEY");
+    }
+
+    /** Merges {@code changes} inside the caller's write transaction and stores {@code cursors} with them. */
+    private ApplyResult applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
+        Run run = new Run(schema);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA defer_foreign_keys = ON");
+            s.execute("UPDATE " + MetaTables.CLOCK + " SET applying = 1");
+        }
+        forEachRow(changes, run::applyRow);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
+            ps.setLong(1, run.maxHlc + 1);
+            ps.executeUpdate();
+        }
+        saveCursors(cursors);
+        return run.result(changes.size());
     }
 
     private ApplyResult parkAll(Changeset cs, String reason, Map<String, String> cursors) throws SQLException {

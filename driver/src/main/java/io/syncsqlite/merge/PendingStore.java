@@ -50,21 +50,51 @@ final class PendingStore {
         }
     }
 
-    /** Removes and returns every pending change (inside the caller's transaction). */
-    static List<Change> takeAll(Connection c) throws SQLException {
-        List<Change> out = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT tbl, pk, col, val, hlc, site, cl FROM " + MetaTables.PENDING + " ORDER BY id")) {
-            while (rs.next()) {
-                List<Object> pk;
-                try {
-                    pk = ChangesetCodec.decodeValues(rs.getString(2));
-                } catch (InvalidChangesetException e) {
-                    throw new SQLException("Corrupt pending change: " + e.getMessage(), "XX001", e);
-                }
-                out.add(new Change(rs.getString(1), pk, rs.getString(3), SqliteValues.read(rs, 4), rs.getLong(5), rs.getString(6), rs.getLong(7)));
+    /** The highest id in the store, 0 when empty. */
+    static long lastId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM " + MetaTables.PENDING)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The id ending a page of at most {@code size} changes after {@code after} (up to {@code last}); {@code after} if none. */
+    static long pageEnd(Connection c, long after, long last, int size) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), ?1) FROM (SELECT id FROM " + MetaTables.PENDING
+                + " WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3)")) {
+            ps.setLong(1, after);
+            ps.setLong(2, last);
+            ps.setInt(3, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
-            s.execute("DELETE FROM " + MetaTables.PENDING);
+        }
+    }
+
+    /** Removes and returns the changes with ids in {@code (after, upTo]}, inside the caller's transaction. */
+    static List<Change> take(Connection c, long after, long upTo) throws SQLException {
+        List<Change> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tbl, pk, col, val, hlc, site, cl FROM " + MetaTables.PENDING
+                + " WHERE id > ? AND id <= ? ORDER BY id")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<Object> pk;
+                    try {
+                        pk = ChangesetCodec.decodeValues(rs.getString(2));
+                    } catch (InvalidChangesetException e) {
+                        throw new SQLException("Corrupt pending change: " + e.getMessage(), "XX001", e);
+                    }
+                    out.add(new Change(rs.getString(1), pk, rs.getString(3), SqliteValues.read(rs, 4), rs.getLong(5), rs.getString(6), rs.getLong(7)));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.PENDING + " WHERE id > ? AND id <= ?")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            ps.executeUpdate();
         }
         return out;
     }

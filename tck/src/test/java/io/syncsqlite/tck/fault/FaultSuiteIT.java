@@ -1,0 +1,219 @@
+package io.syncsqlite.tck.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault suite of "nothing lost": database files, each written by two replica processes at once (through the
+ * driver, in transactions that commit or roll back, and through plain {@code jdbc:sqlite:} connections), syncing in
+ * the background over a shared folder or a hub with random intervals and batch sizes, while processes are killed with
+ * {@code kill -9} at random moments (whatever their engine is doing: capturing, publishing, pulling, applying,
+ * retrying pending changes) and restarted, tables are added on some files only, and the hub is killed and restarted.
+ * After healing, every file must hold exactly what the {@link ReferenceModel} computes from the committed operations.
+ * <p>
+ * Short by default (about 20 s per transport); {@code mvn -pl tck -am verify -Dtest=FaultSuiteIT -Dfault.long=true
+ * -Dsurefire.failIfNoSpecifiedTests=false} runs the long version. A failure names its seed; {@code -Dfault.seed=N}
+ * replays the same operations and faults (the engines' timing still varies).
+ */
+class FaultSuiteIT {
+    private static final boolean LONG = Boolean.getBoolean("fault.long");
+    private static final int FILES = LONG ? 4 : 2;
+    private static final int PROCESSES_PER_FILE = 2;
+    private static final int STEPS = LONG ? 3000 : 150;
+    private static final double KILL_PER_STEP = LONG ? 0.01 : 0.015;
+    private static final double HUB_CRASH_PER_STEP = LONG ? 0.004 : 0.01;
+    private static final String NAMESPACE = "fault";
+    private static final String TABLE_SQL = "(id TEXT PRIMARY KEY, name TEXT, n INTEGER)";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void throughASharedFolder() throws Exception {
+        Path share = Files.createDirectories(dir.resolve("share"));
+        run(null, (file, random) -> "jdbc:syncsqlite:" + file + "?sync.transport=nas&sync.dir=" + share + "&sync.namespace=" + NAMESPACE
+                + "&sync.interval=" + (30 + random.nextInt(300)) + "ms&sync.batchSize=" + (3 + random.nextInt(60)) + "&sync.compactEvery=" + (5 + random.nextInt(30)));
+    }
+
+    @Test
+    void throughTheHub() throws Exception {
+        try (HubProcess hub = new HubProcess(dir.resolve("hub.db"), NAMESPACE, dir)) {
+            run(hub, (file, random) -> "jdbc:syncsqlite:" + file + "?sync.transport=http&sync.url=" + hub.url() + "&sync.token=" + HubProcess.TOKEN
+                    + "&sync.namespace=" + NAMESPACE + "&sync.timeout=5s&sync.interval=" + (30 + random.nextInt(300)) + "ms&sync.batchSize=" + (3 + random.nextInt(60)));
+        }
+    }
+
+    private interface Urls {
+        String of(Path file, Random random);
+    }
+
+    /** One writer process slot: which file, its owner name (rows it inserted are its own), the live process. */
+    private static final class Slot {
+        final int file;
+        final String owner;
+        ChildReplica process;
+        int counter;
+        int incarnation;
+
+        Slot(int file, String owner) {
+            this.file = file;
+            this.owner = owner;
+        }
+    }
+
+    private void run(HubProcess hub, Urls urls) throws Exception {
+        long seed = Long.getLong("fault.seed", System.nanoTime());
+        String replay = "seed " + seed + " (replay: -Dfault.seed=" + seed + (LONG ? " -Dfault.long=true" : "") + ")";
+        System.out.println("FaultSuiteIT " + (hub == null ? "nas" : "hub") + ": " + replay);
+        try {
+            scenario(hub, urls, new Random(seed));
+        } catch (Throwable t) {
+            throw new AssertionError("fault suite failed with " + replay + "; logs in " + dir + ": " + t.getMessage(), t);
+        }
+    }
+
+    private void scenario(HubProcess hub, Urls urls, Random random) throws Exception {
+        List<Path> files = new ArrayList<>();
+        List<String> fileUrls = new ArrayList<>();
+        boolean[] hasExtra = new boolean[FILES];
+        for (int f = 0; f < FILES; f++) {
+            Path file = dir.resolve("f" + f + ".db");
+            try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE item" + TABLE_SQL);
+            }
+            files.add(file);
+            // IMMEDIATE: two processes write each file (see ReplicaProcess)
+            fileUrls.add(urls.of(file, random) + "&transaction_mode=IMMEDIATE");
+        }
+        List<Slot> slots = new ArrayList<>();
+        for (int f = 0; f < FILES; f++) {
+            for (int p = 0; p < PROCESSES_PER_FILE; p++) slots.add(new Slot(f, "f" + f + "p" + p));
+        }
+        ReferenceModel model = new ReferenceModel();
+        int committed = 0;
+        int rolledBack = 0;
+        int kills = 0;
+        int hubCrashes = 0;
+        try {
+            for (Slot s : slots) start(s, fileUrls.get(s.file), files.get(s.file));
+            for (int step = 0; step < STEPS; step++) {
+                Slot s = slots.get(random.nextInt(slots.size()));
+                String table = hasExtra[s.file] && random.nextInt(4) == 0 ? "extra" : "item";
+                int action = random.nextInt(100);
+                if (action < 55) {
+                    ReferenceModel.Op op = model.randomOp(random, s.owner, table, s.counter++);
+                    s.process.call((random.nextInt(5) == 0 ? "PLAIN " : "EXEC ") + op.sql());
+                    op.applyTo(model);
+                    committed++;
+                } else if (action < 85) {
+                    boolean commit = random.nextInt(4) != 0;
+                    ReferenceModel after = model.copy();
+                    StringBuilder tx = new StringBuilder("TX " + (commit ? "COMMIT " : "ROLLBACK "));
+                    int n = 2 + random.nextInt(4);
+                    for (int i = 0; i < n; i++) {
+                        ReferenceModel.Op op = after.randomOp(random, s.owner, table, s.counter++);
+                        tx.append(i == 0 ? "" : "\t").append(op.sql());
+                        op.applyTo(after);
+                    }
+                    s.process.call(tx.toString());
+                    if (commit) {
+                        model = after;
+                        committed += n;
+                    } else {
+                        rolledBack += n;
+                    }
+                } else if (action < 92) {
+                    s.process.call("SYNC");
+                } else if (action < 95) {
+                    s.process.call("EXEC CREATE TABLE IF NOT EXISTS extra" + TABLE_SQL);
+                    hasExtra[s.file] = true;
+                } else {
+                    s.process.call("QUERY SELECT count(*) FROM item");
+                }
+                if (random.nextDouble() < KILL_PER_STEP) {
+                    Slot victim = slots.get(random.nextInt(slots.size()));
+                    victim.process.kill(); // kill -9 while its engine runs in the background
+                    kills++;
+                    start(victim, fileUrls.get(victim.file), files.get(victim.file));
+                }
+                if (hub != null && random.nextDouble() < HUB_CRASH_PER_STEP) {
+                    hub.crashAndRestart();
+                    hubCrashes++;
+                }
+            }
+        } finally {
+            for (Slot s : slots) {
+                if (s.process != null) s.process.close();
+            }
+        }
+        System.out.println("FaultSuiteIT: " + STEPS + " steps, " + committed + " committed and " + rolledBack + " rolled-back writes, "
+                + kills + " kill -9, " + hubCrashes + " hub crashes");
+        heal(files, fileUrls, model);
+    }
+
+    private void start(Slot s, String url, Path file) throws Exception {
+        s.process = new ChildReplica(s.owner + "-" + s.incarnation++, url, file, dir);
+    }
+
+    /** Opens every file in this JVM, gives it every table, and syncs until all hold what the model says. */
+    private void heal(List<Path> files, List<String> urls, ReferenceModel model) throws Exception {
+        List<Connection> conns = new ArrayList<>();
+        try {
+            for (String url : urls) {
+                Connection c = DriverManager.getConnection(url);
+                conns.add(c);
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS extra" + TABLE_SQL);
+                }
+            }
+            String expected = model.dump("item") + "--\n" + model.dump("extra");
+            Await.until("every replica holds what the committed operations say", Duration.ofSeconds(LONG ? 300 : 90), () -> {
+                for (Connection c : conns) c.unwrap(io.syncsqlite.SyncConnection.class).syncNow();
+                for (Connection c : conns) {
+                    if (!dump(c).equals(expected)) return false;
+                }
+                return true;
+            }, () -> {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < conns.size(); i++) b.append(files.get(i)).append(": ").append(difference(expected, dump(conns.get(i)))).append("; ");
+                return b.toString();
+            });
+            for (Connection c : conns) assertEquals(expected, dump(c));
+        } finally {
+            for (Connection c : conns) c.close();
+        }
+    }
+
+    private static String dump(Connection c) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        for (String table : List.of("item", "extra")) {
+            if (table.equals("extra")) b.append("--\n");
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name, n FROM " + table + " ORDER BY id")) {
+                while (rs.next()) b.append(rs.getString(1)).append('|').append(rs.getString(2)).append('|').append(rs.getLong(3)).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Rows missing and rows unexpected (a short summary for the failure message). */
+    private static String difference(String expected, String actual) {
+        List<String> want = List.of(expected.split("\n"));
+        List<String> have = List.of(actual.split("\n"));
+        List<String> missing = want.stream().filter(l -> !have.contains(l)).limit(10).toList();
+        List<String> extra = have.stream().filter(l -> !want.contains(l)).limit(10).toList();
+        return "missing " + missing + ", unexpected " + extra;
+    }
+}
