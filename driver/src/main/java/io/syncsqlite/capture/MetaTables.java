@@ -30,7 +30,8 @@ public final class MetaTables {
         // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
         "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE)",
         // floor: no local write is stamped below it (raised past every remote version received);
-        // applying: set to 1 only inside the engine's apply transaction, which silences the capture triggers
+        // applying: inside the engine's apply transaction, the id of the table it writes remote changes into (whose
+        // capture triggers stay silent); 0 otherwise. Application triggers may test it to skip remote changes
         "CREATE TABLE IF NOT EXISTS " + CLOCK + "(id INTEGER PRIMARY KEY CHECK (id = 0), floor INTEGER NOT NULL, applying INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"

@@ -16,7 +16,6 @@ final class TriggerSql {
     private static final String CLOCK = MetaTables.CLOCK;
     /** A one-row subquery naming the stamp {@code c.h} for the write being captured. */
     private static final String STAMP = "(SELECT max(" + Hlc.SQL_NOW + ", floor) AS h FROM " + CLOCK + ") AS c";
-    private static final String NOT_APPLYING = "(SELECT applying FROM " + CLOCK + ") = 0";
 
     private final CapturedTable t;
     private final String table;
@@ -26,6 +25,14 @@ final class TriggerSql {
         this.t = table;
         this.table = Sql.quote(table.name());
         this.versions = Sql.quote(table.versionTable());
+    }
+
+    /**
+     * True unless the sync engine is writing remote changes into this table ({@code applying} holds the id of the
+     * table it writes); writes to other tables during an apply, by application triggers, are captured.
+     */
+    private String notApplying() {
+        return "(SELECT applying FROM " + CLOCK + ") <> " + t.id();
     }
 
     String createVersionTable() {
@@ -80,7 +87,7 @@ final class TriggerSql {
         String col = Sql.quote(s.name());
         String h = "h" + s.slot();
         return "CREATE TRIGGER " + Sql.quote(Sql.PREFIX + "au" + t.id() + "_" + s.slot()) + " AFTER UPDATE OF " + col + " ON " + table
-                + " WHEN OLD." + col + " IS NOT NEW." + col + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + " WHEN OLD." + col + " IS NOT NEW." + col + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
                 + "UPDATE " + versions + " SET " + h + " = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), " + h + " + 1), s"
                 + s.slot() + " = 0 WHERE " + keyMatch(c -> "NEW." + Sql.quote(c)) + "; "
                 + outboxInsert("NEW", null, Integer.toString(s.slot())) + " END";
@@ -88,7 +95,7 @@ final class TriggerSql {
 
     private String insertTrigger() {
         return "CREATE TRIGGER " + name("ai") + " AFTER INSERT ON " + table
-                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
                 + upsertAll("NEW") + outboxInsert("NEW", null) + " END";
     }
 
@@ -120,14 +127,14 @@ final class TriggerSql {
         String keyChanged = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
         String keys = join(t.primaryKey(), Sql::quote);
         return "CREATE TRIGGER " + name("ak") + " AFTER UPDATE OF " + keys + " ON " + table
-                + " WHEN " + keyChanged + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + " WHEN " + keyChanged + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
                 + upsertAll("NEW") + outboxInsert("NEW", null) + " "
                 + tombstone("OLD", notNull(c -> "OLD." + Sql.quote(c))) + outboxInsert("OLD", notNull(c -> "OLD." + Sql.quote(c))) + " END";
     }
 
     private String deleteTrigger() {
         return "CREATE TRIGGER " + name("ad") + " AFTER DELETE ON " + table
-                + " WHEN " + notNull(c -> "OLD." + Sql.quote(c)) + " AND " + NOT_APPLYING + " BEGIN "
+                + " WHEN " + notNull(c -> "OLD." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
                 + tombstone("OLD", "true") + outboxInsert("OLD", null) + " END";
     }
 

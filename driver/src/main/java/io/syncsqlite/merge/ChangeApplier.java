@@ -90,7 +90,7 @@ public final class ChangeApplier implements AutoCloseable {
                 // the page's transaction rolled back: its changes stay pending, as they were, until what they need arrives
             }
         }
-        return new ApplyResult(received, applied, parked, List.of(), List.of(), List.of());
+        return new ApplyResult(received, applied, parked, List.of(), List.of(), List.of(), List.of());
     }
 
     private void useSchema(CaptureSchema schema) throws SQLException {
@@ -109,7 +109,6 @@ public final class ChangeApplier implements AutoCloseable {
         Run run = new Run(schema);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA defer_foreign_keys = ON");
-            s.execute("UPDATE " + MetaTables.CLOCK + " SET applying = 1");
         }
         forEachRow(changes, run::applyRow);
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
@@ -174,6 +173,8 @@ public final class ChangeApplier implements AutoCloseable {
         final CaptureSchema schema;
         final long horizon = Hlc.now() + Hlc.ofMillis(maxClockDrift.toMillis());
         long maxHlc;
+        /** The table whose capture is silenced ({@code _syncsqlite_clock.applying}), 0 before the first write. */
+        int silenced;
         int applied;
         int parked;
         // distinct messages: a thousand changes for one missing table are one message
@@ -237,6 +238,20 @@ public final class ChangeApplier implements AutoCloseable {
             if (!usable.isEmpty()) merge(t, first.pk(), usable);
         }
 
+        /**
+         * Marks the engine's writes to {@code t} as remote ones: {@code applying} holds the id of the table being
+         * written, whose capture triggers stay silent. Writes that application triggers (or foreign-key actions) make
+         * to other tables meanwhile are the replica's own, captured and synced like any other; triggers that should
+         * not act on remote changes test {@code (SELECT applying FROM _syncsqlite_clock) = 0}.
+         */
+        private void silenceCaptureOf(CapturedTable t) throws SQLException {
+            if (silenced == t.id()) return;
+            PreparedStatement ps = statement("applying", () -> "UPDATE " + MetaTables.CLOCK + " SET applying = ?");
+            ps.setInt(1, t.id());
+            ps.executeUpdate();
+            silenced = t.id();
+        }
+
         private void merge(CapturedTable t, List<Object> pk, List<Change> changes) throws SQLException {
             VersionRow v = VersionRow.load(lookup(t), t, pk);
             long targetCl = v.cl;
@@ -272,6 +287,7 @@ public final class ChangeApplier implements AutoCloseable {
             if (wins == 0 && !rowVersionChanged) return; // everything already known: re-applying is a no-op
             boolean alive = (targetCl & 1) == 1;
             try {
+                silenceCaptureOf(t);
                 if (alive) writeBase(t, pk, won, values, wasAlive);
                 else if (wasAlive || eraChanged) delete(t, pk);
             } catch (SQLException e) {
