@@ -1,6 +1,7 @@
 package io.syncsqlite;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A snapshot of the sync engine's state.
@@ -10,8 +11,30 @@ import java.time.Instant;
  * @param lastSuccess when the last round succeeded, or {@code null}
  * @param lastError   the last failure's message, or {@code null} once a round succeeds again
  * @param rounds      completed rounds since the engine started
+ * @param waiting     remote changes this replica keeps pending, grouped by table, column and reason (a schema this
+ *                    replica does not have yet, a constraint, clock drift); empty when none waits
  */
-public record SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds) {
+public record SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting) {
+    public SyncStatus {
+        waiting = List.copyOf(waiting);
+    }
+
+    /** A status with nothing waiting. */
+    public SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds) {
+        this(state, transport, lastSuccess, lastError, rounds, List.of());
+    }
+
+    /**
+     * Remote changes kept pending for one reason.
+     *
+     * @param table   the table the changes are for
+     * @param column  the column, when the reason is about one (a column this replica does not have yet), else null
+     * @param changes how many changes wait
+     * @param reason  why they wait, naming table and column
+     */
+    public record Waiting(String table, String column, long changes, String reason) {
+    }
+
     /** Engine states. */
     public enum State {
         /** No transport configured: changes are captured, nothing is exchanged. */

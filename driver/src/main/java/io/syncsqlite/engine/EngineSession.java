@@ -16,6 +16,8 @@ import io.syncsqlite.spi.SyncSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import io.syncsqlite.SyncStatus;
+import java.util.List;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -67,6 +69,11 @@ final class EngineSession implements SyncSession {
         lastRetryNanos = System.nanoTime();
         appliesSinceRetry = 0;
         applied += applier.retryPending(schema).applied();
+    }
+
+    /** The remote changes kept pending, grouped by table, column and reason. */
+    synchronized List<SyncStatus.Waiting> waiting() throws SQLException {
+        return applier.waiting();
     }
 
     synchronized SyncResult endRound(Duration duration) {

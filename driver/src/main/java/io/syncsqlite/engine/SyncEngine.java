@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -51,6 +53,8 @@ public final class SyncEngine {
     private final Connection connection;
     private final ChangeApplier applier;
     private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+    /** Reasons for waiting changes already reported: a schema drift is one event while it lasts, not one per batch. */
+    private final Set<String> reportedWaiting = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final List<CompletableFuture<SyncResult>> requests = new ArrayList<>();
@@ -193,7 +197,9 @@ public final class SyncEngine {
 
     void emitApplyEvents(ApplyResult r) {
         for (String c : r.conflicts()) emit(new SyncEvent(SyncEvent.Type.CONFLICT, c, null, null));
-        for (String w : r.awaitingSchema()) emit(SyncEvent.progress(w + ": kept pending until this replica's schema has it"));
+        for (String w : r.awaitingSchema()) {
+            if (reportedWaiting.add(w)) emit(SyncEvent.progress("schema drift: changes for " + w + " are kept pending until this replica's schema has it"));
+        }
         for (String p : r.problems()) emit(SyncEvent.error(p, null));
         for (String a : r.archived()) emit(SyncEvent.progress(a + ": changes for it are archived in _syncsqlite_archived, not applied"));
     }
@@ -269,7 +275,9 @@ public final class SyncEngine {
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
             if (failures >= STALL_ROUNDS) emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
             failures = 0;
-            status = new SyncStatus(paused ? SyncStatus.State.PAUSED : SyncStatus.State.IDLE, transportName, Instant.now(), null, status.rounds() + 1);
+            List<SyncStatus.Waiting> pending = session.waiting();
+            reportedWaiting.retainAll(pending.stream().map(SyncStatus.Waiting::reason).toList());
+            status = new SyncStatus(paused ? SyncStatus.State.PAUSED : SyncStatus.State.IDLE, transportName, Instant.now(), null, status.rounds() + 1, pending);
             emit(new SyncEvent(SyncEvent.Type.COMPLETED, "sync round completed: " + result, result, null));
             waiting.forEach(f -> f.complete(result));
             return replica.config().interval();
@@ -337,7 +345,7 @@ public final class SyncEngine {
     }
 
     private void shutdown() {
-        status = new SyncStatus(SyncStatus.State.STOPPED, transportName, status.lastSuccess(), status.lastError(), status.rounds());
+        status = new SyncStatus(SyncStatus.State.STOPPED, transportName, status.lastSuccess(), status.lastError(), status.rounds(), status.waiting());
         lock.lock();
         try {
             stopping = true;
@@ -364,6 +372,6 @@ public final class SyncEngine {
 
     private void setState(SyncStatus.State state, String error) {
         SyncStatus s = status;
-        status = new SyncStatus(state, transportName, s.lastSuccess(), error, s.rounds());
+        status = new SyncStatus(state, transportName, s.lastSuccess(), error, s.rounds(), s.waiting());
     }
 }

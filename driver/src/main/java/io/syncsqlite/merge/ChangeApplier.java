@@ -119,6 +119,11 @@ public final class ChangeApplier implements AutoCloseable {
         return run.result(changes.size());
     }
 
+    /** The remote changes kept pending, grouped by table, column and reason (at most 100 groups). */
+    public List<io.syncsqlite.SyncStatus.Waiting> waiting() throws SQLException {
+        return PendingStore.isEmpty(c) ? List.of() : PendingStore.summary(c, 100);
+    }
+
     private ApplyResult parkAll(Changeset cs, String reason, Map<String, String> cursors) throws SQLException {
         return Transactions.write(c, () -> {
             for (Change ch : cs.changes()) PendingStore.park(c, ch, reason);

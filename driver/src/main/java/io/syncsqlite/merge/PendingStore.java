@@ -1,5 +1,6 @@
 package io.syncsqlite.merge;
 
+import io.syncsqlite.SyncStatus;
 import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.change.Change;
@@ -42,6 +43,19 @@ final class PendingStore {
             ps.setString(8, reason);
             ps.executeUpdate();
         }
+    }
+
+    /** What waits, grouped by table, column (for a missing column) and reason; at most {@code limit} groups. */
+    static List<SyncStatus.Waiting> summary(Connection c, int limit) throws SQLException {
+        List<SyncStatus.Waiting> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tbl, CASE WHEN reason LIKE 'unknown column %' THEN col END AS column, count(*), reason FROM "
+                + MetaTables.PENDING + " GROUP BY tbl, column, reason ORDER BY min(id) LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new SyncStatus.Waiting(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+            }
+        }
+        return out;
     }
 
     static boolean isEmpty(Connection c) throws SQLException {
