@@ -22,11 +22,13 @@ class BadSharedFilesTest {
     @Test
     void aSegmentWithANullKeyStallsOnlyItsSiteAndIsReportedByName() throws Exception {
         Path share = Files.createDirectories(dir.resolve("share"));
-        Path nullKey = PlantedSegment.plant(share, "test", BAD_SITE, 1, json("{\"v\":1,\"site\":\"" + BAD_SITE
-                + "\",\"changes\":[{\"t\":\"todo\",\"pk\":[null],\"c\":\"title\",\"val\":\"x\",\"hlc\":1,\"cl\":1}]}"));
-        Path hostile = PlantedSegment.plant(share, "test", EVIL_SITE, 1, json("{\"v\":1,\"site\":\"" + EVIL_SITE
-                + "\",\"changes\":[{\"t\":\"to\\u001b[2Jdo\",\"pk\":[1],\"c\":\"title\",\"val\":\"x\",\"hlc\":1,\"cl\":1,\"cl\":3}]}"));
         try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, ""); NasReplica c = new NasReplica(dir.resolve("c.db"), share, "")) {
+            // planted once the listeners are attached: an engine's first round runs on connect, and each bad file is
+            // reported once
+            Path nullKey = PlantedSegment.plant(share, "test", BAD_SITE, 1, json("{\"v\":1,\"site\":\"" + BAD_SITE
+                    + "\",\"changes\":[{\"t\":\"todo\",\"pk\":[null],\"c\":\"title\",\"val\":\"x\",\"hlc\":1,\"cl\":1}]}"));
+            Path hostile = PlantedSegment.plant(share, "test", EVIL_SITE, 1, json("{\"v\":1,\"site\":\"" + EVIL_SITE
+                    + "\",\"changes\":[{\"t\":\"to\\u001b[2Jdo\",\"pk\":[1],\"c\":\"title\",\"val\":\"x\",\"hlc\":1,\"cl\":1,\"cl\":3}]}"));
             c.exec("INSERT INTO todo(id, title) VALUES ('c1', 'from c')");
             c.syncNow();
             a.syncNow(); // does not throw: the bad sites are reported, the round goes on
