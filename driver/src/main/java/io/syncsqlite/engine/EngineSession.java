@@ -20,6 +20,7 @@ import io.syncsqlite.SyncStatus;
 import java.util.List;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,6 +45,7 @@ final class EngineSession implements SyncSession {
     private int pulled;
     private int applied;
     private int conflicts;
+    private final Map<String, Integer> changedRows = new HashMap<>();
 
     EngineSession(SyncEngine engine, Replica replica, Connection c, SiteDictionary sites, ChangeExtractor extractor, ChangeApplier applier) {
         this.engine = engine;
@@ -61,6 +63,7 @@ final class EngineSession implements SyncSession {
      */
     synchronized void beginRound() throws SQLException {
         pushed = pulled = applied = conflicts = 0;
+        changedRows.clear();
         CaptureSchema schema = replica.ensureInstrumented(c);
         boolean due = schema.schemaVersion() != lastRetrySchema || appliesSinceRetry > 0
                 || System.nanoTime() - lastRetryNanos > RETRY_EVERY.toNanos();
@@ -68,7 +71,9 @@ final class EngineSession implements SyncSession {
         lastRetrySchema = schema.schemaVersion();
         lastRetryNanos = System.nanoTime();
         appliesSinceRetry = 0;
-        applied += applier.retryPending(schema).applied();
+        ApplyResult retried = applier.retryPending(schema);
+        applied += retried.applied();
+        changed(retried, "changes that were pending");
     }
 
     /** The remote changes kept pending, grouped by table, column and reason. */
@@ -77,7 +82,7 @@ final class EngineSession implements SyncSession {
     }
 
     synchronized SyncResult endRound(Duration duration) {
-        return new SyncResult(pushed, pulled, applied, conflicts, duration);
+        return new SyncResult(pushed, pulled, applied, conflicts, duration, changedRows);
     }
 
     @Override
@@ -112,6 +117,7 @@ final class EngineSession implements SyncSession {
         appliesSinceRetry += r.applied();
         pulled += r.received();
         count(r);
+        changed(r, "site " + changes.origin());
         if (r.received() > 0) {
             engine.emit(SyncEvent.progress("applied " + r.applied() + " of " + r.received() + " changes from site " + changes.origin()
                     + (r.parked() > 0 ? ", " + r.parked() + " kept pending" : "")));
@@ -123,6 +129,13 @@ final class EngineSession implements SyncSession {
         applied += r.applied();
         conflicts += r.conflicts().size();
         engine.emitApplyEvents(r);
+    }
+
+    /** Counts the rows {@code r} wrote for the round's result and tells listeners which tables changed. */
+    private void changed(ApplyResult r, String source) {
+        if (r.changedRows().isEmpty()) return;
+        r.changedRows().forEach((t, n) -> changedRows.merge(t, n, Integer::sum));
+        engine.emit(SyncEvent.changed(r.changedRows(), source));
     }
 
     @Override

@@ -65,6 +65,8 @@ public final class SyncEngine {
     /** Whether the current spell without the lease was reported (once per spell). */
     private boolean standbyReported;
     private boolean wakeRequested;
+    /** When the round a local commit asked for is due ({@link Long#MAX_VALUE}: none asked); guarded by {@link #lock}. */
+    private long commitRoundAt = Long.MAX_VALUE;
     private boolean stopping;
     private volatile boolean paused;
     private volatile SyncStatus status;
@@ -171,8 +173,21 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * A local commit: for a transport that publishes on commit, a round is due {@link Transport#commitDelay()} after
+     * the first commit since the last round started, so a burst of commits is published together.
+     */
     void onLocalCommit() {
-        if (transport.pushesOnCommit()) requestRound();
+        if (!transport.pushesOnCommit()) return;
+        lock.lock();
+        try {
+            if (commitRoundAt == Long.MAX_VALUE) {
+                commitRoundAt = System.nanoTime() + transport.commitDelay().toNanos();
+                wake.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     void requestRound() {
@@ -238,14 +253,16 @@ public final class SyncEngine {
                 List<CompletableFuture<SyncResult>> waiting;
                 lock.lock();
                 try {
-                    while (!stopping && requests.isEmpty() && !wakeRequested && (paused || System.nanoTime() < nextRound)) {
-                        long wait = paused ? TimeUnit.SECONDS.toNanos(1) : nextRound - System.nanoTime();
+                    // after a failed round, commits wait for the backoff like everything else
+                    while (!stopping && requests.isEmpty() && !wakeRequested && (paused || System.nanoTime() < due(nextRound))) {
+                        long wait = paused ? TimeUnit.SECONDS.toNanos(1) : due(nextRound) - System.nanoTime();
                         wake.awaitNanos(Math.max(wait, 1));
                     }
                     if (stopping) break;
                     waiting = new ArrayList<>(requests);
                     requests.clear();
                     wakeRequested = false;
+                    commitRoundAt = Long.MAX_VALUE;
                 } finally {
                     lock.unlock();
                 }
@@ -257,6 +274,11 @@ public final class SyncEngine {
         } finally {
             shutdown();
         }
+    }
+
+    /** When the next round is due: at {@code nextRound}, or sooner for a local commit unless the last round failed. */
+    private long due(long nextRound) {
+        return failures > 0 ? nextRound : Math.min(nextRound, commitRoundAt);
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.syncsqlite.merge;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What applying one changeset did.
@@ -14,9 +17,10 @@ import java.util.List;
  * @param problems       one message per other reason changes were parked (clock drift, malformed keys, …)
  * @param archived       one message per table or column this replica dropped that changes arrived for: those changes
  *                       are archived in {@code _syncsqlite_archived}, not retried
+ * @param changedRows    rows written (inserted, updated or deleted) per table name, for listeners that refresh views
  */
 public record ApplyResult(int received, int applied, int parked, List<String> conflicts, List<String> awaitingSchema, List<String> problems,
-                          List<String> archived) {
+                          List<String> archived, Map<String, Integer> changedRows) {
     public static final ApplyResult NOTHING = new ApplyResult(0, 0, 0, List.of(), List.of(), List.of(), List.of());
 
     public ApplyResult {
@@ -24,5 +28,12 @@ public record ApplyResult(int received, int applied, int parked, List<String> co
         awaitingSchema = List.copyOf(awaitingSchema);
         problems = List.copyOf(problems);
         archived = List.copyOf(archived);
+        changedRows = Collections.unmodifiableMap(new TreeMap<>(changedRows));
+    }
+
+    /** A result that changed no rows. */
+    public ApplyResult(int received, int applied, int parked, List<String> conflicts, List<String> awaitingSchema, List<String> problems,
+                       List<String> archived) {
+        this(received, applied, parked, conflicts, awaitingSchema, problems, archived, Map.of());
     }
 }

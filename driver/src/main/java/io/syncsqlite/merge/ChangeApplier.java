@@ -187,6 +187,7 @@ public final class ChangeApplier implements AutoCloseable {
         final Set<String> awaitingSchema = new LinkedHashSet<>();
         final Set<String> problems = new LinkedHashSet<>();
         final Set<String> archived = new LinkedHashSet<>();
+        final Map<String, Integer> changedRows = new HashMap<>();
 
         Run(CaptureSchema schema) {
             this.schema = schema;
@@ -194,7 +195,7 @@ public final class ChangeApplier implements AutoCloseable {
 
         ApplyResult result(int received) {
             return new ApplyResult(received, applied, parked, List.copyOf(conflicts), List.copyOf(awaitingSchema), List.copyOf(problems),
-                    List.copyOf(archived));
+                    List.copyOf(archived), changedRows);
         }
 
         void park(Change ch, String reason, Set<String> kind) throws SQLException {
@@ -304,6 +305,7 @@ public final class ChangeApplier implements AutoCloseable {
             v.store(upsertVersion(t), pk);
             for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
             applied += wins;
+            changedRows.merge(t.name(), 1, Integer::sum);
         }
 
         private void writeBase(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists) throws SQLException {

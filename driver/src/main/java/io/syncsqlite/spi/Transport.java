@@ -15,9 +15,17 @@ public interface Transport extends AutoCloseable {
     default void start(SyncSession session) {
     }
 
-    /** True when a local commit should start a round at once rather than at the next interval. */
+    /** True when a local commit should start a round (after {@link #commitDelay()}) rather than wait for the next interval. */
     default boolean pushesOnCommit() {
         return false;
+    }
+
+    /**
+     * How long after a local commit the round it starts waits, so that a burst of commits goes out in one round (the
+     * first commit of a burst is published at most this late). Zero for live transports.
+     */
+    default java.time.Duration commitDelay() {
+        return java.time.Duration.ZERO;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
  */
 final class NasTransport implements Transport {
     private static final Pattern SITE = Pattern.compile("[0-9a-f]{32}");
+    /** A burst of commits within this is published as one segment, not one segment per commit. */
+    private static final Duration COMMIT_DELAY = Duration.ofMillis(100);
 
     private final Path root;
     private final Path namespaceFolder;
@@ -34,6 +37,17 @@ final class NasTransport implements Transport {
         String cursorPrefix = "nas." + namespace + ".";
         this.publisher = new Publisher(ownFolder, site, compactEvery, cursorPrefix);
         this.puller = new Puller(cursorPrefix);
+    }
+
+    /** Commits are published soon after they happen, so readers see them within one of their own polling intervals. */
+    @Override
+    public boolean pushesOnCommit() {
+        return true;
+    }
+
+    @Override
+    public Duration commitDelay() {
+        return COMMIT_DELAY;
     }
 
     @Override
