@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Child process of the bootstrap benchmark: a real hub on a free loopback port, with its heap watched. Prints
- * {@code PORT port=<n>}; then answers stdin lines {@code reset} (forget the peaks so far: {@code RESET done=1}) and
+ * Child process of the sync benchmarks: a real hub on free loopback ports (HTTP and WebSocket), with its heap watched.
+ * Prints {@code PORT port=<n> ws=<n>}; then answers stdin lines {@code reset} (forget the peaks so far: {@code RESET done=1}) and
  * {@code heap} ({@code HEAP peakUsed=.. peakLive=.. max=..}); stops at end of input.
  * Args: {@code <store file> <token> <namespace>}.
  */
@@ -21,8 +21,9 @@ public final class HubProcess {
     public static void main(String[] args) throws Exception {
         Logging.quiet();
         HeapWatch heap = new HeapWatch();
-        try (HubServer hub = HubServer.start(HubConfig.of(0, Path.of(args[0]), new Tokens().grant(args[1], args[2])))) {
-            System.out.println("PORT port=" + hub.port());
+        try (HubServer hub = HubServer.start(HubConfig.of(0, Path.of(args[0]), new Tokens().grant(args[1], args[2]))
+                .withWebSocket(HubConfig.WebSocketOptions.OFF.withPort(0)))) {
+            System.out.println("PORT port=" + hub.port() + " ws=" + hub.wsPort());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 switch (line.trim()) {

@@ -12,26 +12,28 @@ package io.syncsqlite.bench;
  * @param syncRows        rows (5 value columns) per end-to-end sync round
  * @param syncRounds      measured end-to-end sync rounds per transport
  * @param bootstrapRows   rows a new replica bootstraps through nas
- * @param httpBootstrapRows rows a new replica bootstraps through http (the quick run seeds the hub with fewer: pushing
- *                        the seed through the hub is what takes longest)
+ * @param httpBootstrapRows rows a new replica bootstraps through http or ws (the quick run seeds the hub with fewer:
+ *                        pushing the seed through the hub is what takes longest)
  * @param bootstrapTimeoutSeconds a bootstrap still running after this is stopped and reported as such
+ * @param latencySamples  measured commits per subscriber count of the ws latency rows
  */
 record Sizes(int warmup, int rounds, int autocommitRows, int txRows, int wideRows, int readRows, int syncRows, int syncRounds,
-             int bootstrapRows, int httpBootstrapRows, int bootstrapTimeoutSeconds) {
+             int bootstrapRows, int httpBootstrapRows, int bootstrapTimeoutSeconds, int latencySamples) {
     static Sizes full() {
-        return new Sizes(2, 7, 2_000, 100_000, 10_000, 100_000, 50_000, 3, 1_000_000, 1_000_000, 150);
+        return new Sizes(2, 7, 2_000, 100_000, 10_000, 100_000, 50_000, 3, 1_000_000, 1_000_000, 150, 500);
     }
 
     static Sizes quick() {
-        return new Sizes(1, 3, 500, 100_000, 5_000, 50_000, 20_000, 2, 100_000, 50_000, 60);
+        return new Sizes(1, 3, 500, 100_000, 5_000, 50_000, 20_000, 2, 100_000, 50_000, 60, 200);
     }
 
-    /** Both transports bootstrap {@code rows} rows. */
+    /** Every transport bootstraps {@code rows} rows. */
     Sizes withBootstrapRows(int rows) {
-        return new Sizes(warmup, rounds, autocommitRows, txRows, wideRows, readRows, syncRows, syncRounds, rows, rows, bootstrapTimeoutSeconds);
+        return new Sizes(warmup, rounds, autocommitRows, txRows, wideRows, readRows, syncRows, syncRounds, rows, rows, bootstrapTimeoutSeconds,
+                latencySamples);
     }
 
     int bootstrapRows(String transport) {
-        return transport.equals("http") ? httpBootstrapRows : bootstrapRows;
+        return transport.equals("nas") ? bootstrapRows : httpBootstrapRows;
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * End-to-end sync between two replicas, and the bootstrap of a new replica, through a real transport: {@code nas}
- * (a local folder) or {@code http} (a hub in its own JVM on loopback).
+ * (a local folder), {@code http} or {@code ws} (a hub in its own JVM on loopback).
  */
 final class SyncBenchmarks {
     static final String TOKEN = "bench-token";
@@ -66,14 +66,16 @@ final class SyncBenchmarks {
         return new Link("nas", "&sync.transport=nas&sync.dir=" + share + "&sync.interval=1h", null);
     }
 
-    Link http(String name) throws IOException {
+    /** {@code http} or {@code ws} through a hub of its own (store {@code <name>-hub.db}) in its own JVM. */
+    Link hub(String transport, String name) throws IOException {
         ChildJvm hub = new ChildJvm(name + "-hub", CHILD_HEAP, jfrDir, dir, HubProcess.class, dir.resolve(name + "-hub.db").toString(), TOKEN, NAMESPACE);
-        String port = hub.await("PORT").get("port");
-        return new Link("http", "&sync.transport=http&sync.url=http://127.0.0.1:" + port + "&sync.token=" + TOKEN + "&sync.namespace=" + NAMESPACE
+        Map<String, String> ports = hub.await("PORT");
+        String url = transport.equals("ws") ? "ws://127.0.0.1:" + ports.get("ws") : "http://127.0.0.1:" + ports.get("port");
+        return new Link(transport, "&sync.transport=" + transport + "&sync.url=" + url + "&sync.token=" + TOKEN + "&sync.namespace=" + NAMESPACE
                 + "&sync.interval=1h&sync.timeout=120s", hub);
     }
 
-    Throughput throughput(Link link) throws SQLException {
+    Throughput throughput(Link link) throws SQLException, InterruptedException {
         String name = "e2e-" + link.transport;
         try (Connection a = Databases.open(Kind.SYNC, dir.resolve(name + "-a.db"), link.params);
              Connection b = Databases.open(Kind.SYNC, dir.resolve(name + "-b.db"), link.params)) {
@@ -84,11 +86,18 @@ final class SyncBenchmarks {
             int rows = sizes.syncRows();
             double[] rates = new double[sizes.syncRounds()];
             long cells = 0;
+            boolean live = link.transport.equals("ws");
             for (int r = 0; r < 1 + sizes.syncRounds(); r++) {
                 Databases.insertItems(a, (long) r * rows, rows);
                 long t0 = System.nanoTime();
                 syncA.syncNow();
                 cells = 0;
+                if (live) {
+                    // B is sent the rows as the hub accepts them: no round of its own, only wait for them
+                    long deadline = System.nanoTime() + 120_000_000_000L;
+                    while (Databases.count(b, "item") < (long) (r + 1) * rows && System.nanoTime() < deadline) Thread.sleep(2);
+                    cells = (long) rows * CELLS_PER_ROW;
+                }
                 for (int i = 0; i < 20 && Databases.count(b, "item") < (long) (r + 1) * rows; i++) {
                     SyncResult pulled = syncB.syncNow();
                     cells += pulled.pulled();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The harness itself, on tiny sizes: both drivers run the same work, and the figures come from real rounds. */
 class PairedRunnerTest {
-    private static final Sizes TINY = new Sizes(1, 3, 20, 200, 50, 6_000, 10, 1, 10, 10, 10);
+    private static final Sizes TINY = new Sizes(1, 3, 20, 200, 50, 6_000, 10, 1, 10, 10, 10, 10);
 
     @TempDir
     Path dir;

@@ -19,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  * syncing through one folder with {@code sync.transport=nas} and no server. It prints their output, waits until all
  * of them have made their edits and report the same table, then stops them and says so.
  * <p>
- * Argument (optional): a working folder; by default a new temp folder.
+ * Arguments (optional): a working folder (by default a new temp folder), then {@code --hub <syncsqlite-hub.jar>} to
+ * sync live over WebSocket through a hub the demo starts on loopback instead of through a folder.
  */
 public final class TodoDemo {
     private static final List<String> NAMES = List.of("alice", "bob", "carol");
+    /** The token the demo's hub grants for the demo's namespace. */
+    static final String HUB_TOKEN = "todo-demo-token";
     private static final long TIMEOUT_MILLIS = 90_000;
 
     private final Map<String, String> states = new ConcurrentHashMap<>();
@@ -32,19 +35,37 @@ public final class TodoDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        Path work = args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("syncsqlite-demo");
-        System.exit(new TodoDemo().run(work) ? 0 : 1);
+        List<String> rest = new ArrayList<>(List.of(args));
+        int hub = rest.indexOf("--hub");
+        Path hubJar = hub >= 0 && hub + 1 < rest.size() ? Path.of(rest.remove(hub + 1)) : null;
+        if (hub >= 0) rest.remove(hub);
+        Path work = !rest.isEmpty() ? Files.createDirectories(Path.of(rest.get(0))) : Files.createTempDirectory("syncsqlite-demo");
+        System.exit(new TodoDemo().run(work, hubJar) ? 0 : 1);
     }
 
-    private boolean run(Path work) throws Exception {
-        Path share = Files.createDirectories(work.resolve("shared-folder"));
-        System.out.println("Three replicas, one SQLite file each, syncing through " + share + " (no server).");
+    private boolean run(Path work, Path hubJar) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> processes = new ArrayList<>();
+        Process hub = null;
+        String where;
+        if (hubJar == null) {
+            where = Files.createDirectories(work.resolve("shared-folder")).toString();
+            System.out.println("Three replicas, one SQLite file each, syncing through " + where + " (no server).");
+        } else {
+            hub = new ProcessBuilder(java, "-jar", hubJar.toString(), "--port", "0", "--ws-port", "0", "--data", work.resolve("hub.db").toString(),
+                    "--token", HUB_TOKEN + "=todo-demo").redirectErrorStream(true).start();
+            try {
+                where = "ws://127.0.0.1:" + wsPort(hub);
+            } catch (IOException e) {
+                hub.destroyForcibly();
+                throw e;
+            }
+            System.out.println("Three replicas, one SQLite file each, syncing live over WebSocket through the hub at " + where + " (started by the demo).");
+        }
         try {
             for (String name : NAMES) {
                 Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TodoReplica.class.getName(),
-                        name, work.resolve(name + ".db").toString(), share.toString())
+                        name, work.resolve(name + ".db").toString(), where)
                         .redirectErrorStream(true).start();
                 processes.add(p);
                 Thread out = new Thread(() -> relay(name, p), "output of " + name);
@@ -69,7 +90,32 @@ public final class TodoDemo {
             return true;
         } finally {
             for (Process p : processes) quit(p);
+            if (hub != null) {
+                hub.destroy(); // SIGTERM: the hub finishes in-flight requests and closes its store
+                if (!hub.waitFor(30, TimeUnit.SECONDS)) hub.destroyForcibly();
+            }
         }
+    }
+
+    /** Reads the hub's output until it says which WebSocket port it listens on, then keeps draining it. */
+    private static int wsPort(Process hub) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+            int at = line.indexOf("WebSocket on port ");
+            if (at >= 0) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        r.transferTo(java.io.Writer.nullWriter());
+                    } catch (IOException ended) {
+                        // the hub was stopped at the end of the demo
+                    }
+                }, "hub output");
+                drain.setDaemon(true);
+                drain.start();
+                return Integer.parseInt(line.substring(at + 18).split("\\D", 2)[0]);
+            }
+        }
+        throw new IOException("the hub ended before listening");
     }
 
     private synchronized boolean converged() {

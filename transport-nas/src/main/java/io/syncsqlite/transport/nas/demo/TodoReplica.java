@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * edit at the same moment, and prints its view after every sync that changes it. Lines starting with {@code @} are
  * for {@link TodoDemo}: {@code @DONE} when it has made all its edits, {@code @STATE <hash>} after each round.
  * <p>
- * Arguments: name, database file, shared folder.
+ * Arguments: name, database file, and where to sync: a shared folder, or the {@code ws://} address of a hub (the
+ * demo's own, which grants {@link TodoDemo#HUB_TOKEN}).
  */
 public final class TodoReplica {
     private static final int EVERYONES_TODOS = 6;
@@ -46,10 +47,14 @@ public final class TodoReplica {
         try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + args[1]); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS todo(id TEXT PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, note TEXT)");
         }
-        String url = "jdbc:syncsqlite:" + args[1] + "?sync.transport=nas&sync.dir=" + args[2] + "&sync.namespace=todo-demo&sync.interval=300ms";
+        String url = "jdbc:syncsqlite:" + args[1] + "?" + transport(args[2]) + "&sync.namespace=todo-demo&sync.interval=300ms";
         try (Connection c = DriverManager.getConnection(url)) {
             new TodoReplica(args[0], c).run();
         }
+    }
+
+    private static String transport(String where) {
+        return where.startsWith("ws://") ? "sync.transport=ws&sync.url=" + where + "&sync.token=" + TodoDemo.HUB_TOKEN : "sync.transport=nas&sync.dir=" + where;
     }
 
     private void run() throws Exception {
@@ -112,6 +117,11 @@ public final class TodoReplica {
                 }
                 showViewIfChanged();
                 System.out.println("@STATE " + hash(view()));
+            }
+            case CHANGED -> {
+                // what an app does to refresh its view: the event names the tables remote changes just wrote
+                say("changed remotely: " + e.tables());
+                showViewIfChanged();
             }
             case FAILED, ERROR, CONFLICT -> say(e.type() + ": " + e.message());
             default -> {
