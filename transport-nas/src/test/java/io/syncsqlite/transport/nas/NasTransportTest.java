@@ -35,7 +35,7 @@ class NasTransportTest {
         Path share = share();
         try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, ""); NasReplica b = new NasReplica(dir.resolve("b.db"), share, "")) {
             a.exec("INSERT INTO todo(id, title) VALUES ('x', 'buy milk'), ('y', 'walk')");
-            assertEquals(6, a.syncNow().pushed());
+            a.syncNow(); // the commit may already have published (nas publishes on commit): either way, one segment
             assertEquals(List.of("00000000000000000001.changes"), files(share.resolve("test").resolve(a.site())));
             assertEquals(6, b.syncNow().applied());
             b.exec("UPDATE todo SET done = 1 WHERE id = 'x'");
