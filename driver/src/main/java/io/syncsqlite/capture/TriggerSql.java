@@ -55,7 +55,29 @@ final class TriggerSql {
         out.put(Sql.PREFIX + "ak" + t.id(), keyUpdateTrigger());
         for (CapturedTable.Slot s : t.columns()) out.put(Sql.PREFIX + "au" + t.id() + "_" + s.slot(), columnUpdateTrigger(s));
         out.put(Sql.PREFIX + "ad" + t.id(), deleteTrigger());
+        if (t.rowidKey()) out.put(Sql.PREFIX + "ka" + t.id(), crossReplicaKeyTrigger());
         return out;
+    }
+
+    /**
+     * Gives a cross-replica key ({@link RowidKeySql}) to a row whose key a writer other than the driver's rewriter left
+     * to SQLite: another tool, an {@code INSTEAD OF} trigger of a view, a statement the rewriter cannot parse. SQLite's
+     * own choice (largest key + 1) would be the same on two replicas, so one row would replace the other. Before SQLite
+     * picks a key, {@code NEW.key} reads -1 in a BEFORE trigger: the row is inserted again with a scheme key and the
+     * original insert skipped. (That statement's {@code changes()} and {@code last_insert_rowid()} then do not count the
+     * row; an explicit key of -1 is taken for "none".) An in-memory database never syncs and keeps SQLite's keys.
+     */
+    private String crossReplicaKeyTrigger() {
+        String key = Sql.quote(t.primaryKey().get(0));
+        StringBuilder cols = new StringBuilder(key);
+        StringBuilder vals = new StringBuilder(RowidKeySql.newKey(t, RowidKeySql.LOCAL_TAG, "0"));
+        for (CapturedTable.Slot s : t.columns()) {
+            cols.append(", ").append(Sql.quote(s.name()));
+            vals.append(", NEW.").append(Sql.quote(s.name()));
+        }
+        return "CREATE TRIGGER " + name("ka") + " BEFORE INSERT ON " + table + " WHEN NEW." + key + " = -1 AND " + notApplying()
+                + " AND (SELECT file FROM pragma_database_list WHERE name = 'main') <> '' BEGIN "
+                + "INSERT INTO " + table + "(" + cols + ") VALUES (" + vals + "); SELECT RAISE(IGNORE); END";
     }
 
     /** Versions and outbox entries for rows present when capture starts, so they reach the other replicas too. */

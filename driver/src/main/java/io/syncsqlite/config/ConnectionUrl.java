@@ -71,6 +71,47 @@ public final class ConnectionUrl {
         }
     }
 
+    /**
+     * This URL for the driver's own connections (instrumenting, the sync engine): without the read-only open modes
+     * ({@code open_mode} flags, {@code mode=ro} of a {@code file:} URI) of the application connection that happened to
+     * open the file first. A read-only connection reads; the file's engine still writes what it receives.
+     */
+    public ConnectionUrl forDriverWork() {
+        int q = sqliteUrl.indexOf('?');
+        StringBuilder url = new StringBuilder(q < 0 ? sqliteUrl : sqliteUrl.substring(0, q));
+        if (q >= 0) {
+            String sep = "?";
+            for (String pair : sqliteUrl.substring(q + 1).split("&")) {
+                String lower = pair.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("open_mode=") || lower.equals("mode=ro")) continue;
+                url.append(sep).append(pair);
+                sep = "&";
+            }
+        }
+        Properties props = new Properties();
+        props.putAll(sqliteProperties);
+        props.remove("open_mode");
+        return new ConnectionUrl(url.toString(), target, syncSettings, props);
+    }
+
+    /** Whether the connection opens read-only ({@code open_mode} without the read-write flag, or {@code mode=ro}). */
+    public boolean isReadOnly() {
+        String openMode = sqliteProperties.getProperty("open_mode");
+        int q = sqliteUrl.indexOf('?');
+        if (q >= 0) {
+            for (String pair : sqliteUrl.substring(q + 1).split("&")) {
+                String lower = pair.toLowerCase(java.util.Locale.ROOT);
+                if (lower.equals("mode=ro")) return true;
+                if (lower.startsWith("open_mode=")) openMode = pair.substring("open_mode=".length());
+            }
+        }
+        try {
+            return openMode != null && (Integer.parseInt(openMode.trim()) & 2) == 0; // SQLITE_OPEN_READWRITE = 2
+        } catch (NumberFormatException e) {
+            return false; // xerial reports the bad value itself
+        }
+    }
+
     /** The equivalent plain xerial URL, {@code sync.*} parameters removed. */
     public String sqliteUrl() {
         return sqliteUrl;

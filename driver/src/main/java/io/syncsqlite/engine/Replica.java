@@ -43,8 +43,9 @@ public final class Replica {
 
     private final String key;
     private final ConnectionUrl url;
-    private final SyncConfig config;
-    private final Instrumenter instrumenter;
+    /** The file's sync settings: those of the first connection that set any (see {@link #acquire}). */
+    private volatile SyncConfig config;
+    private volatile Instrumenter instrumenter;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile CaptureSchema schema;
     private volatile String siteId;
@@ -61,7 +62,11 @@ public final class Replica {
         this.instrumenter = new Instrumenter(config, this::warnOnce);
     }
 
-    /** The replica of {@code url}'s database, created on first use; pair every call with {@link #release()}. */
+    /**
+     * The replica of {@code url}'s database, created on first use; pair every call with {@link #release()}. Sync
+     * settings are per file: a connection without {@code sync.*} settings joins whatever the file uses; the first one
+     * that sets them decides them while the file is open in this JVM; a connection asking for different ones fails.
+     */
     public static Replica acquire(ConnectionUrl url, SyncConfig config) throws SQLException {
         synchronized (OPEN) {
             if (url.isInMemory()) {
@@ -79,6 +84,14 @@ public final class Replica {
                 r = new Replica(key, url, config);
                 OPEN.put(key, r);
             } else if (!config.raw().isEmpty() && !config.equals(r.config)) {
+                if (r.config.raw().isEmpty()) {
+                    // the file was open without sync settings (capture only): the first connection that sets them decides
+                    r.config = config;
+                    r.instrumenter = new Instrumenter(config, r::warnOnce);
+                    r.committedSchemaVersion = -1;
+                    r.connections++;
+                    return r;
+                }
                 throw new SQLException("Database " + key + " is already open in this JVM with sync settings " + r.config
                         + "; this connection asks for " + config + ". Use the same sync.* settings (or none) for every connection to a file.", "HY024");
             }

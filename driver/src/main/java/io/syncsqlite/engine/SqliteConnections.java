@@ -22,20 +22,22 @@ public final class SqliteConnections {
     }
 
     /**
-     * A connection for the driver's own work (applying, extracting, instrumenting). xerial's generated-keys support
+     * A connection for the driver's own work (applying, extracting, instrumenting), read-write whatever open mode the
+     * application's connection asked for (see {@link ConnectionUrl#forDriverWork()}). xerial's generated-keys support
      * is off: it prepares and runs {@code SELECT last_insert_rowid()} after every INSERT, a third of the apply cost.
      */
     public static Connection openInternal(ConnectionUrl url) throws SQLException {
         Properties internal = new Properties();
         internal.setProperty("jdbc.get_generated_keys", "false");
-        return open(url, internal);
+        return open(url.forDriverWork(), internal);
     }
 
     private static Connection open(ConnectionUrl url, Properties overrides) throws SQLException {
         Properties props = new Properties();
         props.putAll(url.sqliteProperties());
         if (!url.isInMemory()) {
-            setDefault(url, props, "journal_mode", "WAL");
+            // switching a file to WAL is a write: a read-only connection keeps the journal mode the file has
+            if (!url.isReadOnly()) setDefault(url, props, "journal_mode", "WAL");
             setDefault(url, props, "busy_timeout", DEFAULT_BUSY_TIMEOUT_MS);
         }
         props.putAll(overrides);

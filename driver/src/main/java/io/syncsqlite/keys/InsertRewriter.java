@@ -2,6 +2,7 @@ package io.syncsqlite.keys;
 
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.CapturedTable;
+import io.syncsqlite.capture.RowidKeySql;
 import io.syncsqlite.capture.Sql;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -170,7 +171,7 @@ final class InsertRewriter {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String offset = m.group(1).equals("rn") ? "(row_number() OVER () - 1)" : m.group(1);
-            m.appendReplacement(out, Matcher.quoteReplacement(KeyScheme.keySql(table, tag, offset)));
+            m.appendReplacement(out, Matcher.quoteReplacement(RowidKeySql.newKey(table, Long.toString(tag), offset)));
         }
         return m.appendTail(out).toString();
     }

@@ -1,7 +1,6 @@
 package io.syncsqlite.keys;
 
-import io.syncsqlite.capture.CapturedTable;
-import io.syncsqlite.capture.Sql;
+import io.syncsqlite.capture.RowidKeySql;
 
 /**
  * How the driver picks {@code INTEGER PRIMARY KEY} values that are unique across replicas without coordination.
@@ -29,15 +28,20 @@ import io.syncsqlite.capture.Sql;
  * P(some tag shared) ≈ 1 − exp(−n(n−1)/2^21): 4e-5 for 10 replicas, 0.12 % for 50, 0.5 % for 100, 38 % for 1000.
  * Even then two rows collide only when both replicas allocate the same seq, i.e. insert within the same seconds
  * (or overlapping bursts) while not yet synced with each other; once synced each continues above the other's keys.
- * Keys given explicitly by the application are kept as given and are the application's responsibility.
+ * Keys given explicitly by the application are kept as given and are the application's responsibility; keys at or
+ * above 2^62 are never counted as "highest", so an explicit key near 2^63 does not push later keys out of range.
+ *
+ * <p>Who picks the key: the driver rewrites INSERTs that leave the key to SQLite ({@code InsertRewriter}), so the
+ * application's {@code getGeneratedKeys()} and update counts stay exact; every other insert that leaves it to SQLite
+ * (a plain {@code jdbc:sqlite:} connection, the {@code sqlite3} shell, an {@code INSTEAD OF} trigger on a view, a
+ * statement the rewriter cannot parse) meets a capture trigger that inserts the row with a scheme key instead (see
+ * {@code TriggerSql}). The SQL of a key is {@link RowidKeySql#newKey}.
  */
 public final class KeyScheme {
-    public static final int TAG_BITS = 20;
+    public static final int TAG_BITS = RowidKeySql.TAG_BITS;
     public static final long TAG_MASK = (1L << TAG_BITS) - 1;
     /** 2025-01-01T00:00:00Z: the time floor of {@code seq} counts seconds from here. */
-    public static final long EPOCH_SECONDS = 1_735_689_600L;
-
-    private static final long MULTIPLIER = 1L << TAG_BITS;
+    public static final long EPOCH_SECONDS = RowidKeySql.EPOCH_SECONDS;
 
     private KeyScheme() {
     }
@@ -53,17 +57,5 @@ public final class KeyScheme {
 
     public static long tagOf(long key) {
         return key & TAG_MASK;
-    }
-
-    /**
-     * SQL for a new key of {@code table}: {@code offsetSql} (0 for the first row of a statement, 1 for the next, …)
-     * spreads the rows of one statement over consecutive sequence numbers.
-     */
-    static String keySql(CapturedTable table, long tag, String offsetSql) {
-        String key = Sql.quote(table.primaryKey().get(0));
-        String highest = "max((SELECT coalesce(max(" + key + "), 0) FROM " + Sql.quote(table.name()) + "), "
-                + "(SELECT coalesce(max(k0), 0) FROM " + Sql.quote(table.versionTable()) + "))";
-        String seq = "max(" + highest + " / " + MULTIPLIER + " + 1, unixepoch() - " + EPOCH_SECONDS + ")";
-        return "((" + seq + " + " + offsetSql + ") * " + MULTIPLIER + " + " + tag + ")";
     }
 }

@@ -36,6 +36,8 @@ public final class ChangeApplier implements AutoCloseable {
     private final Connection c;
     private final SiteDictionary sites;
     private final Duration maxClockDrift;
+    /** Whether the hint that this replica's clock may be behind was given: once, not once per parked change or round. */
+    private boolean clockHintGiven;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private long statementsSchema = Long.MIN_VALUE;
     /** Pending changes retried per transaction: bounds the memory and the length of each write. */
@@ -188,12 +190,22 @@ public final class ChangeApplier implements AutoCloseable {
         final Set<String> problems = new LinkedHashSet<>();
         final Set<String> archived = new LinkedHashSet<>();
         final Map<String, Integer> changedRows = new HashMap<>();
+        /** Changes parked for being too far ahead: how many, from which sites, and the furthest ahead. */
+        int ahead;
+        final Set<String> aheadSites = new LinkedHashSet<>();
+        long aheadMillis;
 
         Run(CaptureSchema schema) {
             this.schema = schema;
         }
 
         ApplyResult result(int received) {
+            if (ahead > 0 && !clockHintGiven) {
+                clockHintGiven = true;
+                problems.add(ahead + " changes from " + aheadSites.size() + " site(s) carry versions up to " + Duration.ofMillis(aheadMillis)
+                        + " ahead of this replica's clock, more than sync.maxClockDrift=" + maxClockDrift + " allows: if this machine's clock is"
+                        + " behind, correct it; the changes are kept pending and apply once the clock has caught up");
+            }
             return new ApplyResult(received, applied, parked, List.copyOf(conflicts), List.copyOf(awaitingSchema), List.copyOf(problems),
                     List.copyOf(archived), changedRows);
         }
@@ -226,8 +238,12 @@ public final class ChangeApplier implements AutoCloseable {
             List<Change> usable = new ArrayList<>(changes.size());
             for (Change ch : changes) {
                 if (ch.hlc() > horizon) {
-                    park(ch, "clock drift: version " + Hlc.format(ch.hlc()) + " from site " + ch.site()
-                            + " is more than " + maxClockDrift + " ahead of this replica's clock", problems);
+                    PendingStore.park(c, ch, "clock drift: version " + Hlc.format(ch.hlc()) + " from site " + ch.site()
+                            + " is more than " + maxClockDrift + " ahead of this replica's clock");
+                    parked++;
+                    ahead++;
+                    aheadSites.add(ch.site());
+                    aheadMillis = Math.max(aheadMillis, Hlc.millis(ch.hlc()) - System.currentTimeMillis());
                 } else if (!ch.isRowChange() && t.column(ch.column()) == null) {
                     String renamed = schema.resolveColumn(t, ch.column());
                     if (renamed != null) {
