@@ -43,7 +43,7 @@ class SchemaChangeTest {
                 s.executeUpdate("CREATE TABLE b(k TEXT PRIMARY KEY, y); CREATE TABLE c(p INTEGER, q INTEGER, z, PRIMARY KEY (p, q));");
             }
             db.exec("INSERT INTO b VALUES ('k', 2)", "INSERT INTO c VALUES (1, 2, 'z')");
-            assertEquals(List.of("a:_syncsqlite_ad1", "a:_syncsqlite_ai1", "a:_syncsqlite_ak1", "a:_syncsqlite_au1_0", "b:_syncsqlite_ad2", "b:_syncsqlite_ai2", "b:_syncsqlite_ak2", "b:_syncsqlite_au2_0", "c:_syncsqlite_ad3", "c:_syncsqlite_ai3", "c:_syncsqlite_ak3", "c:_syncsqlite_au3_0"), triggers(db.conn));
+            assertEquals(List.of("a:_syncsqlite_ad1", "a:_syncsqlite_ai1", "a:_syncsqlite_ak1", "a:_syncsqlite_au1_0", "a:_syncsqlite_ka1", "b:_syncsqlite_ad2", "b:_syncsqlite_ai2", "b:_syncsqlite_ak2", "b:_syncsqlite_au2_0", "c:_syncsqlite_ad3", "c:_syncsqlite_ai3", "c:_syncsqlite_ak3", "c:_syncsqlite_au3_0"), triggers(db.conn));
             int changes = db.drain().stream().mapToInt(Changeset::size).sum();
             assertEquals(2 + 2 + 2, changes, "row + one column change for each of a, b and c");
         }
@@ -94,7 +94,7 @@ class SchemaChangeTest {
             s.execute("INSERT INTO logs VALUES ('x')");
         }
         try (TestDb db = new TestDb(file)) {
-            assertEquals(List.of("notes:_syncsqlite_ad1", "notes:_syncsqlite_ai1", "notes:_syncsqlite_ak1", "notes:_syncsqlite_au1_0"), triggers(db.conn));
+            assertEquals(List.of("notes:_syncsqlite_ad1", "notes:_syncsqlite_ai1", "notes:_syncsqlite_ak1", "notes:_syncsqlite_au1_0", "notes:_syncsqlite_ka1"), triggers(db.conn));
             assertEquals(4, db.drain().get(0).size(), "pre-existing rows are published too");
             db.exec("INSERT INTO logs VALUES ('still writable')");
         }
@@ -136,7 +136,7 @@ class SchemaChangeTest {
             for (int i = 0; i < 4; i++) opens.add(pool.submit((Callable<Connection>) () -> DriverManager.getConnection("jdbc:syncsqlite:" + file)));
             List<Connection> conns = new ArrayList<>();
             for (Future<Connection> f : opens) conns.add(f.get());
-            assertEquals(List.of("t:_syncsqlite_ad1", "t:_syncsqlite_ai1", "t:_syncsqlite_ak1", "t:_syncsqlite_au1_0"), triggers(conns.get(0)));
+            assertEquals(List.of("t:_syncsqlite_ad1", "t:_syncsqlite_ai1", "t:_syncsqlite_ak1", "t:_syncsqlite_au1_0", "t:_syncsqlite_ka1"), triggers(conns.get(0)));
             try (Statement s = conns.get(0).createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM _syncsqlite_outbox")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "the existing row was backfilled exactly once");

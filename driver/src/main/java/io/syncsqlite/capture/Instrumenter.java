@@ -82,7 +82,7 @@ public final class Instrumenter {
     }
 
     /**
-     * Lifts the column triggers (SQLite refuses {@code DROP COLUMN} while a trigger names the column), snapshots the
+     * Lifts the triggers naming value columns (SQLite refuses {@code DROP COLUMN} while a trigger names the column), snapshots the
      * tables {@code change} may drop, runs {@code work}, then instruments again, all in one transaction, so a rebuild
      * or drop that comes as a script or batch is reconciled as a whole.
      */
@@ -93,7 +93,8 @@ public final class Instrumenter {
                 if (change.dropsColumn()) {
                     try (Statement s = c.createStatement()) {
                         for (String name : existingTriggers(c).keySet()) {
-                            if (name.startsWith(Sql.PREFIX + "au")) s.execute("DROP TRIGGER " + Sql.quote(name));
+                            // the column-update triggers and the cross-replica key trigger name value columns
+                            if (name.startsWith(Sql.PREFIX + "au") || name.startsWith(Sql.PREFIX + "ka")) s.execute("DROP TRIGGER " + Sql.quote(name));
                         }
                     }
                 }

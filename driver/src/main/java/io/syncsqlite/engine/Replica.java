@@ -37,8 +37,12 @@ public final class Replica {
     private static final Duration HANDOVER_BOUND = Duration.ofSeconds(30);
 
     static {
-        Thread hook = new Thread(() -> stopAll(EXIT_PUSH_BOUND), "syncsqlite-exit-push");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(EXIT_PUSH_BOUND), "syncsqlite-exit-push"));
+        } catch (IllegalStateException e) {
+            // the first connection is opened by a shutdown hook of the application: the JVM is exiting already
+            LOG.log(System.Logger.Level.DEBUG, "no exit push: the JVM is already shutting down", e);
+        }
     }
 
     private final String key;

@@ -50,7 +50,23 @@ public final class SiteIdentity {
         String site = MetaTables.localSiteId(c);
         if (seen != null && seen.sameFile(current) && seen.reasonToRenew(current, PublishedMark.read(file), site) == null) return site;
         PublishedMark[] renewed = new PublishedMark[1];
-        String result = Transactions.write(c, () -> {
+        String result;
+        try {
+            result = renew(c, file, current, renewed);
+        } catch (SQLException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("SQLITE_READONLY")) throw e;
+            // a file nobody may write (read-only media, permissions) cannot publish either: nothing to keep apart
+            LOG.log(System.Logger.Level.DEBUG, "{0} is read-only: its identity is not checked", file);
+            return site;
+        }
+        // after the commit: a mark naming the new site never runs ahead of a database that rolled back
+        if (renewed[0] != null) renewed[0].write(file);
+        return result;
+    }
+
+    /** Records the file's identity, giving the database a new site id first when it is a second incarnation. */
+    private static String renew(Connection c, Path file, String current, PublishedMark[] renewed) throws SQLException {
+        return Transactions.write(c, () -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + "(id INTEGER PRIMARY KEY CHECK (id = 0), file TEXT, published INTEGER NOT NULL)");
             }
@@ -75,9 +91,6 @@ public final class SiteIdentity {
             }
             return now;
         });
-        // after the commit: a mark naming the new site never runs ahead of a database that rolled back
-        if (renewed[0] != null) renewed[0].write(file);
-        return result;
     }
 
     /**

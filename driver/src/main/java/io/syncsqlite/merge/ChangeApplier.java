@@ -202,7 +202,7 @@ public final class ChangeApplier implements AutoCloseable {
         ApplyResult result(int received) {
             if (ahead > 0 && !clockHintGiven) {
                 clockHintGiven = true;
-                problems.add(ahead + " changes from " + aheadSites.size() + " site(s) carry versions up to " + Duration.ofMillis(aheadMillis)
+                problems.add("clock drift: " + ahead + " changes from " + aheadSites.size() + " site(s) carry versions up to " + Duration.ofMillis(aheadMillis)
                         + " ahead of this replica's clock, more than sync.maxClockDrift=" + maxClockDrift + " allows: if this machine's clock is"
                         + " behind, correct it; the changes are kept pending and apply once the clock has caught up");
             }
