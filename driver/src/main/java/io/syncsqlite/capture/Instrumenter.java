@@ -217,7 +217,7 @@ public final class Instrumenter {
         CapturedTable ct = new CapturedTable(id, table.name(), table.primaryKey(), slots, table.rowidKeyPosition());
         TriggerSql sql = new TriggerSql(ct);
         try (Statement s = c.createStatement()) {
-            s.execute(sql.createVersionTable());
+            s.execute(sql.createVersionTable(SchemaReader.keyCollations(c, table.name(), table.primaryKey())));
             for (String backfill : sql.backfill()) s.execute(backfill);
         }
         return ct;

@@ -36,6 +36,27 @@ public final class SchemaReader {
         return tables;
     }
 
+    /**
+     * The collation of each key column, as its version-table column must compare: {@code NOCASE} or {@code RTRIM}, else
+     * {@code null} (BINARY). A custom collation is left out: the driver's own connections may not have it registered.
+     */
+    static List<String> keyCollations(Connection c, String table, List<String> primaryKey) throws SQLException {
+        java.util.Map<String, String> byColumn = new java.util.HashMap<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT x.name, x.coll FROM pragma_index_list(?1) l, pragma_index_xinfo(l.name) x"
+                + " WHERE l.origin = 'pk' AND x.key = 1 AND x.name IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) byColumn.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String k : primaryKey) {
+            String coll = byColumn.get(k);
+            out.add(coll != null && (coll.equalsIgnoreCase("NOCASE") || coll.equalsIgnoreCase("RTRIM")) ? coll.toUpperCase(java.util.Locale.ROOT) : null);
+        }
+        return out;
+    }
+
     /** The columns of any table (ours included), in declaration order. */
     static List<String> columns(Connection c, String table) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -35,9 +35,16 @@ final class TriggerSql {
         return "(SELECT applying FROM " + CLOCK + ") <> " + t.id();
     }
 
-    String createVersionTable() {
+    /**
+     * @param collations per key column, the collation the user table's key compares with ({@code null}: BINARY): a
+     *                   version row must match the row a {@code COLLATE NOCASE} key finds, or 'Alice' and 'aLICE' from
+     *                   two replicas would be two rows here and one row in the table
+     */
+    String createVersionTable(List<String> collations) {
         StringBuilder b = new StringBuilder("CREATE TABLE ").append(versions).append('(');
-        for (int i = 0; i < t.primaryKey().size(); i++) b.append('k').append(i).append(", ");
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            b.append('k').append(i).append(collations.get(i) == null ? "" : " COLLATE " + collations.get(i)).append(", ");
+        }
         b.append("cl INTEGER NOT NULL, rh INTEGER NOT NULL, rs INTEGER NOT NULL");
         for (CapturedTable.Slot s : t.columns()) b.append(", ").append(slotColumns(s.slot()));
         if (t.compositeKey()) return b.append(", UNIQUE (").append(keyColumns()).append("))").toString();
@@ -131,6 +138,10 @@ final class TriggerSql {
      * {@code from}: new rows, or rows that come back after a delete (their causal length moves to the next odd value).
      */
     String upsertRows(String keyValues, String stamp, String from) {
+        return upsertRows(keyValues, stamp, from, "true");
+    }
+
+    private String upsertRows(String keyValues, String stamp, String from, String where) {
         StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
         StringBuilder vals = new StringBuilder(keyValues).append(", 1, ").append(stamp).append(", 0");
         StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
@@ -140,17 +151,22 @@ final class TriggerSql {
             set.append(", h").append(s.slot()).append(" = max(excluded.h").append(s.slot()).append(", h").append(s.slot())
                .append(" + 1), s").append(s.slot()).append(" = 0");
         }
-        return "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + from + " WHERE true"
+        return "INSERT INTO " + versions + "(" + cols + ") SELECT " + vals + " FROM " + from + " WHERE " + where
                 + " ON CONFLICT(" + keyColumns() + ") DO UPDATE SET " + set;
     }
 
-    /** A changed key deletes the old key and inserts the new one, with every cell stamped. */
+    /**
+     * A changed key deletes the old key and inserts the new one, with every cell stamped. A key set to NULL (SQLite
+     * allows it for a non-INTEGER key of a rowid table) still deletes the old key everywhere; the row itself cannot
+     * be synced and stays local (reported by the engine, see {@code NullKeyRows}).
+     */
     private String keyUpdateTrigger() {
         String keyChanged = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
         String keys = join(t.primaryKey(), Sql::quote);
         return "CREATE TRIGGER " + name("ak") + " AFTER UPDATE OF " + keys + " ON " + table
-                + " WHEN " + keyChanged + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
-                + upsertAll("NEW") + outboxInsert("NEW", null) + " "
+                + " WHEN " + keyChanged + " AND " + notApplying() + " BEGIN "
+                + upsertRows(join(t.primaryKey(), c -> "NEW." + Sql.quote(c)), "c.h", STAMP, notNull(c -> "NEW." + Sql.quote(c))) + "; "
+                + outboxInsert("NEW", notNull(c -> "NEW." + Sql.quote(c))) + " "
                 + tombstone("OLD", notNull(c -> "OLD." + Sql.quote(c))) + outboxInsert("OLD", notNull(c -> "OLD." + Sql.quote(c))) + " END";
     }
 

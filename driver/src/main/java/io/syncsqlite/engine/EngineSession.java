@@ -4,6 +4,7 @@ import io.syncsqlite.SyncEvent;
 import io.syncsqlite.SyncResult;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.NullKeyRows;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.identity.SiteIdentity;
@@ -41,6 +42,7 @@ final class EngineSession implements SyncSession {
     private long lastRetryNanos = System.nanoTime();
     private long lastRetrySchema = -1;
     private long appliesSinceRetry;
+    private final java.util.Set<String> nullKeyTablesReported = new java.util.HashSet<>();
     private int pushed;
     private int pulled;
     private int applied;
@@ -65,6 +67,7 @@ final class EngineSession implements SyncSession {
         pushed = pulled = applied = conflicts = 0;
         changedRows.clear();
         CaptureSchema schema = replica.ensureInstrumented(c);
+        reportNullKeys(schema);
         boolean due = schema.schemaVersion() != lastRetrySchema || appliesSinceRetry > 0
                 || System.nanoTime() - lastRetryNanos > RETRY_EVERY.toNanos();
         if (!due) return;
@@ -79,6 +82,13 @@ final class EngineSession implements SyncSession {
     /** The remote changes kept pending, grouped by table, column and reason. */
     synchronized List<SyncStatus.Waiting> waiting() throws SQLException {
         return applier.waiting();
+    }
+
+    /** Says once per table that rows whose key holds NULL stay local (they cannot sync), never silently. */
+    private void reportNullKeys(CaptureSchema schema) throws SQLException {
+        for (Map.Entry<String, Long> e : NullKeyRows.count(c, schema).entrySet()) {
+            if (nullKeyTablesReported.add(e.getKey())) engine.emit(SyncEvent.error(NullKeyRows.message(e.getKey(), e.getValue()), null));
+        }
     }
 
     synchronized SyncResult endRound(Duration duration) {

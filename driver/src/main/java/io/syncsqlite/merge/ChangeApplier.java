@@ -276,6 +276,7 @@ public final class ChangeApplier implements AutoCloseable {
 
         private void merge(CapturedTable t, List<Object> pk, List<Change> changes) throws SQLException {
             VersionRow v = VersionRow.load(lookup(t), t, pk);
+            boolean known = v.cl > 0;
             long targetCl = v.cl;
             for (Change ch : changes) targetCl = Math.max(targetCl, ch.cl());
             boolean wasAlive = (v.cl & 1) == 1;
@@ -285,6 +286,7 @@ public final class ChangeApplier implements AutoCloseable {
             Object[] values = new Object[n];
             BitSet won = new BitSet(n);
             boolean rowVersionChanged = eraChanged;
+            boolean rowCellWon = eraChanged;
             int wins = 0;
             for (Change ch : changes) {
                 if (ch.cl() != targetCl) continue; // an older era of the row: superseded by a delete or re-insert
@@ -293,6 +295,7 @@ public final class ChangeApplier implements AutoCloseable {
                         v.rh = ch.hlc();
                         v.rs = sites.indexOf(c, ch.site());
                         rowVersionChanged = true;
+                        rowCellWon = true;
                         wins++;
                     }
                     continue;
@@ -318,10 +321,29 @@ public final class ChangeApplier implements AutoCloseable {
                 for (Change ch : changes) park(ch, reason, conflicts);
                 return;
             }
+            if (known && rowCellWon) respell(t, pk, alive);
             v.store(upsertVersion(t), pk);
             for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
             applied += wins;
             changedRows.merge(t.name(), 1, Integer::sum);
+        }
+
+        /**
+         * A key that compares case-insensitively ({@code COLLATE NOCASE}) may be spelt differently on two replicas
+         * ('Alice' here, 'aLICE' there) while naming one row: the row takes the spelling of its winning existence
+         * version, so replicas converge on one. Other keys match no row here (same spelling, or BINARY).
+         */
+        private void respell(CapturedTable t, List<Object> pk, boolean alive) throws SQLException {
+            if (alive) {
+                PreparedStatement base = statement("r" + t.id(), () -> respellSql(Sql.quote(t.name()), t.primaryKey().stream().map(Sql::quote).toList()));
+                bindKey(base, pk, 1);
+                base.executeUpdate();
+            }
+            List<String> versionKeys = new ArrayList<>();
+            for (int i = 0; i < t.primaryKey().size(); i++) versionKeys.add("k" + i);
+            PreparedStatement version = statement("R" + t.id(), () -> respellSql(Sql.quote(t.versionTable()), versionKeys));
+            bindKey(version, pk, 1);
+            version.executeUpdate();
         }
 
         private void writeBase(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists) throws SQLException {
@@ -398,6 +420,20 @@ public final class ChangeApplier implements AutoCloseable {
              .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
         }
         return b.append('}').toString();
+    }
+
+    /** {@code UPDATE table SET keys = ?… WHERE keys = ?… (by their collation) AND not byte-for-byte the same}. */
+    private static String respellSql(String table, List<String> keys) {
+        StringBuilder set = new StringBuilder();
+        StringBuilder same = new StringBuilder();
+        StringBuilder binary = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            String sep = i == 0 ? "" : ", ";
+            set.append(sep).append(keys.get(i)).append(" = ?").append(i + 1);
+            same.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = ?").append(i + 1);
+            binary.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = ?").append(i + 1).append(" COLLATE BINARY");
+        }
+        return "UPDATE " + table + " SET " + set + " WHERE " + same + " AND NOT (" + binary + ")";
     }
 
     private static String updateSql(CapturedTable t, BitSet won) {
