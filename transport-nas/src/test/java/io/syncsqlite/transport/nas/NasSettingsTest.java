@@ -1,6 +1,5 @@
 package io.syncsqlite.transport.nas;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,8 +16,10 @@ class NasSettingsTest {
         Path share = Files.createDirectories(dir.resolve("c++share"));
         try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, "")) {
             a.exec("INSERT INTO todo(id, title) VALUES ('x', 'one')");
-            assertEquals(3, a.syncNow().pushed());
-            assertTrue(Files.isDirectory(share.resolve("test").resolve(a.site())));
+            a.syncNow(); // fails while the folder name is read with the plus turned into a space ("is missing")
+            try (var segments = Files.list(share.resolve("test").resolve(a.site()))) {
+                assertTrue(segments.anyMatch(f -> f.getFileName().toString().endsWith(".changes")), "a segment was published into " + share);
+            }
         }
     }
 }
