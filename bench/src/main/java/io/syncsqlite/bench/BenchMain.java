@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,sync,bootstrap,latency]
+ * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,schema,sync,bootstrap,latency]
  * [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
  */
 public final class BenchMain {
-    private static final Set<String> SECTIONS = Set.of("writes", "reads", "sync", "bootstrap", "latency");
+    private static final Set<String> SECTIONS = Set.of("writes", "reads", "schema", "sync", "bootstrap", "latency");
     private static final int[] SUBSCRIBERS = {1, 10, 50, 500};
     private static final double SYNC_TARGET_CELLS = 200_000;
     private static final double BOOTSTRAP_TARGET_SECONDS = 15;
@@ -62,6 +62,12 @@ public final class BenchMain {
             for (PairedCase c : Workloads.reads(sizes)) {
                 progress.println("  reads: " + c.name());
                 table.paired("read", paired.run(c));
+            }
+        }
+        if (only.contains("schema")) {
+            for (PairedCase c : Workloads.schema(sizes)) {
+                progress.println("  schema: " + c.name());
+                table.paired("schema", paired.run(c));
             }
         }
         if (only.contains("sync") || only.contains("bootstrap")) {

@@ -16,21 +16,22 @@ package io.syncsqlite.bench;
  *                        pushing the seed through the hub is what takes longest)
  * @param bootstrapTimeoutSeconds a bootstrap still running after this is stopped and reported as such
  * @param latencySamples  measured commits per subscriber count of the ws latency rows
+ * @param rebuildRows     rows of the table a schema migration rebuilds
  */
 record Sizes(int warmup, int rounds, int autocommitRows, int txRows, int wideRows, int readRows, int syncRows, int syncRounds,
-             int bootstrapRows, int httpBootstrapRows, int bootstrapTimeoutSeconds, int latencySamples) {
+             int bootstrapRows, int httpBootstrapRows, int bootstrapTimeoutSeconds, int latencySamples, int rebuildRows) {
     static Sizes full() {
-        return new Sizes(2, 7, 2_000, 100_000, 10_000, 100_000, 50_000, 3, 1_000_000, 1_000_000, 150, 500);
+        return new Sizes(2, 7, 2_000, 100_000, 10_000, 100_000, 50_000, 3, 1_000_000, 1_000_000, 150, 500, 1_000_000);
     }
 
     static Sizes quick() {
-        return new Sizes(1, 3, 500, 100_000, 5_000, 50_000, 20_000, 2, 100_000, 50_000, 60, 200);
+        return new Sizes(1, 3, 500, 100_000, 5_000, 50_000, 20_000, 2, 100_000, 50_000, 60, 200, 100_000);
     }
 
     /** Every transport bootstraps {@code rows} rows. */
     Sizes withBootstrapRows(int rows) {
         return new Sizes(warmup, rounds, autocommitRows, txRows, wideRows, readRows, syncRows, syncRounds, rows, rows, bootstrapTimeoutSeconds,
-                latencySamples);
+                latencySamples, rebuildRows);
     }
 
     int bootstrapRows(String transport) {

@@ -15,6 +15,8 @@ final class Workloads {
     static final double AUTOCOMMIT_TARGET = 1.3;
     static final double BULK_TARGET = 1.5;
     static final double READ_TARGET = 1.05;
+    /** A migration's rebuild carries the versions over (snapshot, compare, discard the copy's capture): a few passes. */
+    static final double REBUILD_TARGET = 4.0;
     private static final int WIDE_COLUMNS = 20;
     /** Keeps results observable so the JIT cannot drop the reads. */
     private static volatile long sink;
@@ -188,5 +190,26 @@ final class Workloads {
 
     private static void consume(long value) {
         sink += value;
+    }
+
+    /**
+     * A table rebuild as migration tools emit it on SQLite (create new, copy, drop old, rename; one transaction) over
+     * {@code rows} rows: the driver snapshots the old table and carries every row's versions over. Each round leaves
+     * the table as it found it, ready for the next.
+     */
+    static List<PairedCase> schema(Sizes s) {
+        int n = s.rebuildRows();
+        return List.of(new PairedCase("table rebuild (" + n + " rows, one transaction)", REBUILD_TARGET, n, c -> {
+            Databases.exec(c, ITEM_TABLE);
+            Databases.insertItems(c, 0, n);
+        }, (c, r) -> {
+            c.setAutoCommit(false);
+            Databases.exec(c, "CREATE TABLE item_new(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER, price REAL, note TEXT, category INTEGER)");
+            Databases.exec(c, "INSERT INTO item_new SELECT id, name, qty, price, note, category FROM item");
+            Databases.exec(c, "DROP TABLE item");
+            Databases.exec(c, "ALTER TABLE item_new RENAME TO item");
+            c.commit();
+            c.setAutoCommit(true);
+        }));
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The harness itself, on tiny sizes: both drivers run the same work, and the figures come from real rounds. */
 class PairedRunnerTest {
-    private static final Sizes TINY = new Sizes(1, 3, 20, 200, 50, 6_000, 10, 1, 10, 10, 10, 10);
+    private static final Sizes TINY = new Sizes(1, 3, 20, 200, 50, 6_000, 10, 1, 10, 10, 10, 10, 100);
 
     @TempDir
     Path dir;
@@ -46,6 +46,12 @@ class PairedRunnerTest {
     void readWorkloadsRunOnIdenticalData() throws Exception {
         PairedRunner runner = new PairedRunner(dir, TINY);
         for (PairedCase c : Workloads.reads(TINY)) assertEquals(TINY.rounds(), runner.run(c).syncNsPerOp().n(), c.name());
+    }
+
+    @Test
+    void schemaWorkloadRebuildsRoundAfterRound() throws Exception {
+        PairedRunner runner = new PairedRunner(dir, TINY);
+        for (PairedCase c : Workloads.schema(TINY)) assertEquals(TINY.rounds(), runner.run(c).syncNsPerOp().n(), c.name());
     }
 
     @Test

@@ -26,6 +26,8 @@ final class CaptureChanges {
 
     /** Runs {@code update} (not DDL: that may run inside the driver's own transaction) and corrects its count. */
     static long excluded(Connection c, String sql, Transactions.SqlWork<Long> update) throws SQLException {
+        // before the database has a table to sync there is no capture (and no outbox) to take off
+        if (!MetaTables.exist(c)) return update.run();
         boolean own = c.getAutoCommit() && !TRANSACTION_CONTROL.matcher(sql).find();
         if (own) {
             try (Statement s = c.createStatement()) {

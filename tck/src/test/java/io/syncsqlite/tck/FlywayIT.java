@@ -25,8 +25,8 @@ class FlywayIT {
     /**
      * The application's migration step, unchanged: its DataSource (as Spring Boot and most apps hand Flyway) and the
      * migrations on the classpath. Flyway identifies the database from the connection's metadata (product name
-     * "SQLite", URL {@code jdbc:sqlite:}). Its {@code dataSource(url, user, password)} shortcut instead looks the URL
-     * prefix up in its own plugin list and refuses {@code jdbc:syncsqlite:} before any driver is asked.
+     * "SQLite", URL {@code jdbc:sqlite:}). Its {@code dataSource(url, user, password)} shortcut looks the URL prefix up
+     * in its plugin list, where the driver jar's plugin adds {@code jdbc:syncsqlite:} (see {@code MigrationToolsIT}).
      * <p>Flyway decides whether a schema is empty with a raw {@code SELECT tbl_name FROM sqlite_master}: the driver
      * creates its {@code _syncsqlite_} tables only once there is a table to sync, so a new database looks empty.
      */
