@@ -200,7 +200,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
                     "stored", out.stored(), "seq", out.seq()).encode());
         } catch (HttpError err) {
             hub.stats().countRefused();
-            LOG.log(System.Logger.Level.INFO, "ws push refused ns={0} status={1} reason=\"{2}\" remote={3}", s.namespace(), err.status(), err.getMessage(),
+            LOG.log(System.Logger.Level.INFO, "ws push refused ns={0} status={1} reason=\"{2}\" remote={3}", s.namespace(), String.valueOf(err.status()), err.getMessage(),
                     s.connection().getRemoteSocketAddress());
             s.send(Envelope.of("error", "batch", batch, "status", err.status(), "error", err.getMessage()).encode());
         } catch (Exception ex) {
@@ -226,7 +226,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     void slow(WsSubscriber s) {
         slowDisconnects.incrementAndGet();
         LOG.log(System.Logger.Level.INFO, "ws subscriber too slow, disconnected ns={0} remote={1} cap={2}", s.namespace(),
-                s.connection().getRemoteSocketAddress(), config.ws().queueBytes());
+                s.connection().getRemoteSocketAddress(), String.valueOf(config.ws().queueBytes()));
         s.connection().closeConnection(CLOSE_TOO_SLOW, "too slow: more than " + config.ws().queueBytes() + " bytes waiting; reconnect and catch up from your cursor");
     }
 
@@ -248,7 +248,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
 
     private void refuse(WebSocket conn, int code, String reason) {
         hub.stats().countRefused();
-        LOG.log(System.Logger.Level.INFO, "ws refused code={0} reason=\"{1}\" remote={2}", code, reason, conn.getRemoteSocketAddress());
+        LOG.log(System.Logger.Level.INFO, "ws refused code={0} reason=\"{1}\" remote={2}", String.valueOf(code), reason, conn.getRemoteSocketAddress());
         // a close reason is at most 123 bytes
         conn.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
     }
