@@ -6,7 +6,14 @@ import static io.syncsqlite.ws.WsReplicas.dump;
 import static io.syncsqlite.ws.WsReplicas.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.syncsqlite.change.Change;
+import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.clock.Hlc;
 import io.syncsqlite.hub.HubServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -39,6 +46,23 @@ class LiveSyncTest {
             a.setAutoCommit(true);
             await(Duration.ofSeconds(15), () -> count(b) == 2, "a's transaction on b");
             assertEquals(dump(a), dump(b));
+        }
+    }
+
+    @Test
+    void aPushOverHttpReachesWebSocketSubscribersAsItLands() throws Exception {
+        try (HubServer hub = WsReplicas.hub(dir.resolve("hub.db"));
+             Connection b = WsReplicas.open(dir.resolve("b.db"), hub.wsUri().toString())) {
+            String site = "0123456789abcdef0123456789abcdef";
+            long hlc = Hlc.now();
+            Changeset cs = new Changeset(site, List.of(new Change("item", List.of("h"), null, null, hlc, site, 1),
+                    new Change("item", List.of("h"), "title", "pushed over http", hlc, site, 1)));
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hub.uri().resolve("/v1/push"))
+                    .header("Authorization", "Bearer " + WsReplicas.TOKEN).header("Sync-Batch", "1.0")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(ChangesetCodec.encode(cs))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            // one admission path (Hub.push) for both endpoints: the HTTP push is fanned out to the WebSocket subscriber
+            await(Duration.ofSeconds(15), () -> dump(b).equals("h|'pushed over http'|NULL"), "the http push on the ws replica");
         }
     }
 
