@@ -17,6 +17,7 @@ public final class MetaTables {
     public static final String OUTBOX = Sql.PREFIX + "outbox";
     public static final String CURSORS = Sql.PREFIX + "cursors";
     public static final String PENDING = Sql.PREFIX + "pending";
+    public static final String CONFLICTS = Sql.PREFIX + "conflicts";
     /** Tables this replica dropped: their id, last name and column registry are kept to route late changes. */
     public static final String DROPPED = Sql.PREFIX + "dropped";
     /** Former names of renamed tables, so a peer still on the old name keeps syncing. */
@@ -25,6 +26,9 @@ public final class MetaTables {
     public static final String COLUMN_ALIASES = Sql.PREFIX + "column_aliases";
     /** Remote changes for tables or columns this replica dropped: kept for inspection, never retried. */
     public static final String ARCHIVED = Sql.PREFIX + "archived";
+
+    private static final String CONFLICTS_DDL = "CREATE TABLE IF NOT EXISTS " + CONFLICTS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
+            + " pk TEXT NOT NULL, columns TEXT NOT NULL, row TEXT NOT NULL, winner TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)";
 
     private static final String[] DDL = {
         // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
@@ -49,7 +53,9 @@ public final class MetaTables {
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS " + ARCHIVED + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
                 + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
-        "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
+        // rows that lost a UNIQUE conflict (two replicas claimed one value), with their values, for the application
+        CONFLICTS_DDL,
+                "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
 
     private MetaTables() {
@@ -62,6 +68,13 @@ public final class MetaTables {
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO " + SITES + "(idx, site) VALUES (0, ?)")) {
             ps.setString(1, newSiteId());
             ps.executeUpdate();
+        }
+    }
+
+    /** Creates the conflicts table in a database whose metadata was made before it existed. */
+    public static void ensureConflictsTable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(CONFLICTS_DDL);
         }
     }
 

@@ -166,13 +166,7 @@ public final class ChangeApplier implements AutoCloseable {
     }
 
     private static boolean sameRow(Change a, Change b) {
-        if (!a.table().equals(b.table()) || a.pk().size() != b.pk().size()) return false;
-        for (int i = 0; i < a.pk().size(); i++) {
-            Object x = a.pk().get(i);
-            Object y = b.pk().get(i);
-            if (x instanceof byte[] bx && y instanceof byte[] by ? !Arrays.equals(bx, by) : !Objects.equals(x, y)) return false;
-        }
-        return true;
+        return a.table().equals(b.table()) && a.pk().size() == b.pk().size() && sameKey(a.pk(), b.pk());
     }
 
     /** The state of one apply transaction. */
@@ -316,6 +310,12 @@ public final class ChangeApplier implements AutoCloseable {
                 if (alive) writeBase(t, pk, won, values, wasAlive);
                 else if (wasAlive || eraChanged) delete(t, pk);
             } catch (SQLException e) {
+                if (alive && settleUnique(t, pk, won, values, wasAlive, v, e)) {
+                    for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
+                    applied += wins;
+                    changedRows.merge(t.name(), 1, Integer::sum);
+                    return;
+                }
                 String reason = "constraint conflict in " + Sql.quote(t.name()) + " key " + pk + ": " + e.getMessage()
                         + "; incoming " + describe(t, won, values);
                 for (Change ch : changes) park(ch, reason, conflicts);
@@ -344,6 +344,64 @@ public final class ChangeApplier implements AutoCloseable {
             PreparedStatement version = statement("R" + t.id(), () -> respellSql(Sql.quote(t.versionTable()), versionKeys));
             bindKey(version, pk, 1);
             version.executeUpdate();
+        }
+
+        /**
+         * Settles UNIQUE conflicts of the incoming row {@code pk} with local rows the same way on every replica: the
+         * row whose colliding cells were written later (by version) keeps the value; the other row is recorded in
+         * {@code _syncsqlite_conflicts} and deleted with a tombstone of this replica's own, and a CONFLICT event names
+         * both. Returns false when the failure is not one it settles (the changes are parked as before).
+         */
+        private boolean settleUnique(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists, VersionRow v, SQLException failure)
+                throws SQLException {
+            SQLException e = failure;
+            for (int attempt = 0; attempt < 8; attempt++) {
+                int[] cols = UniqueConflicts.columns(e, t);
+                if (cols == null) return false;
+                for (int i : cols) if (!won.get(i)) return false; // the colliding value is not the incoming one
+                List<Object> holder = UniqueConflicts.holder(c, t, cols, values);
+                if (holder == null || sameKey(holder, pk)) return false;
+                VersionRow other = VersionRow.load(lookup(t), t, holder);
+                String what = "UNIQUE conflict in " + Sql.quote(t.name()) + " on " + names(t, cols) + ": ";
+                if (newer(v, other, cols)) {
+                    String reason = what + "row " + holder + " lost to the later write of row " + pk;
+                    UniqueConflicts.record(c, t, holder, UniqueConflicts.values(c, t, holder), pk, reason);
+                    UniqueConflicts.bury(c, t, holder);
+                    conflicts.add(reason + " (recorded in " + UniqueConflicts.TABLE + ")");
+                    try {
+                        writeBase(t, pk, won, values, exists);
+                        v.store(upsertVersion(t), pk);
+                        return true;
+                    } catch (SQLException next) {
+                        e = next; // another UNIQUE constraint of the row collides too
+                        continue;
+                    }
+                }
+                String reason = what + "incoming row " + pk + " lost to the later write of row " + holder;
+                Object[] incoming = exists ? UniqueConflicts.values(c, t, pk) : new Object[values.length];
+                for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) incoming[i] = values[i];
+                UniqueConflicts.record(c, t, pk, incoming, holder, reason);
+                v.store(upsertVersion(t), pk);
+                UniqueConflicts.bury(c, t, pk);
+                conflicts.add(reason + " (recorded in " + UniqueConflicts.TABLE + ")");
+                return true;
+            }
+            return false;
+        }
+
+        /** Whether the colliding cells of {@code mine} carry a greater {@code (hlc, site)} than those of {@code theirs}. */
+        private boolean newer(VersionRow mine, VersionRow theirs, int[] cols) throws SQLException {
+            int a = newest(mine, cols);
+            int b = newest(theirs, cols);
+            if (mine.h[a] != theirs.h[b]) return mine.h[a] > theirs.h[b];
+            return sites.site(c, mine.s[a]).compareTo(sites.site(c, theirs.s[b])) > 0;
+        }
+
+        /** The position in {@code cols} of the cell with the greatest version (its hlc is what competes). */
+        private int newest(VersionRow v, int[] cols) {
+            int best = cols[0];
+            for (int i : cols) if (v.h[i] > v.h[best]) best = i;
+            return best;
         }
 
         private void writeBase(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists) throws SQLException {
@@ -410,6 +468,21 @@ public final class ChangeApplier implements AutoCloseable {
                         + ") DO UPDATE SET " + set;
             });
         }
+    }
+
+    private static boolean sameKey(List<Object> a, List<Object> b) {
+        for (int i = 0; i < a.size(); i++) {
+            Object x = a.get(i);
+            Object y = b.get(i);
+            if (x instanceof byte[] bx && y instanceof byte[] by ? !Arrays.equals(bx, by) : !Objects.equals(x, y)) return false;
+        }
+        return true;
+    }
+
+    private static String names(CapturedTable t, int[] cols) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i : cols) b.append(b.length() > 1 ? ", " : "").append(t.columns().get(i).name());
+        return b.append(')').toString();
     }
 
     private static String describe(CapturedTable t, BitSet won, Object[] values) {

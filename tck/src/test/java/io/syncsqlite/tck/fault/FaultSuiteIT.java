@@ -107,6 +107,7 @@ class FaultSuiteIT {
         int rolledBack = 0;
         int kills = 0;
         int hubCrashes = 0;
+        int certainHubCrash = STEPS / 4 + random.nextInt(STEPS / 2); // at least one per run, mid-traffic
         try {
             for (Slot s : slots) start(s, fileUrls.get(s.file), files.get(s.file));
             for (int step = 0; step < STEPS; step++) {
@@ -149,7 +150,7 @@ class FaultSuiteIT {
                     kills++;
                     start(victim, fileUrls.get(victim.file), files.get(victim.file));
                 }
-                if (hub != null && random.nextDouble() < HUB_CRASH_PER_STEP) {
+                if (hub != null && (step == certainHubCrash || random.nextDouble() < HUB_CRASH_PER_STEP)) {
                     hub.crashAndRestart();
                     hubCrashes++;
                 }
