@@ -62,6 +62,36 @@ class UniqueConflictTest {
         }
     }
 
+    @Test
+    void insertOrReplaceThatDeletesAnotherRowPublishesTheDelete() throws Exception {
+        try (TestDb a = new TestDb(dir.resolve("r.db")); TestDb b = new TestDb(dir.resolve("s.db"))) {
+            a.exec(SCHEMA, "CREATE TABLE badge(owner TEXT, n INTEGER, code TEXT, PRIMARY KEY (owner, n), UNIQUE (code))");
+            b.exec(SCHEMA, "CREATE TABLE badge(owner TEXT, n INTEGER, code TEXT, PRIMARY KEY (owner, n), UNIQUE (code))");
+            a.exec("INSERT INTO person VALUES ('p1', 'x@example.com', 'old'), ('p3', 'z@example.com', 'kept')",
+                    "INSERT INTO badge VALUES ('p1', 1, 'gold')");
+            for (Changeset cs : a.drain()) b.apply(cs);
+            // a plain INSERT that collides fails and deletes nothing; OR IGNORE keeps the old row
+            try {
+                a.exec("INSERT INTO person VALUES ('p2', 'x@example.com', 'refused')");
+            } catch (SQLException expected) {
+                // UNIQUE constraint failed, as on plain SQLite
+            }
+            a.exec("INSERT OR IGNORE INTO person VALUES ('p2', 'z@example.com', 'ignored')");
+            a.exec("INSERT OR REPLACE INTO person VALUES ('p4', 'x@example.com', 'replaces p1')",
+                    "INSERT OR REPLACE INTO badge VALUES ('p4', 1, 'gold')");
+            List<Changeset> out = a.drain();
+            List<String> deletes = new ArrayList<>();
+            for (Changeset cs : out) {
+                for (var ch : cs.changes()) if (ch.column() == null && !ch.isAlive()) deletes.add(ch.table() + ch.pk());
+            }
+            assertEquals(List.of("badge[p1, 1]", "person[p1]"), deletes.stream().sorted().toList(), "the rows REPLACE deleted are published as deletes");
+            for (Changeset cs : out) assertEquals(List.of(), b.apply(cs).conflicts(), "no conflict: the deletes arrive with the inserts");
+            assertEquals(a.dump("person"), b.dump("person"));
+            assertEquals(a.dump("badge"), b.dump("badge"));
+            assertTrue(a.dump("person").contains("id=p3:") && a.dump("person").contains("id=p4:") && !a.dump("person").contains("id=p1:"), a.dump("person"));
+        }
+    }
+
     private static String lost(TestDb db) throws SQLException {
         try (Statement s = db.conn.createStatement();
              ResultSet rs = s.executeQuery("SELECT group_concat(tbl || '|' || pk || '|' || row || '|' || winner, ';') FROM _syncsqlite_conflicts")) {

@@ -18,6 +18,7 @@ public final class MetaTables {
     public static final String CURSORS = Sql.PREFIX + "cursors";
     public static final String PENDING = Sql.PREFIX + "pending";
     public static final String CONFLICTS = Sql.PREFIX + "conflicts";
+    public static final String REPLACED = Sql.PREFIX + "replaced";
     /** Tables this replica dropped: their id, last name and column registry are kept to route late changes. */
     public static final String DROPPED = Sql.PREFIX + "dropped";
     /** Former names of renamed tables, so a peer still on the old name keeps syncing. */
@@ -55,6 +56,8 @@ public final class MetaTables {
                 + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
         // rows that lost a UNIQUE conflict (two replicas claimed one value), with their values, for the application
         CONFLICTS_DDL,
+        // rows an INSERT is about to collide with on a UNIQUE column; those INSERT OR REPLACE deleted get tombstones
+        "CREATE TABLE IF NOT EXISTS " + REPLACED + "(tbl INTEGER NOT NULL, k)",
                 "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
 

@@ -57,6 +57,32 @@ public final class SchemaReader {
         return out;
     }
 
+    /**
+     * The column sets of {@code table}'s UNIQUE constraints and unique indexes other than its primary key (partial and
+     * expression indexes left out): what {@code INSERT OR REPLACE} may delete other rows for.
+     */
+    static List<List<String>> uniqueKeys(Connection c, String table) throws SQLException {
+        List<String> indexes = new ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_index_list(?) WHERE \"unique\" AND origin <> 'pk' AND NOT partial ORDER BY name")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) indexes.add(rs.getString(1));
+            }
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (String index : indexes) {
+            List<String> cols = new ArrayList<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_index_info(?) ORDER BY seqno")) {
+                ps.setString(1, index);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) cols.add(rs.getString(1));
+                }
+            }
+            if (!cols.isEmpty() && !cols.contains(null)) out.add(cols);
+        }
+        return out;
+    }
+
     /** The columns of any table (ours included), in declaration order. */
     static List<String> columns(Connection c, String table) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -18,10 +18,17 @@ final class TriggerSql {
     private static final String STAMP = "(SELECT max(" + Hlc.SQL_NOW + ", floor) AS h FROM " + CLOCK + ") AS c";
 
     private final CapturedTable t;
+    private final List<List<String>> uniqueKeys;
     private final String table;
     private final String versions;
 
     TriggerSql(CapturedTable table) {
+        this(table, List.of());
+    }
+
+    /** @param uniqueKeys the column sets of the table's UNIQUE constraints besides its key (see {@link #replaceTrigger}) */
+    TriggerSql(CapturedTable table, List<List<String>> uniqueKeys) {
+        this.uniqueKeys = uniqueKeys;
         this.t = table;
         this.table = Sql.quote(table.name());
         this.versions = Sql.quote(table.versionTable());
@@ -58,6 +65,7 @@ final class TriggerSql {
     /** Trigger name (unquoted) to its full CREATE statement. */
     Map<String, String> triggers() {
         Map<String, String> out = new LinkedHashMap<>();
+        if (!uniqueKeys.isEmpty()) out.put(Sql.PREFIX + "bi" + t.id(), replaceTrigger());
         out.put(Sql.PREFIX + "ai" + t.id(), insertTrigger());
         out.put(Sql.PREFIX + "ak" + t.id(), keyUpdateTrigger());
         for (CapturedTable.Slot s : t.columns()) out.put(Sql.PREFIX + "au" + t.id() + "_" + s.slot(), columnUpdateTrigger(s));
@@ -125,7 +133,39 @@ final class TriggerSql {
     private String insertTrigger() {
         return "CREATE TRIGGER " + name("ai") + " AFTER INSERT ON " + table
                 + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
-                + upsertAll("NEW") + outboxInsert("NEW", null) + " END";
+                + upsertAll("NEW") + outboxInsert("NEW", null) + (uniqueKeys.isEmpty() ? "" : " " + buryReplaced()) + " END";
+    }
+
+    /**
+     * {@code INSERT OR REPLACE} deletes rows that hold the new row's value of a UNIQUE column without firing delete
+     * triggers (SQLite's {@code recursive_triggers} is off, and the driver leaves your triggers' semantics alone).
+     * Before each insert into a table with such constraints, the rows that hold one of the new values are noted in
+     * {@code _syncsqlite_replaced}; after it, those that are gone get tombstones like any delete ({@link #buryReplaced}).
+     * A plain INSERT that collides fails and takes the note with it; one that is ignored leaves a note that the next
+     * insert finds still alive and drops.
+     */
+    private String replaceTrigger() {
+        String holds = join(uniqueKeys, cols -> "(" + join(cols, col -> "t." + Sql.quote(col) + " = NEW." + Sql.quote(col), " AND ") + ")", " OR ");
+        return "CREATE TRIGGER " + name("bi") + " BEFORE INSERT ON " + table + " WHEN " + notApplying() + " BEGIN "
+                + "INSERT INTO " + MetaTables.REPLACED + "(tbl, k) SELECT " + t.id() + ", v." + outboxKey() + " FROM " + table + " t JOIN " + versions
+                + " v ON " + join(t.primaryKey(), c -> "v.k" + t.primaryKey().indexOf(c) + " = t." + Sql.quote(c), " AND ") + " WHERE " + holds + "; END";
+    }
+
+    /** Tombstones and publishes the rows noted by {@link #replaceTrigger} that the insert deleted, then forgets the notes. */
+    private String buryReplaced() {
+        String noted = outboxKey() + " IN (SELECT k FROM " + MetaTables.REPLACED + " WHERE tbl = " + t.id() + ")";
+        String gone = "NOT EXISTS (SELECT 1 FROM " + table + " b WHERE " + join(t.primaryKey(), c -> "b." + Sql.quote(c) + " = " + versions + ".k"
+                + t.primaryKey().indexOf(c), " AND ") + ")";
+        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", " + outboxKey() + ", NULL FROM " + versions
+                + " WHERE " + noted + " AND " + gone + " AND (cl & 1) = 1; "
+                + "UPDATE " + versions + " SET cl = cl + 1, rh = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), rh + 1), rs = 0"
+                + " WHERE " + noted + " AND " + gone + " AND (cl & 1) = 1; "
+                + "DELETE FROM " + MetaTables.REPLACED + " WHERE tbl = " + t.id() + ";";
+    }
+
+    /** How the outbox names a row of this table: its version table's key, or rowid for composite keys. */
+    private String outboxKey() {
+        return t.compositeKey() ? "rowid" : "k0";
     }
 
     /** Stamps the row's existence and every column: a new row, or one that comes back after a delete. */
@@ -225,9 +265,9 @@ final class TriggerSql {
         return join(items, f, ", ");
     }
 
-    private static String join(List<String> items, Function<String, String> f, String sep) {
+    private static <T> String join(List<T> items, Function<T, String> f, String sep) {
         StringBuilder b = new StringBuilder();
-        for (String s : items) b.append(b.length() == 0 ? "" : sep).append(f.apply(s));
+        for (T s : items) b.append(b.length() == 0 ? "" : sep).append(f.apply(s));
         return b.toString();
     }
 }
