@@ -31,10 +31,15 @@ public final class TestDb implements AutoCloseable {
     private final ChangeExtractor extractor;
 
     public TestDb(Path file) throws SQLException {
-        this.conn = DriverManager.getConnection("jdbc:syncsqlite:" + file);
+        this(file, "");
+    }
+
+    /** @param params URL parameters for both connections, e.g. {@code ?foreign_keys=true} */
+    public TestDb(Path file, String params) throws SQLException {
+        this.conn = DriverManager.getConnection("jdbc:syncsqlite:" + file + params);
         conn.unwrap(SyncConnection.class).siteId(); // the metadata (site id) exists from here on, even before any table
         // the driver's own work runs on a connection of its own, as the engine's does
-        this.raw = io.syncsqlite.engine.SqliteConnections.openInternal(io.syncsqlite.config.ConnectionUrl.parse("jdbc:syncsqlite:" + file, null));
+        this.raw = io.syncsqlite.engine.SqliteConnections.openInternal(io.syncsqlite.config.ConnectionUrl.parse("jdbc:syncsqlite:" + file + params, null));
         this.sites = new SiteDictionary(raw);
         this.applier = new ChangeApplier(raw, sites, Duration.ofMinutes(5));
         this.extractor = new ChangeExtractor(raw, sites);

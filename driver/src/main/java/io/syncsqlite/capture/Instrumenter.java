@@ -46,7 +46,7 @@ public final class Instrumenter {
             // tool's read-then-write transaction) never meet a write lock of ours for nothing
             CaptureSchema unchanged = Transactions.read(c, () -> {
                 if (!MetaTables.exist(c)) return hasSyncableTable(c) ? null : CaptureSchema.none(SchemaReader.schemaVersion(c));
-                return reconcile(c, false);
+                return MetaTables.isCurrent(c) ? reconcile(c, false) : null;
             });
             if (unchanged != null) return unchanged;
         }

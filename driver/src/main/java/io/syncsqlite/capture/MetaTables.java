@@ -56,8 +56,9 @@ public final class MetaTables {
                 + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
         // rows that lost a UNIQUE conflict (two replicas claimed one value), with their values, for the application
         CONFLICTS_DDL,
-        // rows an INSERT is about to collide with on a UNIQUE column; those INSERT OR REPLACE deleted get tombstones
-        "CREATE TABLE IF NOT EXISTS " + REPLACED + "(tbl INTEGER NOT NULL, k)",
+        // rows an INSERT is about to collide with on a UNIQUE column; those INSERT OR REPLACE deleted get tombstones.
+        // Notes are only read by the statement that made them; the engine clears them when it publishes
+        "CREATE TABLE IF NOT EXISTS " + REPLACED + "(id INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k)",
                 "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
 
@@ -74,10 +75,14 @@ public final class MetaTables {
         }
     }
 
-    /** Creates the conflicts table in a database whose metadata was made before it existed. */
-    public static void ensureConflictsTable(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(CONFLICTS_DDL);
+    /** False when metadata made by an earlier version lacks a table that {@link #create} adds. */
+    static boolean isCurrent(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)")) {
+            ps.setString(1, CONFLICTS);
+            ps.setString(2, REPLACED);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 2;
+            }
         }
     }
 

@@ -141,8 +141,8 @@ final class TriggerSql {
      * triggers (SQLite's {@code recursive_triggers} is off, and the driver leaves your triggers' semantics alone).
      * Before each insert into a table with such constraints, the rows that hold one of the new values are noted in
      * {@code _syncsqlite_replaced}; after it, those that are gone get tombstones like any delete ({@link #buryReplaced}).
-     * A plain INSERT that collides fails and takes the note with it; one that is ignored leaves a note that the next
-     * insert finds still alive and drops.
+     * A plain INSERT that collides fails and takes the note with it; a note of one that is ignored or becomes an
+     * upsert names a row that is still there, which nothing buries.
      */
     private String replaceTrigger() {
         String holds = join(uniqueKeys, cols -> "(" + join(cols, col -> "t." + Sql.quote(col) + " = NEW." + Sql.quote(col), " AND ") + ")", " OR ");
@@ -151,7 +151,11 @@ final class TriggerSql {
                 + " v ON " + join(t.primaryKey(), c -> "v.k" + t.primaryKey().indexOf(c) + " = t." + Sql.quote(c), " AND ") + " WHERE " + holds + "; END";
     }
 
-    /** Tombstones and publishes the rows noted by {@link #replaceTrigger} that the insert deleted, then forgets the notes. */
+    /**
+     * Tombstones and publishes the rows noted by {@link #replaceTrigger} that the insert deleted. Notes stay until the
+     * engine publishes (a row already tombstoned is not buried twice): a trigger that deleted them would add to the
+     * statement's change count, which the driver corrects by the notes a statement added.
+     */
     private String buryReplaced() {
         String noted = outboxKey() + " IN (SELECT k FROM " + MetaTables.REPLACED + " WHERE tbl = " + t.id() + ")";
         String gone = "NOT EXISTS (SELECT 1 FROM " + table + " b WHERE " + join(t.primaryKey(), c -> "b." + Sql.quote(c) + " = " + versions + ".k"
@@ -159,8 +163,7 @@ final class TriggerSql {
         return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", " + outboxKey() + ", NULL FROM " + versions
                 + " WHERE " + noted + " AND " + gone + " AND (cl & 1) = 1; "
                 + "UPDATE " + versions + " SET cl = cl + 1, rh = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), rh + 1), rs = 0"
-                + " WHERE " + noted + " AND " + gone + " AND (cl & 1) = 1; "
-                + "DELETE FROM " + MetaTables.REPLACED + " WHERE tbl = " + t.id() + ";";
+                + " WHERE " + noted + " AND " + gone + " AND (cl & 1) = 1;";
     }
 
     /** How the outbox names a row of this table: its version table's key, or rowid for composite keys. */

@@ -35,9 +35,11 @@ final class CaptureChanges {
             }
         }
         try {
-            long before = lastSeq(c);
+            long before = last(c, MetaTables.OUTBOX, "seq");
+            // INSERTs into tables with UNIQUE constraints note the rows they may replace: one row of ours per note
+            long notesBefore = last(c, MetaTables.REPLACED, "id");
             long reported = update.run();
-            return reported - 2 * added(c, before);
+            return reported - 2 * addedSince(c, MetaTables.OUTBOX, "seq", before) - addedSince(c, MetaTables.REPLACED, "id", notesBefore);
         } finally {
             if (own) {
                 try (Statement s = c.createStatement()) {
@@ -47,15 +49,16 @@ final class CaptureChanges {
         }
     }
 
-    private static long lastSeq(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(seq), 0) FROM " + MetaTables.OUTBOX)) {
+    /** The highest number in {@code column} of {@code table}: the outbox's seq, or the id of notes of rows an INSERT may replace. */
+    private static long last(Connection c, String table, String column) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(" + column + "), 0) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static long added(Connection c, long before) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + MetaTables.OUTBOX + " WHERE seq > ?")) {
+    private static long addedSince(Connection c, String table, String column, long before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE " + column + " > ?")) {
             ps.setLong(1, before);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -42,6 +42,8 @@ public final class ChangeApplier implements AutoCloseable {
     private long statementsSchema = Long.MIN_VALUE;
     /** Pending changes retried per transaction: bounds the memory and the length of each write. */
     private static final int RETRY_PAGE = 5_000;
+    /** Rounds of finding rows that break foreign keys before an apply keeps its whole batch instead. */
+    private static final int MAX_ORPHAN_PASSES = 4;
 
     public ChangeApplier(Connection c, SiteDictionary sites, Duration maxClockDrift) {
         this.c = c;
@@ -55,13 +57,69 @@ public final class ChangeApplier implements AutoCloseable {
      */
     public ApplyResult apply(Changeset cs, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
         useSchema(schema);
+        return applyHoldingOrphans(cs.changes(), schema, cursors, () -> { });
+    }
+
+    /** Work done first in every transaction of one apply (taking a page out of the pending store). */
+    private interface Prelude {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Applies {@code changes} in one transaction after {@code prelude}; when the deferred foreign-key check fails at
+     * COMMIT, finds the rows that break it and applies again holding back (or deleting) only those ({@link Orphans}).
+     */
+    private ApplyResult applyHoldingOrphans(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Prelude prelude) throws SQLException {
+        Orphans orphans = new Orphans();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Transactions.write(c, () -> {
+                    prelude.run();
+                    return applyInTransaction(changes, schema, cursors, orphans);
+                });
+            } catch (SQLException e) {
+                sites.invalidate(c);
+                if (!isForeignKeyFailure(e)) throw e;
+                List<OrphanRows.Row> found = attempt < MAX_ORPHAN_PASSES ? probe(changes, schema, cursors, orphans, prelude) : null;
+                // rows that cannot be named: keep the whole batch until the rows it needs arrive
+                if (found == null || found.isEmpty()) return parkAll(changes, "foreign key not satisfied yet: " + e.getMessage(), cursors, prelude);
+                orphans.sort(found, changes);
+            }
+        }
+    }
+
+    /** Applies again without committing, and names the rows that break a foreign key at that point. */
+    private List<OrphanRows.Row> probe(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Orphans orphans, Prelude prelude)
+            throws SQLException {
         try {
-            return Transactions.write(c, () -> applyInTransaction(cs.changes(), schema, cursors));
-        } catch (SQLException e) {
+            Transactions.write(c, () -> {
+                prelude.run();
+                applyInTransaction(changes, schema, cursors, orphans);
+                throw new OrphanRows.Found(OrphanRows.find(c, schema));
+            });
+        } catch (OrphanRows.Found f) {
             sites.invalidate(c);
-            if (!isForeignKeyFailure(e)) throw e;
-            // a deferred foreign key failed at COMMIT: keep the whole batch until the rows it needs arrive
-            return parkAll(cs, "foreign key not satisfied yet: " + e.getMessage(), cursors);
+            return f.rows;
+        }
+        return null;
+    }
+
+    /**
+     * What an apply does with rows that break a foreign key, the same on every replica. A row of the batch whose
+     * parent is not here is held back (parked, retried when rows arrive) — its parent may just not have arrived yet.
+     * A row already here whose parent the batch deletes is deleted too, with a tombstone of this replica's own (the
+     * delete wins, as ON DELETE CASCADE would have it) and kept in {@code _syncsqlite_conflicts}; every replica that
+     * holds such a child when the delete arrives does the same, and a child that arrives after its parent's delete
+     * stays parked until that tombstone reaches it.
+     */
+    private static final class Orphans {
+        final Map<String, OrphanRows.Row> held = new HashMap<>();
+        final Map<String, OrphanRows.Row> buried = new HashMap<>();
+
+        void sort(List<OrphanRows.Row> found, List<Change> batch) {
+            java.util.Set<String> inBatch = new java.util.HashSet<>();
+            for (Change ch : batch) inBatch.add(OrphanRows.Row.id(ch.table(), ch.pk()));
+            for (OrphanRows.Row r : found) (inBatch.contains(r.id()) ? held : buried).put(r.id(), r);
         }
     }
 
@@ -81,16 +139,11 @@ public final class ChangeApplier implements AutoCloseable {
         for (long after = 0, end; (end = PendingStore.pageEnd(c, after, last, RETRY_PAGE)) > after; after = end) {
             long from = after;
             long to = end;
-            try {
-                ApplyResult r = Transactions.write(c, () -> applyInTransaction(PendingStore.take(c, from, to), schema, Map.of()));
-                received += r.received();
-                applied += r.applied();
-                parked += r.parked();
-            } catch (SQLException e) {
-                sites.invalidate(c);
-                if (!isForeignKeyFailure(e)) throw e;
-                // the page's transaction rolled back: its changes stay pending, as they were, until what they need arrives
-            }
+            // only this engine moves pending changes, so the page read here is the page removed in the transaction
+            ApplyResult r = applyHoldingOrphans(PendingStore.read(c, from, to), schema, Map.of(), () -> PendingStore.remove(c, from, to));
+            received += r.received();
+            applied += r.applied();
+            parked += r.parked();
         }
         return new ApplyResult(received, applied, parked, List.of(), List.of(), List.of(), List.of());
     }
@@ -106,13 +159,18 @@ public final class ChangeApplier implements AutoCloseable {
         return e.getMessage() != null && e.getMessage().contains("FOREIGN KEY");
     }
 
-    /** Merges {@code changes} inside the caller's write transaction and stores {@code cursors} with them. */
     private ApplyResult applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
-        Run run = new Run(schema);
+        return applyInTransaction(changes, schema, cursors, new Orphans());
+    }
+
+    /** Merges {@code changes} inside the caller's write transaction and stores {@code cursors} with them. */
+    private ApplyResult applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Orphans orphans) throws SQLException {
+        Run run = new Run(schema, orphans);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA defer_foreign_keys = ON");
         }
         forEachRow(changes, run::applyRow);
+        run.buryOrphans();
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
             ps.setLong(1, run.maxHlc + 1);
             ps.executeUpdate();
@@ -126,11 +184,12 @@ public final class ChangeApplier implements AutoCloseable {
         return PendingStore.isEmpty(c) ? List.of() : PendingStore.summary(c, 100);
     }
 
-    private ApplyResult parkAll(Changeset cs, String reason, Map<String, String> cursors) throws SQLException {
+    private ApplyResult parkAll(List<Change> changes, String reason, Map<String, String> cursors, Prelude prelude) throws SQLException {
         return Transactions.write(c, () -> {
-            for (Change ch : cs.changes()) PendingStore.park(c, ch, reason);
+            prelude.run();
+            for (Change ch : changes) PendingStore.park(c, ch, reason);
             saveCursors(cursors);
-            return new ApplyResult(cs.size(), 0, cs.size(), List.of(), List.of(), List.of(reason), List.of());
+            return new ApplyResult(changes.size(), 0, changes.size(), List.of(), List.of(), List.of(reason), List.of());
         });
     }
 
@@ -189,8 +248,23 @@ public final class ChangeApplier implements AutoCloseable {
         final Set<String> aheadSites = new LinkedHashSet<>();
         long aheadMillis;
 
-        Run(CaptureSchema schema) {
+        final Orphans orphans;
+
+        Run(CaptureSchema schema, Orphans orphans) {
             this.schema = schema;
+            this.orphans = orphans;
+        }
+
+        /** Deletes, as this replica's own writes, the local rows whose parent this batch deletes (see {@link Orphans}). */
+        void buryOrphans() throws SQLException {
+            for (OrphanRows.Row r : orphans.buried.values()) {
+                String reason = "row " + r.pk() + " of " + Sql.quote(r.table().name()) + " lost its parent in " + Sql.quote(r.parent())
+                        + " to a delete: deleted too";
+                UniqueConflicts.record(c, r.table(), r.pk(), UniqueConflicts.values(c, r.table(), r.pk()), List.of(), reason);
+                silenceCaptureOf(r.table());
+                UniqueConflicts.bury(c, r.table(), r.pk());
+                conflicts.add(reason + " (recorded in " + UniqueConflicts.TABLE + ")");
+            }
         }
 
         ApplyResult result(int received) {
@@ -218,6 +292,13 @@ public final class ChangeApplier implements AutoCloseable {
 
         void applyRow(List<Change> changes) throws SQLException {
             Change first = changes.get(0);
+            OrphanRows.Row orphan = orphans.held.get(OrphanRows.Row.id(first.table(), first.pk()));
+            if (orphan != null) {
+                String reason = "row " + first.pk() + " of " + Sql.quote(first.table()) + " waits for its parent in " + Sql.quote(orphan.parent())
+                        + " (foreign key): kept pending until it arrives";
+                for (Change ch : changes) park(ch, reason, problems);
+                return;
+            }
             CapturedTable t = schema.resolve(first.table()); // a table renamed here still takes its old name's changes
             if (t == null && schema.droppedTable(first.table())) {
                 for (Change ch : changes) archive(ch, "table " + Sql.quote(first.table()) + " was dropped on this replica");

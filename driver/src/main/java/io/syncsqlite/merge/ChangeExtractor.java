@@ -96,6 +96,9 @@ public final class ChangeExtractor {
             mark.setLong(1, batch.upToSeq());
             mark.executeUpdate();
         }
+        try (Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + MetaTables.REPLACED); // every statement that noted rows is over (see TriggerSql)
+        }
     }
 
     /**

@@ -86,8 +86,8 @@ final class PendingStore {
         }
     }
 
-    /** Removes and returns the changes with ids in {@code (after, upTo]}, inside the caller's transaction. */
-    static List<Change> take(Connection c, long after, long upTo) throws SQLException {
+    /** The changes with ids in {@code (after, upTo]}, in id order. */
+    static List<Change> read(Connection c, long after, long upTo) throws SQLException {
         List<Change> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT tbl, pk, col, val, hlc, site, cl FROM " + MetaTables.PENDING
                 + " WHERE id > ? AND id <= ? ORDER BY id")) {
@@ -105,11 +105,15 @@ final class PendingStore {
                 }
             }
         }
+        return out;
+    }
+
+    /** Removes the changes with ids in {@code (after, upTo]} (inside the caller's transaction). */
+    static void remove(Connection c, long after, long upTo) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.PENDING + " WHERE id > ? AND id <= ?")) {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
             ps.executeUpdate();
         }
-        return out;
     }
 }

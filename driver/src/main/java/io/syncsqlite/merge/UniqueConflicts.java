@@ -81,7 +81,6 @@ final class UniqueConflicts {
 
     /** Keeps the losing row where the application can read it. */
     static void record(Connection c, CapturedTable t, List<Object> loser, Object[] values, List<Object> winner, String reason) throws SQLException {
-        MetaTables.ensureConflictsTable(c); // databases whose metadata predates the table
         List<Object> names = new ArrayList<>();
         for (CapturedTable.Slot s : t.columns()) names.add(s.name());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + "(tbl, pk, columns, row, winner, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
