@@ -27,6 +27,9 @@ final class Puller {
     /** Lists of a folder that lost a file to a concurrent compaction before trying again next round. */
     private static final int ATTEMPTS = 3;
 
+    /** Suffix of the cursor key that checkpoints a snapshot being applied. */
+    static final String PARTIAL = ".partial";
+
     private final String cursorPrefix;
     /** Problems already reported, so a file that stays damaged raises one event rather than one per round. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -95,16 +98,34 @@ final class Puller {
     /** Applies every changeset of the file; the cursor moves with the last one. Returns the new cursor. */
     private long apply(SyncSession session, String site, Path file, SegmentName name, String key) throws Exception {
         Segment segment = Segment.read(file, site, name);
-        Map<String, String> cursor = Map.of(key, Long.toString(name.seq()));
+        // a snapshot in several changesets records how many it applied with each, so an interrupted bootstrap goes on
+        // where it stopped (the checkpoint names the file: a newer snapshot starts from its beginning)
+        String partialKey = key + PARTIAL;
+        Map<String, String> cursor = Map.of(key, Long.toString(name.seq()), partialKey, "");
         if (segment.frames() == 0) {
             session.apply(new Changeset(site, List.of()), cursor);
         } else {
-            // a snapshot in several changesets: re-applying its first ones after an interruption changes nothing
-            segment.forEach((cs, last) -> session.apply(cs, last ? cursor : Map.of()));
+            int from = Math.min(framesDone(session.cursor(partialKey).orElse(""), name), segment.frames() - 1);
+            int[] index = {from};
+            segment.forEach(from, (cs, last) -> {
+                int applied = ++index[0];
+                session.apply(cs, last ? cursor : Map.of(partialKey, name.fileName() + ":" + applied));
+            });
         }
         String fileName = file.toString();
         reported.removeIf(r -> r.contains(fileName));
         return name.seq();
+    }
+
+    /** Changesets of {@code name} applied before an interruption, from a checkpoint {@code <file name>:<count>}. */
+    private static int framesDone(String checkpoint, SegmentName name) {
+        String prefix = name.fileName() + ":";
+        if (!checkpoint.startsWith(prefix)) return 0;
+        try {
+            return Math.max(0, Integer.parseInt(checkpoint.substring(prefix.length())));
+        } catch (NumberFormatException e) {
+            return 0; // unreadable: applying again from the start changes nothing, it only takes longer
+        }
     }
 
     /** A file that decoded but could not be applied here (nothing of it was): only its own site waits. */

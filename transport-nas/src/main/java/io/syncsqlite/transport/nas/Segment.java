@@ -91,14 +91,22 @@ final class Segment {
      * about a quarter of a bootstrap's work); at most two are held decoded at a time.
      */
     void forEach(Sink sink) throws Exception {
-        if (frames <= 1) {
-            decodeAll(sink);
+        forEach(0, sink);
+    }
+
+    /**
+     * As {@link #forEach(Sink)}, from changeset {@code from} on: the ones before it are read (the file is one gzip
+     * stream) but neither decoded nor handed over — they were applied before an interruption.
+     */
+    void forEach(int from, Sink sink) throws Exception {
+        if (frames - from <= 1) {
+            decodeAll(from, sink);
             return;
         }
         BlockingQueue<Object> decoded = new ArrayBlockingQueue<>(1);
         Thread decoder = new Thread(() -> {
             try {
-                decodeAll((cs, last) -> decoded.put(cs));
+                decodeAll(from, (cs, last) -> decoded.put(cs));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the sink failed and stopped reading
             } catch (Exception e) {
@@ -112,7 +120,7 @@ final class Segment {
         decoder.setDaemon(true);
         decoder.start();
         try {
-            for (int i = 0; i < frames; i++) {
+            for (int i = from; i < frames; i++) {
                 Object next = decoded.take();
                 if (next instanceof Exception e) throw e;
                 sink.accept((Changeset) next, i == frames - 1);
@@ -125,7 +133,7 @@ final class Segment {
         }
     }
 
-    private void decodeAll(Sink sink) throws Exception {
+    private void decodeAll(int from, Sink sink) throws Exception {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(
                 new ByteArrayInputStream(bytes, SegmentFormat.HEADER_LENGTH, bytes.length - SegmentFormat.HEADER_LENGTH - SegmentFormat.TRAILER_LENGTH), 64 * 1024))) {
             for (int i = 0; i < frames; i++) {
@@ -133,6 +141,7 @@ final class Segment {
                 if (length < 0 || length > SegmentFormat.MAX_FRAME) throw new CorruptSegmentException(file, "changeset " + i + " has an impossible length " + length);
                 byte[] json = in.readNBytes(length);
                 if (json.length != length) throw new CorruptSegmentException(file, "changeset " + i + " is cut short");
+                if (i < from) continue;
                 Changeset cs = ChangesetCodec.decode(json);
                 if (!cs.origin().equals(site)) throw new CorruptSegmentException(file, "changeset " + i + " comes from site " + cs.origin() + ", not " + site);
                 sink.accept(cs, i == frames - 1);
