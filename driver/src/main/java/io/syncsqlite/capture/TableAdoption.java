@@ -81,7 +81,7 @@ final class TableAdoption {
             }
             if (!changed.isEmpty()) {
                 diff.append(" FROM ").append(table).append(" n");
-            if (snapshot != null) diff.append(" LEFT JOIN ").append(Sql.quote(snapshot)).append(" o ON ").append(baseMatchesNamed("o", "n"));
+                if (snapshot != null) diff.append(" LEFT JOIN ").append(Sql.quote(snapshot)).append(" o ON ").append(baseMatchesNamed("o", "n"));
                 diff.append(" WHERE ").append(alive("n")).append(" AND (").append(String.join(" OR ", changed)).append(')');
                 try (PreparedStatement ps = c.prepareStatement("CREATE TABLE " + DIFF + " AS " + diff)) {
                     for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
@@ -140,10 +140,13 @@ final class TableAdoption {
         return b.toString();
     }
 
-    /** {@code o.<key> = n.<key> AND …} between two tables with the user's column names. */
+    /**
+     * {@code o.<key> = +n.<key> AND …}: looks the snapshot {@code a} up by its key; the unary plus keeps the user
+     * column's affinity off, which would otherwise make SQLite skip the snapshot's untyped index (a scan per row).
+     */
     private String baseMatchesNamed(String a, String b) {
         StringBuilder out = new StringBuilder();
-        for (String k : t.primaryKey()) out.append(out.length() == 0 ? "" : " AND ").append(a).append('.').append(Sql.quote(k)).append(" = ").append(b).append('.').append(Sql.quote(k));
+        for (String k : t.primaryKey()) out.append(out.length() == 0 ? "" : " AND ").append(a).append('.').append(Sql.quote(k)).append(" = +").append(b).append('.').append(Sql.quote(k));
         return out.toString();
     }
 
@@ -156,10 +159,10 @@ final class TableAdoption {
         return b.toString();
     }
 
-    /** {@code a.k0 = b.k0 AND …} between two tables of k-columns. */
+    /** {@code v.k0 = +x.k0 AND …} between the version table and a list of keys (looked up by the version index). */
     private String plainMatches(String a, String b) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < t.primaryKey().size(); i++) out.append(i == 0 ? "" : " AND ").append(a).append(".k").append(i).append(" = ").append(b).append(".k").append(i);
+        for (int i = 0; i < t.primaryKey().size(); i++) out.append(i == 0 ? "" : " AND ").append(a).append(".k").append(i).append(" = +").append(b).append(".k").append(i);
         return out.toString();
     }
 
