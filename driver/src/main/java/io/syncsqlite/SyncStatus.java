@@ -13,15 +13,24 @@ import java.util.List;
  * @param rounds      completed rounds since the engine started
  * @param waiting     remote changes this replica keeps pending, grouped by table, column and reason (a schema this
  *                    replica does not have yet, a constraint, clock drift); empty when none waits
+ * @param deadLetters local changes refused on their way out (over a limit of the wire format or of a hub), kept in
+ *                    {@code _syncsqlite_deadletters} with the reason and offered again when the limits change;
+ *                    each was reported as an {@code ERROR} event
  */
-public record SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting) {
+public record SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting,
+                         long deadLetters) {
     public SyncStatus {
         waiting = List.copyOf(waiting);
     }
 
-    /** A status with nothing waiting. */
+    /** A status with nothing waiting and no dead letters. */
     public SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds) {
-        this(state, transport, lastSuccess, lastError, rounds, List.of());
+        this(state, transport, lastSuccess, lastError, rounds, List.of(), 0);
+    }
+
+    /** A status with no dead letters. */
+    public SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting) {
+        this(state, transport, lastSuccess, lastError, rounds, waiting, 0);
     }
 
     /**

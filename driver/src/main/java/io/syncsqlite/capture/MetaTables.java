@@ -27,6 +27,11 @@ public final class MetaTables {
     public static final String COLUMN_ALIASES = Sql.PREFIX + "column_aliases";
     /** Remote changes for tables or columns this replica dropped: kept for inspection, never retried. */
     public static final String ARCHIVED = Sql.PREFIX + "archived";
+    public static final String DEAD_LETTERS = Sql.PREFIX + "deadletters";
+
+    private static final String DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS " + DEAD_LETTERS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
+            + " pk TEXT NOT NULL, col TEXT NOT NULL, val, hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL,"
+            + " refuser TEXT NOT NULL, limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, pk, col))";
 
     private static final String CONFLICTS_DDL = "CREATE TABLE IF NOT EXISTS " + CONFLICTS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, columns TEXT NOT NULL, row TEXT NOT NULL, winner TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)";
@@ -59,7 +64,10 @@ public final class MetaTables {
         // rows an INSERT is about to collide with on a UNIQUE column; those INSERT OR REPLACE deleted get tombstones.
         // Notes are only read by the statement that made them; the engine clears them when it publishes
         "CREATE TABLE IF NOT EXISTS " + REPLACED + "(id INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k)",
-                "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
+        // local changes a peer or this driver refused to carry (value or name over a limit, a hub's rule): kept with the
+        // reason and the limits that refused them, offered again once those limits change (retry = 1)
+        DEAD_LETTERS_DDL,
+        "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
 
     private MetaTables() {
@@ -92,7 +100,7 @@ public final class MetaTables {
 
     /** Whether the metadata has every table this version of the driver uses (older databases gain the new ones). */
     static boolean current(Connection c) throws SQLException {
-        return tableExists(c, ARCHIVED);
+        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS);
     }
 
     static boolean tableExists(Connection c, String name) throws SQLException {

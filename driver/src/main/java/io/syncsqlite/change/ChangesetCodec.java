@@ -1,6 +1,7 @@
 package io.syncsqlite.change;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import io.syncsqlite.ErrorText;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -29,12 +30,14 @@ import java.util.regex.Pattern;
  */
 public final class ChangesetCodec {
     /** Longest table or column name accepted from a peer. */
-    public static final int MAX_IDENTIFIER_LENGTH = 256;
+    public static final int MAX_IDENTIFIER_LENGTH = 2048;
     /**
      * Largest value (TEXT in UTF-8 bytes, BLOB in bytes) a changeset carries. Writers check it where a change is made
      * ({@link #checkValueSize}), readers where one is decoded, so whatever one replica publishes every other can read.
      */
     public static final int MAX_VALUE_BYTES = 16 * 1024 * 1024;
+    /** These limits as text: a change refused under other limits is offered again once they change. */
+    public static final String LIMITS = "changeset v1: names of 1-" + MAX_IDENTIFIER_LENGTH + " characters, values of at most " + MAX_VALUE_BYTES + " bytes";
     private static final Pattern SITE = Pattern.compile("[0-9a-f]{32}");
     /** The longest JSON string a valid value needs: a BLOB of {@link #MAX_VALUE_BYTES} in base64. */
     private static final int MAX_JSON_STRING = (MAX_VALUE_BYTES + 2) / 3 * 4;
@@ -306,6 +309,32 @@ public final class ChangesetCodec {
                 && (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG) && p.getLongValue() >= 0;
         if (!ok) throw new InvalidChangesetException("Invalid changeset: \"" + field + "\" must be a non-negative 64-bit integer");
         return p.getLongValue();
+    }
+
+    /**
+     * Why {@code ch} cannot be carried by a changeset (a name or value over the limits every reader enforces), naming
+     * its table, column and key; {@code null} when it can. Writers check this where a change is made, so nothing is
+     * published that a reader would refuse.
+     */
+    public static String writeProblem(Change ch) {
+        String name = badIdentifier(ch.table());
+        if (name == null && ch.column() != null) name = badIdentifier(ch.column());
+        if (name != null) return "table " + ErrorText.printable(ch.table()) + (ch.column() == null ? "" : " column " + ErrorText.printable(ch.column()))
+                + ": " + name;
+        long size = valueSize(ch.value());
+        if (size <= MAX_VALUE_BYTES) return null;
+        return "value of table " + ErrorText.printable(ch.table()) + " column " + ErrorText.printable(ch.column()) + " key " + describeKey(ch.pk())
+                + " is " + size + " bytes, more than the " + MAX_VALUE_BYTES + " bytes a change may carry";
+    }
+
+    private static String badIdentifier(String s) {
+        if (s.isEmpty() || s.length() > MAX_IDENTIFIER_LENGTH) return "a name must have 1 to " + MAX_IDENTIFIER_LENGTH + " characters";
+        return s.indexOf('\0') >= 0 ? "a name must not contain NUL" : null;
+    }
+
+    private static String describeKey(List<Object> pk) {
+        String k = encodeValues(pk);
+        return ErrorText.printable(k.length() > 200 ? k.substring(0, 200) + "…" : k);
     }
 
     /**

@@ -5,12 +5,16 @@ import io.syncsqlite.SyncResult;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.NullKeyRows;
+import io.syncsqlite.capture.Transactions;
+import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.identity.SiteIdentity;
 import io.syncsqlite.merge.ApplyResult;
 import io.syncsqlite.merge.ChangeApplier;
 import io.syncsqlite.merge.ChangeExtractor;
+import io.syncsqlite.merge.DeadLetterStore;
 import io.syncsqlite.merge.LocalBatch;
 import io.syncsqlite.merge.SiteDictionary;
 import io.syncsqlite.spi.SyncSession;
@@ -21,6 +25,7 @@ import io.syncsqlite.SyncStatus;
 import java.util.List;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +48,11 @@ final class EngineSession implements SyncSession {
     private long lastRetrySchema = -1;
     private long appliesSinceRetry;
     private final java.util.Set<String> nullKeyTablesReported = new java.util.HashSet<>();
+    /** Events reported per refused batch; the rest are summed up in one. */
+    private static final int MAX_EVENTS_PER_CALL = 10;
+    private volatile long deadLetters;
+    /** Whether the metadata (and so the dead-letter table) exists: none before the database has a table to sync. */
+    private boolean deadLettersReady;
     private int pushed;
     private int pulled;
     private int applied;
@@ -68,6 +78,11 @@ final class EngineSession implements SyncSession {
         changedRows.clear();
         CaptureSchema schema = replica.ensureInstrumented(c);
         reportNullKeys(schema);
+        if (schema.hasMetadata()) {
+            deadLettersReady = true;
+            DeadLetterStore.retryIfLimitsChanged(c, DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
+            deadLetters = DeadLetterStore.count(c);
+        }
         boolean due = schema.schemaVersion() != lastRetrySchema || appliesSinceRetry > 0
                 || System.nanoTime() - lastRetryNanos > RETRY_EVERY.toNanos();
         if (!due) return;
@@ -105,17 +120,73 @@ final class EngineSession implements SyncSession {
         return replica.config();
     }
 
+    /** Local changes refused on their way out and kept, as last counted. */
+    long deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * The next outbox batch; once the outbox is empty, dead letters offered again. Changes no changeset may carry are
+     * set aside as dead letters here, where they are read, so the rest of their batch goes out.
+     */
     @Override
     public synchronized LocalBatch nextLocalBatch() throws SQLException {
-        return extractor.nextBatch(replica.ensureInstrumented(c), replica.config().batchSize());
+        CaptureSchema schema = replica.ensureInstrumented(c);
+        while (true) {
+            LocalBatch b = extractor.nextBatch(schema, replica.config().batchSize());
+            if (!b.refused().isEmpty()) setAside(b.refused(), DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
+            if (b.changeset().isEmpty() && b.upToSeq() > 0) {
+                extractor.markPublished(b); // nothing of it can go out: its changes are kept as dead letters
+                continue;
+            }
+            if (!b.isEmpty() || !schema.hasMetadata()) return b;
+            DeadLetterStore.Retry retry = DeadLetterStore.retries(c, replica.config().batchSize());
+            List<Change> carried = new ArrayList<>();
+            List<DeadLetterStore.Refusal> still = new ArrayList<>();
+            for (Change ch : retry.changes()) {
+                String problem = ChangesetCodec.writeProblem(ch);
+                if (problem == null) carried.add(ch);
+                else still.add(new DeadLetterStore.Refusal(ch, problem));
+            }
+            if (!still.isEmpty()) setAside(still, DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
+            return new LocalBatch(new Changeset(sites.local(), carried), 0, carried.size(), carried.isEmpty() ? 0 : retry.upToId(), List.of());
+        }
+    }
+
+    @Override
+    public synchronized void setAside(List<DeadLetterStore.Refusal> refused, String refuser, String limits) throws SQLException {
+        if (refused.isEmpty()) return;
+        deadLettersReady = replica.ensureInstrumented(c).hasMetadata();
+        Transactions.write(c, () -> {
+            DeadLetterStore.setAside(c, refused, refuser, limits);
+            return null;
+        });
+        deadLetters = DeadLetterStore.count(c);
+        int shown = 0;
+        for (DeadLetterStore.Refusal r : refused) {
+            if (shown++ == MAX_EVENTS_PER_CALL) {
+                engine.emit(SyncEvent.error("… and " + (refused.size() - MAX_EVENTS_PER_CALL) + " more local changes refused by " + refuser, null));
+                break;
+            }
+            engine.emit(SyncEvent.error("local change kept as a dead letter, not published (refused by " + refuser + "): " + r.reason()
+                    + "; it is offered again when those limits change (SyncConnection.status().deadLetters())", null));
+        }
+    }
+
+    @Override
+    public synchronized void limits(String refuser, String limits) throws SQLException {
+        if (!deadLettersReady) return;
+        DeadLetterStore.retryIfLimitsChanged(c, refuser, limits);
     }
 
     @Override
     public synchronized void published(LocalBatch batch) throws SQLException {
         SiteIdentity.published(c, replica.file(), () -> {
+            if (batch.retriedUpTo() > 0) DeadLetterStore.published(c, batch.retriedUpTo());
             extractor.markPublished(batch);
             return null;
         });
+        if (batch.retriedUpTo() > 0) deadLetters = DeadLetterStore.count(c);
         pushed += batch.changeset().size();
         if (!batch.isEmpty()) engine.emit(SyncEvent.progress("published " + batch.changeset().size() + " changes of " + batch.rows() + " rows"));
     }

@@ -135,7 +135,8 @@ public final class SyncEngine {
     }
 
     public SyncStatus status() {
-        return status;
+        SyncStatus s = status;
+        return new SyncStatus(s.state(), s.transport(), s.lastSuccess(), s.lastError(), s.rounds(), s.waiting(), session.deadLetters());
     }
 
     public void pause() {

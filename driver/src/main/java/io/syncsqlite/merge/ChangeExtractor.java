@@ -8,6 +8,7 @@ import io.syncsqlite.capture.Sql;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,6 +58,12 @@ public final class ChangeExtractor {
                 }
             }
             List<Change> out = new ArrayList<>();
+            List<DeadLetterStore.Refusal> refused = new ArrayList<>();
+            Consumer<Change> publishable = ch -> {
+                String problem = ChangesetCodec.writeProblem(ch);
+                if (problem == null) out.add(ch);
+                else refused.add(new DeadLetterStore.Refusal(ch, problem));
+            };
             int rows = 0;
             for (int id : tableIds) {
                 CapturedTable t = schema.table(id);
@@ -72,12 +79,12 @@ public final class ChangeExtractor {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             rows++;
-                            toChanges(t, rs, true, rs.getBoolean(whole) ? null : slots(rs.getString(whole + 1)), out::add);
+                            toChanges(t, rs, true, rs.getBoolean(whole) ? null : slots(rs.getString(whole + 1)), publishable);
                         }
                     }
                 }
             }
-            return new LocalBatch(new Changeset(sites.local(), out), hi, rows);
+            return new LocalBatch(new Changeset(sites.local(), out), hi, rows, 0, refused);
         });
     }
 
@@ -112,10 +119,13 @@ public final class ChangeExtractor {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + columns(t) + " FROM "
                         + Sql.quote(t.versionTable()) + " v" + joinBase(t, t.name()))) {
                     while (rs.next()) {
-                        toChanges(t, rs, localOnly, null, chunk::add);
+                        // what no changeset may carry was set aside when it was first published; a snapshot leaves it out too
+                        toChanges(t, rs, localOnly, null, ch -> {
+                            if (ChangesetCodec.writeProblem(ch) == null) chunk.add(ch);
+                        });
                         if (chunk.size() >= chunkChanges) {
-                            sink.accept(new Changeset(sites.local(), chunk));
-                            chunk = new ArrayList<>();
+                            sink.accept(new Changeset(sites.local(), chunk)); // the changeset copies the list
+                            chunk.clear();
                         }
                     }
                 }

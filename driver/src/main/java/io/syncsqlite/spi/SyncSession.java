@@ -4,8 +4,10 @@ import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.merge.ApplyResult;
+import io.syncsqlite.merge.DeadLetterStore;
 import io.syncsqlite.merge.LocalBatch;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,6 +26,19 @@ public interface SyncSession {
 
     /** Marks a batch as durably published, so it is not offered again. */
     void published(LocalBatch batch) throws SQLException;
+
+    /**
+     * Keeps local changes that {@code refuser} (e.g. {@code "hub https://…"}) refused, with their reasons, in the
+     * dead-letter store (visible in {@code SyncConnection.status()}), instead of letting them go with their batch.
+     * Call it before {@link #published} of that batch. They are offered again in a later batch once
+     * {@link #limits} reports other limits for the same refuser.
+     *
+     * @param limits the refuser's limits as it stated them (any text; only compared for equality)
+     */
+    void setAside(List<DeadLetterStore.Refusal> refused, String refuser, String limits) throws SQLException;
+
+    /** Tells the current limits of {@code refuser}; changes it refused under other limits are offered again. */
+    void limits(String refuser, String limits) throws SQLException;
 
     /** Merges remote changes and stores the given transport cursors in the same transaction. */
     ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException;
