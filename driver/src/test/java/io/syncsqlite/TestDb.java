@@ -31,17 +31,26 @@ public final class TestDb implements AutoCloseable {
     private final ChangeExtractor extractor;
 
     public TestDb(Path file) throws SQLException {
-        this(file, "");
+        this(file, "", Duration.ofMinutes(5));
     }
 
     /** @param params URL parameters for both connections, e.g. {@code ?foreign_keys=true} */
     public TestDb(Path file, String params) throws SQLException {
+        this(file, params, Duration.ofMinutes(5));
+    }
+
+    /** A replica whose applier allows remote versions up to {@code maxClockDrift} ahead of its clock. */
+    public TestDb(Path file, Duration maxClockDrift) throws SQLException {
+        this(file, "", maxClockDrift);
+    }
+
+    private TestDb(Path file, String params, Duration maxClockDrift) throws SQLException {
         this.conn = DriverManager.getConnection("jdbc:syncsqlite:" + file + params);
         conn.unwrap(SyncConnection.class).siteId(); // the metadata (site id) exists from here on, even before any table
         // the driver's own work runs on a connection of its own, as the engine's does
         this.raw = io.syncsqlite.engine.SqliteConnections.openInternal(io.syncsqlite.config.ConnectionUrl.parse("jdbc:syncsqlite:" + file + params, null));
         this.sites = new SiteDictionary(raw);
-        this.applier = new ChangeApplier(raw, sites, Duration.ofMinutes(5));
+        this.applier = new ChangeApplier(raw, sites, maxClockDrift);
         this.extractor = new ChangeExtractor(raw, sites);
     }
 

@@ -33,6 +33,8 @@ import java.util.Map;
  * parked in {@code _syncsqlite_pending} and retried, never dropped.
  */
 public final class ChangeApplier implements AutoCloseable {
+    /** How far past now a remote version may raise the local clock floor (see {@code Run.floorCap}). */
+    private static final Duration MAX_FLOOR_LEAD = Duration.ofMinutes(5);
     private final Connection c;
     private final SiteDictionary sites;
     private final Duration maxClockDrift;
@@ -172,7 +174,7 @@ public final class ChangeApplier implements AutoCloseable {
         forEachRow(changes, run::applyRow);
         run.buryOrphans();
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
-            ps.setLong(1, run.maxHlc + 1);
+            ps.setLong(1, Math.min(run.maxHlc + 1, run.floorCap));
             ps.executeUpdate();
         }
         saveCursors(cursors);
@@ -232,6 +234,12 @@ public final class ChangeApplier implements AutoCloseable {
     private final class Run {
         final CaptureSchema schema;
         final long horizon = Hlc.now() + Hlc.ofMillis(maxClockDrift.toMillis());
+        /**
+         * The clock floor never follows a remote version further than this past now, however large the allowed drift:
+         * a skewed peer must not make every later local write future-stamped (a cell written after a remote version
+         * still beats it, as its version is that remote one's + 1).
+         */
+        final long floorCap = Hlc.now() + Hlc.ofMillis(Math.min(maxClockDrift.toMillis(), MAX_FLOOR_LEAD.toMillis()));
         long maxHlc;
         /** The table whose capture is silenced ({@code _syncsqlite_clock.applying}), 0 before the first write. */
         int silenced;

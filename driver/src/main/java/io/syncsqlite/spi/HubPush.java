@@ -1,37 +1,64 @@
 package io.syncsqlite.spi;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
+import io.syncsqlite.merge.DeadLetterStore;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Pushing local changes to a hub, whatever the protocol (HTTP request or WebSocket message): in parts of bounded size
- * that never split a row, halving a part the hub finds too large, and reporting (not retrying forever) a part whose
- * content the hub refuses, so later changes are not stuck behind it.
+ * that never split a row, keeping what the hub refuses as dead letters (halving a refused part down to the row at
+ * fault), so later changes are never stuck behind a refused one and none is lost.
  */
 public final class HubPush {
     private HubPush() {
     }
 
-    /** Sends one part to the hub under {@code batch}; returns true when the hub answers that it had already applied it. */
+    /** Sends one part to the hub under {@code batch} and returns its answer. */
     @FunctionalInterface
     public interface Sender {
-        boolean send(Changeset part, String batch) throws Exception;
+        Reply send(Changeset part, String batch) throws Exception;
+    }
+
+    /**
+     * What the hub answered to a part.
+     *
+     * @param duplicate the hub had already applied it (a retried push)
+     * @param refused   changes the hub refused one by one (their position in the part, and the hub's reason); the rest
+     *                  was stored
+     * @param limits    the hub's admission limits as it states them ({@code "unknown"} when it does not)
+     */
+    public record Reply(boolean duplicate, Map<Integer, String> refused, String limits) {
+        public Reply {
+            refused = Map.copyOf(refused);
+        }
     }
 
     /** The hub refused a part's content (malformed 400, too large 413, not admissible 422): resending it cannot succeed. */
     public static final class Refused extends Exception {
         private final int status;
+        private final String limits;
 
-        public Refused(int status, String message, Throwable cause) {
+        public Refused(int status, String message, String limits, Throwable cause) {
             super(message, cause);
             this.status = status;
+            this.limits = limits;
         }
 
         public int status() {
             return status;
+        }
+
+        /** The hub's limits when it refused, or {@code "unknown"}. */
+        public String limits() {
+            return limits == null ? "unknown" : limits;
         }
 
         /** True for the statuses that say the content itself is refused. */
@@ -63,18 +90,60 @@ public final class HubPush {
         for (int i = 0; i < parts.size(); i++) push(session, hub, parts.get(i), batch + "." + i, sender);
     }
 
+    /**
+     * Reads the hub's list of refused changes, {@code [{"change":i,"reason":"…"}, …]}, the parser standing on its
+     * opening bracket; a position outside the pushed part means a broken hub.
+     */
+    public static Map<Integer, String> readRefusals(JsonParser p, int pushed, String hub) throws IOException {
+        Map<Integer, String> out = new TreeMap<>();
+        if (p.currentToken() != JsonToken.START_ARRAY) throw new IOException("hub " + hub + " sent a list of refused changes that is not an array");
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            int index = -1;
+            String reason = "refused by the hub";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("change") && p.currentToken() == JsonToken.VALUE_NUMBER_INT) index = p.getIntValue();
+                else if (field.equals("reason")) reason = p.getText();
+                else p.skipChildren();
+            }
+            if (index < 0 || index >= pushed) throw new IOException("hub " + hub + " refused change " + index + " of a push of " + pushed);
+            out.put(index, reason);
+        }
+        return out;
+    }
+
+    /** Who refused, as dead letters and {@link SyncSession#limits} name it: the hub at {@code hub}. */
+    public static String refuser(String hub) {
+        return "hub " + hub;
+    }
+
+    /**
+     * Pushes one part. A refused change never goes with its batch: changes the hub names are kept as dead letters
+     * (the rest was stored), and a part refused as a whole is halved until the refusal is down to one row, whose
+     * changes are kept as dead letters, so one bad change never costs the others and is never lost.
+     */
     private static void push(SyncSession session, String hub, Changeset part, String batch, Sender sender) throws Exception {
         try {
-            if (sender.send(part, batch)) session.report(SyncEvent.progress("hub " + hub + " had already applied batch " + batch + " (a retried push)"));
+            Reply r = sender.send(part, batch);
+            if (!r.limits().equals("unknown")) session.limits(refuser(hub), r.limits()); // what it refused before may pass now
+            if (r.duplicate()) session.report(SyncEvent.progress("hub " + hub + " had already applied batch " + batch + " (a retried push)"));
+            if (!r.refused().isEmpty()) {
+                List<DeadLetterStore.Refusal> refused = new ArrayList<>();
+                for (Map.Entry<Integer, String> e : new TreeMap<>(r.refused()).entrySet()) {
+                    refused.add(new DeadLetterStore.Refusal(part.changes().get(e.getKey()), e.getValue()));
+                }
+                session.setAside(refused, refuser(hub), r.limits());
+            }
         } catch (Refused e) {
             List<Changeset> halves = rowAlignedParts(part, (part.size() + 1) / 2);
-            if (e.status() == 413 && halves.size() > 1) {
+            if (halves.size() > 1) {
                 for (int i = 0; i < halves.size(); i++) push(session, hub, halves.get(i), batch + "." + i, sender);
                 return;
             }
-            // the hub will never take these changes: report them and move on, so later changes are not stuck behind
-            // them; they stay in the local database and go out again when those rows change
-            session.report(SyncEvent.error("hub refused " + part.size() + " local changes of batch " + batch + " for good: " + e.getMessage(), e));
+            List<DeadLetterStore.Refusal> refused = new ArrayList<>();
+            for (Change c : part.changes()) refused.add(new DeadLetterStore.Refusal(c, e.getMessage()));
+            session.setAside(refused, refuser(hub), e.limits());
         }
     }
 

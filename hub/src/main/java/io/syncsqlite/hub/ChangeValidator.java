@@ -1,75 +1,120 @@
 package io.syncsqlite.hub;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.syncsqlite.ErrorText;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Pattern;
+import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.clock.Hlc;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The hub's admission policy for pushed changes, checked for the whole batch before anything is stored: identifiers of
- * a plain shape (letters, digits, {@code _ $ -} and spaces, starting with a letter or {@code _}, at most 128
- * characters, not an SQLite or syncsqlite internal table), and value and key sizes within the caps.
+ * The hub's admission policy, applied to each pushed change on its own: a change it refuses is named with the reason
+ * and the rest of its batch is stored, so one bad change never costs the others. It admits every table and column
+ * name SQLite accepts (the wire format already refuses NUL) except SQLite's and syncsqlite's own ({@code sqlite_},
+ * {@code _syncsqlite_}), keys and values within the caps, and versions at most the allowed drift ahead of the hub's
+ * clock (a version from 2099 would otherwise win every honest edit of its cell until 2099).
  */
 final class ChangeValidator {
-    static final int MAX_IDENTIFIER = 128;
-    private static final Pattern IDENTIFIER = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$ -]{0," + (MAX_IDENTIFIER - 1) + "}");
-    private static final int MAX_KEY_BYTES = 4096;
+    static final int MAX_KEY_BYTES = 4096;
+    private static final String[] RESERVED = {"sqlite_", "_syncsqlite_"};
 
     private final int maxChanges;
     private final int maxValueBytes;
+    private final Duration maxClockDrift;
 
-    ChangeValidator(int maxChanges, int maxValueBytes) {
-        this.maxChanges = maxChanges;
-        this.maxValueBytes = maxValueBytes;
+    /** A refused change: its position in the pushed changeset and why. */
+    record Refusal(int index, String reason) {
     }
 
-    void check(Changeset cs) throws HttpError {
+    /** Writes {@code refused} as the JSON array clients read ({@code [{"change":i,"reason":"…"}, …]}). */
+    static void writeRefusals(JsonGenerator g, List<Refusal> refused) throws IOException {
+        g.writeStartArray();
+        for (Refusal r : refused) {
+            g.writeStartObject();
+            g.writeNumberField("change", r.index());
+            g.writeStringField("reason", r.reason());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** What a push may store, and what it may not. */
+    record Admission(Changeset admitted, List<Refusal> refused) {
+        /**
+         * Identifies the outcome, so a retried batch whose refusals differ (a version no longer too far ahead) is not
+         * answered "already applied" for changes that were never stored.
+         */
+        String fingerprint() {
+            if (refused.isEmpty()) return "";
+            StringBuilder b = new StringBuilder(":r");
+            for (Refusal r : refused) b.append(Integer.toString(r.index(), 36)).append('.');
+            return b.length() > 40 ? ":r" + Integer.toHexString(b.toString().hashCode()) + refused.size() : b.toString();
+        }
+    }
+
+    ChangeValidator(int maxChanges, int maxValueBytes, Duration maxClockDrift) {
+        this.maxChanges = maxChanges;
+        this.maxValueBytes = maxValueBytes;
+        this.maxClockDrift = maxClockDrift;
+    }
+
+    /** The limits as one line, sent to clients: what they refused under other limits is pushed again when it changes. */
+    String limits() {
+        return "values<=" + maxValueBytes + "; keys<=" + MAX_KEY_BYTES + "; drift<=" + maxClockDrift.toMillis() + "ms; names=sqlite";
+    }
+
+    /** Sorts {@code cs} into admitted and refused changes; 413 for a batch over the count cap (the client splits it). */
+    Admission check(Changeset cs) throws HttpError {
         if (cs.size() > maxChanges) {
             throw new HttpError(413, "batch holds " + cs.size() + " changes; this hub accepts at most " + maxChanges + " per push");
         }
-        int i = 0;
-        for (Change c : cs.changes()) {
-            identifier(i, "table", c.table());
-            if (c.column() != null) identifier(i, "column", c.column());
-            int keyBytes = 0;
-            for (Object v : c.pk()) {
-                if (v == null) throw new HttpError(422, "change " + i + " of table '" + c.table() + "': a primary-key value is NULL");
-                keyBytes += size(v);
-            }
-            if (keyBytes > MAX_KEY_BYTES) {
-                throw new HttpError(422, "change " + i + " of table '" + c.table() + "': primary key of " + keyBytes + " bytes exceeds " + MAX_KEY_BYTES);
-            }
-            if (size(c.value()) > maxValueBytes) {
-                throw new HttpError(413, "change " + i + " (" + c.table() + "." + c.column() + "): value of " + size(c.value())
-                        + " bytes exceeds this hub's cap of " + maxValueBytes);
-            }
-            i++;
+        long horizon = Hlc.now() + Hlc.ofMillis(maxClockDrift.toMillis());
+        List<Change> admitted = new ArrayList<>(cs.size());
+        List<Refusal> refused = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            Change c = cs.changes().get(i);
+            String problem = problem(c, cs.origin(), horizon);
+            if (problem == null) admitted.add(c);
+            else refused.add(new Refusal(i, "change " + i + " (" + where(c) + "): " + problem));
         }
+        return new Admission(refused.isEmpty() ? cs : new Changeset(cs.origin(), admitted), refused);
     }
 
-    private static void identifier(int index, String what, String name) throws HttpError {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (!IDENTIFIER.matcher(name).matches() || lower.startsWith("sqlite_") || lower.startsWith("_syncsqlite_")) {
-            throw new HttpError(422, "change " + index + ": " + what + " name '" + printable(name) + "' is not accepted (letters, digits, '_', '$', '-' and"
-                    + " spaces, starting with a letter or '_', at most " + MAX_IDENTIFIER + " characters, not an internal sqlite_/_syncsqlite_ table)");
+    private String problem(Change c, String origin, long horizon) {
+        String reserved = reserved("table", c.table());
+        if (reserved == null && c.column() != null) reserved = reserved("column", c.column());
+        if (reserved != null) return reserved;
+        long keyBytes = 0;
+        for (Object v : c.pk()) keyBytes += ChangesetCodec.valueSize(v);
+        if (keyBytes > MAX_KEY_BYTES) return "primary key of " + keyBytes + " bytes exceeds this hub's cap of " + MAX_KEY_BYTES;
+        long size = ChangesetCodec.valueSize(c.value());
+        if (size > maxValueBytes) return "value of " + size + " bytes exceeds this hub's cap of " + maxValueBytes;
+        if (c.hlc() > horizon) {
+            return "version " + Hlc.format(c.hlc()) + " written by site " + c.site() + (c.site().equals(origin) ? "" : " (pushed by site " + origin + ")")
+                    + " is more than " + maxClockDrift + " ahead of this hub's clock; check that site's clock";
         }
+        return null;
     }
 
-    private static int size(Object v) {
-        if (v instanceof String s) return s.getBytes(StandardCharsets.UTF_8).length;
-        if (v instanceof byte[] b) return b.length;
-        return 8;
+    private static String reserved(String what, String name) {
+        for (String prefix : RESERVED) {
+            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                return what + " name " + shown(name) + " is reserved (names starting with sqlite_ or _syncsqlite_ belong to SQLite and syncsqlite)";
+            }
+        }
+        return null;
     }
 
-    /** The name as a log- and message-safe excerpt: control characters escaped, cut at 64 characters. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 64; i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x20 || ch == 0x7f) b.append(String.format("\\u%04x", (int) ch));
-            else b.append(ch);
-        }
-        return s.length() > 64 ? b + "…" : b.toString();
+    private static String where(Change c) {
+        return "table " + shown(c.table()) + (c.column() == null ? "" : " column " + shown(c.column()));
+    }
+
+    /** A name fit for a message: quoted, control characters escaped, cut at 64 characters. */
+    private static String shown(String name) {
+        return "'" + ErrorText.printable(name.length() > 64 ? name.substring(0, 64) + "…" : name) + "'";
     }
 }

@@ -76,7 +76,7 @@ public final class Hub {
     Hub(HubConfig config, HubStore store) {
         this.config = config;
         this.store = store;
-        this.validator = new ChangeValidator(config.maxBatchChanges(), config.maxValueBytes());
+        this.validator = new ChangeValidator(config.maxBatchChanges(), config.maxValueBytes(), config.maxClockDrift());
     }
 
     HubConfig config() {
@@ -93,6 +93,11 @@ public final class Hub {
 
     public Stats stats() {
         return stats;
+    }
+
+    /** The admission limits as one line (sent with every response): clients retry what was refused when it changes. */
+    public String limits() {
+        return validator.limits();
     }
 
     /**
@@ -129,13 +134,17 @@ public final class Hub {
         } catch (InvalidChangesetException e) {
             throw new HttpError(400, e.getMessage());
         }
-        validator.check(cs);
+        ChangeValidator.Admission admission = validator.check(cs);
         // the batch id names the client's outbox position, which a replica may reuse once it is trimmed; the digest
-        // tells a retry of the same batch (identical bytes) from a new batch at a reused position
-        String batchId = batch + ":" + digest(body);
+        // tells a retry of the same batch (identical bytes) from a new batch at a reused position, and the refusals
+        // fingerprint a retry whose admission differs (a version no longer too far ahead) from a duplicate
+        String batchId = batch + ":" + digest(body) + admission.fingerprint();
+        for (ChangeValidator.Refusal r : admission.refused()) {
+            LOG.log(System.Logger.Level.INFO, "push ns={0} site={1} batch={2}: refused {3}", ns, cs.origin(), batch, r.reason());
+        }
         HubStore.PushOutcome out;
         synchronized (order) {
-            out = store.push(ns, batchId, cs);
+            out = store.push(ns, batchId, admission.admitted()).withRefused(admission.refused(), cs.size());
             if (!out.duplicate() && out.stored() > 0) {
                 for (PushListener l : listeners) l.accepted(ns, source, out);
             }
@@ -153,7 +162,13 @@ public final class Hub {
     }
 
     /** Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}. */
-    HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
+    HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException, HttpError {
+        long last = store.lastSequence();
+        if (since > last) {
+            // the store was restored or replaced, whatever epoch it claims (DESIGN.md section 12)
+            throw new HttpError(409, "cursor " + since + " is ahead of this hub's last sequence " + last
+                    + ": the hub store was restored or replaced; push your own versions again and read from 0");
+        }
         HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()));
         stats.pulls.incrementAndGet();
         return page;

@@ -1,6 +1,7 @@
 package io.syncsqlite.hub;
 
 import java.io.IOException;
+import io.syncsqlite.change.ChangesetCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,9 +21,14 @@ import java.time.Duration;
  * @param maxInFlight     requests handled at once before answering 503 with Retry-After
  * @param shutdownGrace   how long shutdown waits for in-flight requests
  * @param ws              the WebSocket endpoint's settings
+ * @param bind            the address to listen on ({@code 127.0.0.1} by default: expose the hub deliberately)
+ * @param maxClockDrift   versions further ahead of the hub's clock are refused
+ * @param readTimeout     a request (headers and body) must arrive within this time, or its connection is closed
+ * @param maxPerClient    requests one client address may have in flight at once (429 beyond)
  */
 public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[] keystorePassword, int maxBodyBytes, int maxBatchChanges,
-                        int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace, WebSocketOptions ws) {
+                        int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace, WebSocketOptions ws,
+                        String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient) {
     /**
      * The WebSocket endpoint (live sync), served beside HTTP by the same hub, with the same tokens and admission rules.
      *
@@ -55,34 +61,50 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
 
     public static final String USAGE = "usage: java -jar syncsqlite-hub.jar --port 7070 --data hub.db"
             + " (--tokens tokens.properties | --token TOKEN=NAMESPACE ...) [--keystore ks.p12 --keystore-password PASSWORD]"
-            + " [--max-body-bytes 16777216] [--max-batch-changes 10000] [--max-value-bytes 1048576] [--max-pull-limit 10000]"
-            + " [--threads 16] [--max-in-flight 64] [--shutdown-grace-seconds 30]"
+            + " [--max-body-bytes 23369728] [--max-batch-changes 10000] [--max-value-bytes 16777216] [--max-pull-limit 10000]"
+            + " [--threads 64] [--max-in-flight 64] [--shutdown-grace-seconds 30] [--bind 127.0.0.1] [--max-clock-drift-seconds 300]"
+            + " [--read-timeout-seconds 10] [--max-per-client 16]"
             + " [--ws-port 7071 [--ws-queue-bytes 8388608] [--ws-ping-seconds 10] [--ws-auth-seconds 10]]";
 
     /** Defaults for everything but the port, store and tokens. */
     public static HubConfig of(int port, Path data, Tokens tokens) {
-        return new HubConfig(port, data, tokens, null, null, 16 << 20, 10_000, 1 << 20, 10_000, 16, 64, Duration.ofSeconds(30), WebSocketOptions.OFF);
+        return new HubConfig(port, data, tokens, null, null, DEFAULT_MAX_BODY, 10_000, ChangesetCodec.MAX_VALUE_BYTES, 10_000, 64, 64,
+                Duration.ofSeconds(30), WebSocketOptions.OFF, "127.0.0.1", Duration.ofMinutes(5), Duration.ofSeconds(10), 16);
+    }
+
+    /** The largest body a single change of the largest value needs (base64 and JSON around it), so any value a replica may publish fits. */
+    private static final int DEFAULT_MAX_BODY = (ChangesetCodec.MAX_VALUE_BYTES + 2) / 3 * 4 + (1 << 20);
+
+    /** The same hub with the named fields changed (what tests and embedders tune). */
+    public HubConfig with(String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient, int threads) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+    }
+
+    public HubConfig withValueCap(int maxValueBytes) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
     }
 
     public HubConfig withLimits(int maxBodyBytes, int maxBatchChanges) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
     }
 
     public HubConfig withTls(Path keystore, char[] password) {
         return new HubConfig(port, data, tokens, keystore, password, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
     }
 
     public HubConfig withPort(int port) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
     }
 
     /** The same hub, also serving WebSocket with {@code ws}. */
     public HubConfig withWebSocket(WebSocketOptions ws) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
     }
 
     /** Parses the command line; throws {@link IllegalArgumentException} with a message naming the bad argument. */
@@ -94,6 +116,9 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         int threads = c.threads, inFlight = c.maxInFlight, port = c.port;
         Duration grace = c.shutdownGrace;
         WebSocketOptions ws = c.ws;
+        Duration drift = c.maxClockDrift, readTimeout = c.readTimeout;
+        String bind = c.bind;
+        int perClient = c.maxPerClient;
         Path data = null;
         Tokens tokens = c.tokens;
         for (int i = 0; i < args.length; i++) {
@@ -122,13 +147,18 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
                 case "--ws-queue-bytes" -> ws = ws.withQueueBytes(number(a, v, 64 * 1024, Integer.MAX_VALUE));
                 case "--ws-ping-seconds" -> ws = ws.withPingSeconds(number(a, v, 1, 3600));
                 case "--ws-auth-seconds" -> ws = new WebSocketOptions(ws.port(), ws.queueBytes(), ws.pingSeconds(), number(a, v, 1, 3600));
+                case "--bind" -> bind = v;
+                case "--max-clock-drift-seconds" -> drift = Duration.ofSeconds(number(a, v, 1, 86_400));
+                case "--read-timeout-seconds" -> readTimeout = Duration.ofSeconds(number(a, v, 1, 3600));
+                case "--max-per-client" -> perClient = number(a, v, 1, 100_000);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         if (data == null) throw new IllegalArgumentException("--data is required\n" + USAGE);
         if (tokens.isEmpty()) throw new IllegalArgumentException("give at least one --token TOKEN=NAMESPACE or --tokens FILE\n" + USAGE);
         if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs --keystore-password");
-        return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace, ws);
+        return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace, ws, bind, drift,
+                readTimeout, perClient);
     }
 
     private static int number(String option, String value, int min, int max) {

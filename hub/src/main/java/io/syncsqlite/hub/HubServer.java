@@ -1,5 +1,6 @@
 package io.syncsqlite.hub;
 
+import io.syncsqlite.ErrorText;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -8,16 +9,21 @@ import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -42,14 +48,26 @@ public final class HubServer implements AutoCloseable {
      * sync 12,765 → 20,960 cells/s on loopback.
      */
     static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /**
+     * Seconds the JDK server allows for receiving a request (headers and body) before it closes the connection; off
+     * by default, which lets a client sending one header byte per second hold a handler thread for good. Read once,
+     * when the first server of the JVM starts.
+     */
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    /** How often (ms) the JDK server looks for requests over their time (1 s by default, the resolution we need). */
+    static final String TIMER_PROPERTY = "sun.net.httpserver.timerMillis";
+    public static final String LIMITS_HEADER = "Sync-Limits";
 
     private final HubConfig config;
     private final HubStore store;
     private final Hub hub;
     private final HttpServer http;
+    /** Handler threads started beyond {@link HubConfig#threads()} while slow clients hold the regular ones. */
+    private static final int MAX_HANDLER_THREADS = 512;
     private final ExecutorService executor;
     private final Semaphore inFlight;
     private final WsEndpoint ws;
+    private final ClientLimits perClient;
     private volatile boolean draining;
 
     private HubServer(HubConfig config, HubStore store, HttpServer http, SSLContext tls) {
@@ -58,11 +76,8 @@ public final class HubServer implements AutoCloseable {
         this.hub = new Hub(config, store);
         this.http = http;
         this.inFlight = new Semaphore(config.maxInFlight());
-        this.executor = Executors.newFixedThreadPool(config.threads(), r -> {
-            Thread t = new Thread(r, "syncsqlite-hub");
-            t.setDaemon(false);
-            return t;
-        });
+        this.perClient = new ClientLimits(config.maxPerClient());
+        this.executor = handlerThreads(config.threads());
         http.setExecutor(executor);
         http.createContext("/v1/push", ex -> handle(ex, "POST", this::push));
         http.createContext("/v1/pull", ex -> handle(ex, "GET", this::pull));
@@ -71,12 +86,51 @@ public final class HubServer implements AutoCloseable {
         this.ws = config.ws().enabled() ? new WsEndpoint(hub, config, executor, inFlight, tls) : null;
     }
 
+    /**
+     * The JDK server reads a request's headers on the handler thread, so a client that sends them one byte per second
+     * holds a thread until the read timeout cuts it. {@code threads} serve normal work; when they are all taken, more
+     * are started (up to {@link #MAX_HANDLER_THREADS}) so health and well-behaved clients are still served, and only
+     * past that are requests queued.
+     */
+    private static ExecutorService handlerThreads(int threads) {
+        ThreadFactory named = r -> {
+            Thread t = new Thread(r, "syncsqlite-hub");
+            t.setDaemon(false);
+            return t;
+        };
+        ExecutorService queued = Executors.newFixedThreadPool(threads, named);
+        return new ThreadPoolExecutor(threads, Math.max(threads, MAX_HANDLER_THREADS), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), named,
+                (r, pool) -> queued.execute(r)) {
+            @Override
+            public void shutdown() {
+                super.shutdown();
+                queued.shutdown();
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                queued.shutdownNow();
+                return super.shutdownNow();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                long deadline = System.nanoTime() + unit.toNanos(timeout);
+                return super.awaitTermination(timeout, unit) && queued.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
     /** Opens the store and starts serving. */
     public static HubServer start(HubConfig config) throws IOException, SQLException, GeneralSecurityException {
         if (System.getProperty(NO_DELAY_PROPERTY) == null) System.setProperty(NO_DELAY_PROPERTY, "true");
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(Math.max(1, config.readTimeout().toSeconds())));
+        }
+        if (System.getProperty(TIMER_PROPERTY) == null) System.setProperty(TIMER_PROPERTY, "1000");
         HubStore store = new SqliteHubStore(config.data());
         try {
-            InetSocketAddress address = new InetSocketAddress(config.port());
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(config.bind()), config.port());
             SSLContext tls = config.keystore() != null ? sslContext(config) : null;
             HttpServer http;
             if (tls != null) {
@@ -95,7 +149,7 @@ public final class HubServer implements AutoCloseable {
                 throw new IOException("cannot serve WebSocket on port " + config.ws().port() + ": " + e.getMessage(), e);
             }
             http.start();
-            LOG.log(System.Logger.Level.INFO, "hub started port={0} ws={1} tls={2} data={3} epoch={4}",
+            LOG.log(System.Logger.Level.INFO, "hub started bind={0} port={1} ws={2} tls={3} data={4} epoch={5}", config.bind(),
                     String.valueOf(hub.port()), hub.ws == null ? "off" : String.valueOf(hub.wsPort()), tls != null, config.data(), store.epoch());
             return hub;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -167,11 +221,20 @@ public final class HubServer implements AutoCloseable {
     private void handle(HttpExchange ex, String method, Endpoint endpoint) throws IOException {
         long start = System.nanoTime();
         ex.getResponseHeaders().set(EPOCH_HEADER, store.epoch());
+        ex.getResponseHeaders().set(LIMITS_HEADER, hub.limits());
         boolean admitted = false;
+        String client = ex.getRemoteAddress().getAddress().getHostAddress();
+        boolean counted = false;
         try {
+            // health is always answered: a monitor must see a busy hub as busy, not as down
+            boolean health = ex.getHttpContext().getPath().equals("/v1/health");
+            counted = health || perClient.enter(client);
+            if (!counted) {
+                throw new TooMany("client " + client + " already has " + config.maxPerClient() + " requests in flight at this hub; retry shortly");
+            }
             // admitted before the draining check, so close() never misses a request it has to wait for
             admitted = inFlight.tryAcquire();
-            if (!admitted) throw new Unavailable("the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
+            if (!admitted && !health) throw new Unavailable("the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
             if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
             String path = ex.getRequestURI().getPath();
             if (!path.equals(ex.getHttpContext().getPath()) || path.equals("/")) {
@@ -185,6 +248,7 @@ public final class HubServer implements AutoCloseable {
         } catch (HttpError e) {
             hub.stats().countRefused();
             if (e instanceof Unavailable u) ex.getResponseHeaders().set("Retry-After", Integer.toString(u.retryAfterSeconds));
+            if (e instanceof TooMany) ex.getResponseHeaders().set("Retry-After", "1");
             if (e.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"syncsqlite\"");
             LOG.log(System.Logger.Level.INFO, "request refused method={0} path={1} status={2} reason=\"{3}\" remote={4}",
                     ex.getRequestMethod(), ex.getRequestURI().getPath(), e.status(), e.getMessage(), ex.getRemoteAddress());
@@ -193,9 +257,10 @@ public final class HubServer implements AutoCloseable {
             hub.stats().countRefused();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             LOG.log(System.Logger.Level.ERROR, "request failed method=" + ex.getRequestMethod() + " path=" + ex.getRequestURI().getPath(), e);
-            sendError(ex, 500, "internal hub error: " + e.getMessage());
+            sendError(ex, 500, "internal hub error: " + ErrorText.of(e));
         } finally {
             if (admitted) inFlight.release();
+            if (counted) perClient.leave(client);
             ex.close();
             LOG.log(System.Logger.Level.DEBUG, "request method={0} path={1} status={2} ms={3}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
                     ex.getResponseCode(), (System.nanoTime() - start) / 1_000_000);
@@ -227,6 +292,9 @@ public final class HubServer implements AutoCloseable {
             g.writeNumberField("stored", out.stored());
             g.writeNumberField("seq", out.seq());
             g.writeStringField("epoch", store.epoch());
+            // changes refused one by one (the rest of the batch is stored): the client keeps them as dead letters
+            g.writeFieldName("refused");
+            ChangeValidator.writeRefusals(g, out.refused());
         }));
     }
 
@@ -274,6 +342,13 @@ public final class HubServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "closing the hub store", e);
         }
         LOG.log(System.Logger.Level.INFO, "hub stopped");
+    }
+
+    /** 429: one client has too many requests in flight. */
+    private static final class TooMany extends HttpError {
+        TooMany(String message) {
+            super(429, message);
+        }
     }
 
     /** 503 with a Retry-After. */

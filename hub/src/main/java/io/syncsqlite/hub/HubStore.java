@@ -22,8 +22,18 @@ public interface HubStore extends AutoCloseable {
      * @param previous  the namespace's last sequence before it: a client at {@code previous} that applies
      *                  {@code accepted} is at {@code seq}
      * @param accepted  the changes that won, as stored
+     * @param refused   changes the hub's admission refused (not stored), with their reasons
      */
-    record PushOutcome(boolean duplicate, int received, int stored, long seq, long previous, List<Change> accepted) {
+    record PushOutcome(boolean duplicate, int received, int stored, long seq, long previous, List<Change> accepted,
+                       List<ChangeValidator.Refusal> refused) {
+        public PushOutcome(boolean duplicate, int received, int stored, long seq, long previous, List<Change> accepted) {
+            this(duplicate, received, stored, seq, previous, accepted, List.of());
+        }
+
+        /** This outcome for a push of {@code pushed} changes of which {@code refusals} were refused before storing. */
+        PushOutcome withRefused(List<ChangeValidator.Refusal> refusals, int pushed) {
+            return new PushOutcome(duplicate, pushed, stored, seq, previous, accepted, List.copyOf(refusals));
+        }
     }
 
     /** One page of a pull: changes with sequence in {@code (since, next]}. */
@@ -38,6 +48,12 @@ public interface HubStore extends AutoCloseable {
      * batch (same origin site and batch id) is answered as a duplicate and stores nothing.
      */
     PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException;
+
+    /**
+     * The last sequence this store assigned (in any namespace). A client cursor beyond it comes from a history this
+     * store does not hold: the store was restored or replaced.
+     */
+    long lastSequence();
 
     /** Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push. */
     Page pull(String ns, long since, int limit) throws SQLException, InterruptedException;

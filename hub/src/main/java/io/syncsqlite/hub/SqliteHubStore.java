@@ -5,6 +5,8 @@ import io.syncsqlite.change.Change;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.InvalidChangesetException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -38,8 +40,9 @@ public final class SqliteHubStore implements HubStore {
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    private final String epoch;
-    private long seq;
+    private String epoch;
+    private volatile long seq;
+    private final Path highWater;
 
     /** Opens (creating if needed) the store in {@code file}. */
     public SqliteHubStore(Path file) throws SQLException {
@@ -72,6 +75,8 @@ public final class SqliteHubStore implements HubStore {
                 seq = rs.getLong(2);
             }
         }
+        highWater = file.resolveSibling(file.getFileName() + ".highwater");
+        epoch = restoredCheck(epoch);
         writer.setAutoCommit(false);
         for (int i = 0; i < READERS; i++) {
             Connection r = DriverManager.getConnection(url);
@@ -81,6 +86,46 @@ public final class SqliteHubStore implements HubStore {
             r.setAutoCommit(false);
             readers.add(r);
         }
+    }
+
+    /**
+     * A store file whose last sequence is behind the one this hub recorded beside it ({@code <data>.highwater}) was
+     * restored from a backup or replaced: it gets a new epoch, so every client re-publishes its own versions and
+     * re-reads, instead of trusting cursors into a history the file no longer holds (its epoch came back with it).
+     */
+    private String restoredCheck(String stored) throws SQLException {
+        long reached;
+        try {
+            reached = Long.parseLong(Files.readString(highWater).trim());
+        } catch (IOException | NumberFormatException e) {
+            return stored; // no record yet (a new hub), or a torn write: nothing to compare
+        }
+        if (seq >= reached) return stored;
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        String fresh = HexFormat.of().formatHex(id);
+        try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_meta SET value = ? WHERE key = 'epoch'")) {
+            ps.setString(1, fresh);
+            ps.executeUpdate();
+        }
+        System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING,
+                "hub store ends at sequence {0} but {1} records that this hub had reached {2}: the store was restored or replaced;"
+                        + " new epoch {3} (was {4}), clients push their versions again and re-read", seq, highWater, reached, fresh, stored);
+        return fresh;
+    }
+
+    /** Records the sequence reached, beside the store file (see {@link #restoredCheck}). */
+    private void recordHighWater() {
+        try {
+            Files.writeString(highWater, Long.toString(seq));
+        } catch (IOException e) {
+            System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING, "cannot record the sequence reached in " + highWater, e);
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        return seq;
     }
 
     /** The id of this store's history; cursors from another epoch are meaningless here. */
@@ -121,6 +166,7 @@ public final class SqliteHubStore implements HubStore {
                 ps.executeUpdate();
             }
             writer.commit();
+            if (seq != before) recordHighWater();
             return new PushOutcome(false, cs.size(), accepted.size(), accepted.isEmpty() ? previous : seq, previous, accepted);
         } catch (SQLException | RuntimeException e) {
             seq = before;

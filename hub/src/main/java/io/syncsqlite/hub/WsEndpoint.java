@@ -37,7 +37,7 @@ import org.java_websocket.server.WebSocketServer;
  *     client's epoch is another history or its cursor is ahead of the namespace (store restored): the stream then
  *     starts at 0 and the client republishes its own versions</li>
  * <li>client → hub {@code {"type":"push","batch":…}\n<changeset>} → {@code {"type":"ack","batch":…,"status":…,
- *     "received":n,"stored":n,"seq":n}} or {@code {"type":"error","batch":…,"status":4xx/5xx,"error":…}}</li>
+ *     "received":n,"stored":n,"seq":n,"limits":…}\n{"refused":[{"change":i,"reason":…}]}} or {@code {"type":"error","batch":…,"status":4xx/5xx,"error":…}}</li>
  * <li>hub → client {@code {"type":"changes","from":a,"to":b}\n<changeset>}: the namespace's changes in
  *     {@code (a, b]}, contiguous from the cursor; a client's own pushes arrive with no changes (no echo)</li>
  * <li>hub → client {@code {"type":"live","seq":n}} once the catch-up from the cursor is done</li>
@@ -65,7 +65,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     private volatile Exception startFailure;
 
     WsEndpoint(Hub hub, HubConfig config, ExecutorService executor, Semaphore inFlight, SSLContext tls) {
-        super(new InetSocketAddress(config.ws().port()), 2,
+        super(new InetSocketAddress(config.bind(), config.ws().port()), 2,
                 List.of(new Draft_6455(List.of(), config.maxBodyBytes() + Envelope.MAX_HEADER_BYTES)));
         this.hub = hub;
         this.config = config;
@@ -196,8 +196,12 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         }
         try {
             HubStore.PushOutcome out = hub.push(s.namespace(), batch, e.body(), s);
-            s.send(Envelope.of("ack", "batch", batch, "status", out.duplicate() ? "already-applied" : "applied", "received", out.received(),
-                    "stored", out.stored(), "seq", out.seq()).encode());
+            // changes refused one by one travel in the body, as in the HTTP answer; the rest of the batch was stored
+            s.send(Envelope.withBody(Exchanges.json(g -> {
+                g.writeFieldName("refused");
+                ChangeValidator.writeRefusals(g, out.refused());
+            }), "ack", "batch", batch, "status", out.duplicate() ? "already-applied" : "applied", "received", out.received(),
+                    "stored", out.stored(), "seq", out.seq(), "limits", hub.limits()).encode());
         } catch (HttpError err) {
             hub.stats().countRefused();
             LOG.log(System.Logger.Level.INFO, "ws push refused ns={0} status={1} reason=\"{2}\" remote={3}", s.namespace(), String.valueOf(err.status()), err.getMessage(),

@@ -2,12 +2,14 @@ package io.syncsqlite.http;
 
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Changeset;
+import io.syncsqlite.merge.DeadLetterStore;
 import io.syncsqlite.merge.LocalBatch;
 import io.syncsqlite.spi.HubPush;
 import io.syncsqlite.spi.HubPush.Cursor;
 import io.syncsqlite.spi.SyncSession;
 import io.syncsqlite.spi.Transport;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -57,6 +59,7 @@ final class HttpTransport implements Transport {
                 session.published(b);
             }
             pull(session);
+            if (hub.limits() != null) session.limits(refuser(), hub.limits());
             connected(session, true, null);
         } catch (HubException e) {
             if (e.retryAfter() != null) notBefore = Instant.now().plus(e.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : e.retryAfter());
@@ -72,13 +75,23 @@ final class HttpTransport implements Transport {
         HubPush.pushAll(session, hub.base().toString(), cs, batch, maxPushChanges, this::send);
     }
 
-    private boolean send(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
+    private HubPush.Reply send(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
         try {
-            return hub.push(part, batch).duplicate();
+            HubClient.PushReply r = hub.push(part, batch);
+            return new HubPush.Reply(r.duplicate(), r.refused(), limits());
         } catch (HubException e) {
-            if (e.rejectsContent()) throw new HubPush.Refused(e.status(), e.getMessage(), e);
+            if (e.rejectsContent()) throw new HubPush.Refused(e.status(), e.getMessage(), limits(), e);
             throw e;
         }
+    }
+
+    /** Who refuses in this transport's dead letters: this hub. */
+    private String refuser() {
+        return HubPush.refuser(hub.base().toString());
+    }
+
+    private String limits() {
+        return hub.limits() == null ? "unknown" : hub.limits();
     }
 
     /**
@@ -91,7 +104,20 @@ final class HttpTransport implements Transport {
         CompletableFuture<HubClient.PullPage> next = fetch(since);
         try {
             while (true) {
-                HubClient.PullPage page = await(next);
+                HubClient.PullPage page;
+                try {
+                    page = await(next);
+                } catch (HubException e) {
+                    // 409: our cursor is past the hub's last sequence, so the store lost history (restored, replaced)
+                    if (e.status() != 409 || since == 0) throw e;
+                    next = null;
+                    session.report(SyncEvent.progress(e.getMessage() + "; pushing this replica's own versions again and re-reading the hub from the start"));
+                    republish(session);
+                    stored = Optional.empty();
+                    since = 0;
+                    next = fetch(since);
+                    continue;
+                }
                 next = null;
                 if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
                     session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (epoch " + page.epoch() + ", was " + stored.get().epoch()

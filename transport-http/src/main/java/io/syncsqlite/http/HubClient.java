@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
+import io.syncsqlite.spi.HubPush;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -30,9 +32,10 @@ public final class HubClient {
     private final String namespace;
     private final Duration timeout;
     private final HttpClient http;
+    private volatile String limits;
 
-    /** What the hub said to a push. */
-    public record PushReply(boolean duplicate, int stored, String epoch) {
+    /** What the hub said to a push; {@code refused} maps a change's position in the pushed changeset to the hub's reason. */
+    public record PushReply(boolean duplicate, int stored, String epoch, Map<Integer, String> refused) {
     }
 
     /** One page of a pull. */
@@ -65,6 +68,7 @@ public final class HubClient {
         HttpResponse<InputStream> r = send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
         boolean duplicate = false;
         int stored = 0;
+        Map<Integer, String> refused = Map.of();
         try (InputStream in = body(r); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("hub " + base + " answered a push with something other than a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -72,10 +76,16 @@ public final class HubClient {
                 p.nextToken();
                 if (field.equals("status")) duplicate = p.getText().equals("already-applied");
                 else if (field.equals("stored")) stored = p.getIntValue();
+                else if (field.equals("refused")) refused = HubPush.readRefusals(p, cs.size(), base.toString());
                 else p.skipChildren();
             }
         }
-        return new PushReply(duplicate, stored, epoch(r));
+        return new PushReply(duplicate, stored, epoch(r), refused);
+    }
+
+    /** The hub's admission limits as it last stated them ({@code Sync-Limits}), or {@code null} before any answer. */
+    public String limits() {
+        return limits;
     }
 
     /** Changes after {@code since}, at most about {@code limit}. */
@@ -106,6 +116,7 @@ public final class HubClient {
             throw new IOException("hub " + base + " is unreachable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
+        r.headers().firstValue("Sync-Limits").ifPresent(l -> limits = l);
         if (r.statusCode() / 100 == 2) return r;
         String message;
         try (InputStream in = body(r)) {

@@ -1,5 +1,8 @@
 package io.syncsqlite.ws;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
@@ -33,6 +36,7 @@ import org.java_websocket.drafts.Draft_6455;
  * resumes from the stored cursor, so nothing is skipped and nothing applied twice matters (merging is idempotent).
  */
 final class HubSocket extends WebSocketClient {
+    private static final JsonFactory JSON = new JsonFactory();
     private static final System.Logger LOG = System.getLogger(HubSocket.class.getName());
     /** Largest message accepted from the hub: a page of changes, far below this. */
     private static final int MAX_MESSAGE_BYTES = 256 << 20;
@@ -96,20 +100,37 @@ final class HubSocket extends WebSocketClient {
     }
 
     /** {@link HubPush.Sender}: sends one part and waits for its acknowledgement. */
-    boolean push(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
+    HubPush.Reply push(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
         CompletableFuture<Envelope> reply = new CompletableFuture<>();
         pending.put(batch, reply);
         try {
             if (!isOpen()) throw failure();
             send(Envelope.withBody(ChangesetCodec.encode(part), "push", "batch", batch).encode());
             Envelope r = await(reply, "the acknowledgement of batch " + batch);
-            if (r.type().equals("ack")) return "already-applied".equals(r.text("status").orElse(""));
+            String limits = r.text("limits").orElse("unknown");
+            if (r.type().equals("ack")) return new HubPush.Reply("already-applied".equals(r.text("status").orElse("")), refusals(r, part.size()), limits);
             int status = r.number("status").orElse(500L).intValue();
             String message = "hub " + uri + " refused batch " + batch + " (" + status + "): " + r.text("error").orElse("");
-            if (HubPush.Refused.isContentStatus(status)) throw new HubPush.Refused(status, message, null);
+            if (HubPush.Refused.isContentStatus(status)) throw new HubPush.Refused(status, message, limits, null);
             throw new IOException(message);
         } finally {
             pending.remove(batch);
+        }
+    }
+
+    /** The changes an ack says the hub refused one by one (in its body), by position in the pushed part. */
+    private Map<Integer, String> refusals(Envelope ack, int pushed) throws IOException {
+        if (ack.body().length == 0) return Map.of();
+        try (JsonParser p = JSON.createParser(ack.body())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("hub " + uri + " sent an ack body that is not a JSON object");
+            Map<Integer, String> out = Map.of();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("refused")) out = HubPush.readRefusals(p, pushed, uri.toString());
+                else p.skipChildren();
+            }
+            return out;
         }
     }
 
