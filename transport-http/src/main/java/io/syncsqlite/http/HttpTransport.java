@@ -111,7 +111,8 @@ final class HttpTransport implements Transport {
                     // 409: our cursor is past the hub's last sequence, so the store lost history (restored, replaced)
                     if (e.status() != 409 || since == 0) throw e;
                     next = null;
-                    session.report(SyncEvent.progress(e.getMessage() + "; pushing this replica's own versions again and re-reading the hub from the start"));
+                    session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (" + e.getMessage()
+                            + "); pushing this replica's own versions again and re-reading the hub from the start"));
                     republish(session);
                     stored = Optional.empty();
                     since = 0;
