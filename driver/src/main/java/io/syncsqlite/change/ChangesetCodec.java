@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import io.syncsqlite.ErrorText;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.ByteArrayOutputStream;
@@ -133,7 +134,7 @@ public final class ChangesetCodec {
             while (p.nextToken() != JsonToken.END_ARRAY) out.add(readValue(p));
             return out;
         } catch (IOException e) {
-            throw new InvalidChangesetException("Malformed value list: " + e.getMessage(), e);
+            throw new InvalidChangesetException("Malformed value list: " + jsonProblem(e), e);
         }
     }
 
@@ -141,7 +142,7 @@ public final class ChangesetCodec {
         try (JsonParser p = JSON.createParser(json)) {
             return read(p);
         } catch (IOException e) {
-            throw new InvalidChangesetException("Malformed changeset JSON: " + e.getMessage(), e);
+            throw new InvalidChangesetException("Malformed changeset JSON: " + jsonProblem(e), e);
         }
     }
 
@@ -149,7 +150,7 @@ public final class ChangesetCodec {
         try (JsonParser p = JSON.createParser(in)) {
             return read(p);
         } catch (IOException e) {
-            throw new InvalidChangesetException("Malformed changeset JSON: " + e.getMessage(), e);
+            throw new InvalidChangesetException("Malformed changeset JSON: " + jsonProblem(e), e);
         }
     }
 
@@ -370,6 +371,20 @@ public final class ChangesetCodec {
             } else n += 3;
         }
         return n;
+    }
+
+    /**
+     * The parser's complaint, fit to show: Jackson quotes the offending input, which may hold control characters or
+     * be long; this keeps its words and position, escapes control characters and cuts the quote.
+     */
+    private static String jsonProblem(IOException e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (m == null) return e.getClass().getSimpleName();
+        m = m.length() > 300 ? m.substring(0, 300) + "…" : m;
+        if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+            m += " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+        }
+        return ErrorText.printable(m);
     }
 
     private static void expect(boolean ok, String message) throws InvalidChangesetException {
