@@ -105,23 +105,21 @@ final class HttpTransport implements Transport {
         try {
             while (true) {
                 HubClient.PullPage page;
+                String lostHistory = null;
                 try {
                     page = await(next);
+                    if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
+                        lostHistory = "epoch " + page.epoch() + ", was " + stored.get().epoch();
+                    }
                 } catch (HubException e) {
                     // 409: our cursor is past the hub's last sequence, so the store lost history (restored, replaced)
                     if (e.status() != 409 || since == 0) throw e;
-                    next = null;
-                    session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (" + e.getMessage()
-                            + "); pushing this replica's own versions again and re-reading the hub from the start"));
-                    republish(session);
-                    stored = Optional.empty();
-                    since = 0;
-                    next = fetch(since);
-                    continue;
+                    page = null;
+                    lostHistory = e.getMessage();
                 }
                 next = null;
-                if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
-                    session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (epoch " + page.epoch() + ", was " + stored.get().epoch()
+                if (lostHistory != null) {
+                    session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (" + lostHistory
                             + "): pushing this replica's own versions again and re-reading the hub from the start"));
                     republish(session);
                     stored = Optional.empty();
