@@ -46,7 +46,7 @@ public final class SyncDriver implements Driver {
             raw = SqliteConnections.open(parsed);
             replica.ensureInstrumented(raw);
             replica.startEngineIfReady(true);
-            return new ConnectionWrapper(raw, replica);
+            return new ConnectionWrapper(raw.unwrap(org.sqlite.SQLiteConnection.class), replica);
         } catch (SQLException | RuntimeException e) {
             replica.release();
             if (raw != null) raw.close();

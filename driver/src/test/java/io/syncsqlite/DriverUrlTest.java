@@ -94,8 +94,9 @@ class DriverUrlTest {
     @Test
     void wrappersKeepBackReferencesAndUnwrapToXerial() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("a.db"))) {
-            assertFalse(c instanceof org.sqlite.SQLiteConnection);
-            assertTrue(c.unwrap(org.sqlite.SQLiteConnection.class) instanceof org.sqlite.SQLiteConnection);
+            assertTrue(c instanceof org.sqlite.SQLiteConnection, "xerial's API takes the driver's connection as is (XerialApiDifferentialTest)");
+            assertSame(c, c.unwrap(org.sqlite.SQLiteConnection.class));
+            assertTrue(c.unwrap(org.sqlite.jdbc4.JDBC4Connection.class) instanceof org.sqlite.jdbc4.JDBC4Connection, "xerial's own object stays reachable");
             assertTrue(c.isWrapperFor(SyncConnection.class));
             assertSame(c, c.unwrap(SyncConnection.class));
             Statement s = c.createStatement();

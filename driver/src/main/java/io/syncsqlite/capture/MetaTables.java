@@ -27,6 +27,12 @@ public final class MetaTables {
     public static final String COLUMN_ALIASES = Sql.PREFIX + "column_aliases";
     /** Remote changes for tables or columns this replica dropped: kept for inspection, never retried. */
     public static final String ARCHIVED = Sql.PREFIX + "archived";
+    /**
+     * Rows the capture triggers write per outbox row: the row's version row and the outbox row itself (see
+     * {@code TriggerSql}). {@code Statement.executeUpdate(String)} takes exactly these writes off xerial's count, so a
+     * trigger that writes differently must change this number (DifferentialTest checks every statement shape).
+     */
+    public static final int CAPTURE_WRITES_PER_OUTBOX_ROW = 2;
     public static final String DEAD_LETTERS = Sql.PREFIX + "deadletters";
 
     private static final String DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS " + DEAD_LETTERS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"

@@ -11,6 +11,7 @@ import java.util.function.Function;
  * Generates the capture SQL of one table: its version table, the AFTER INSERT/UPDATE/DELETE triggers and the
  * backfill of rows that existed before capture began. Triggers are plain SQL, so writes from any SQLite tool are
  * captured, and they read the clock row without writing it: each cell is stamped {@code max(now, floor, old + 1)}.
+ * Every trigger writes one version row per outbox row it adds ({@link MetaTables#CAPTURE_WRITES_PER_OUTBOX_ROW}).
  */
 final class TriggerSql {
     private static final String CLOCK = MetaTables.CLOCK;

@@ -2,68 +2,47 @@ package io.syncsqlite.jdbc;
 
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.Transactions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.regex.Pattern;
+import org.sqlite.SQLiteUpdateListener;
+import org.sqlite.core.DB;
 
 /**
- * Keeps xerial's {@code Statement.executeUpdate(String)} count what it is without capture. xerial answers it with
- * the difference of {@code total_changes()}, which also counts rows written by triggers: ours write exactly one
- * version row and one outbox row per captured change, so the outbox rows the statement added tell how many to take
- * off. Outside a transaction the statement runs inside {@code BEGIN IMMEDIATE … COMMIT} so no other connection
- * writes or trims the outbox in between (committing even after an error, as autocommit would have kept the
- * statements of a script that ran before the failing one).
+ * Keeps xerial's {@code Statement.executeUpdate(String)} count what it is without capture. xerial answers it with the
+ * difference of {@code total_changes()} around {@code sqlite3_exec} (so a script counts every statement, and writes
+ * of the application's own triggers count too), all while holding the connection's {@link DB} monitor. The capture
+ * triggers write {@link MetaTables#CAPTURE_WRITES_PER_OUTBOX_ROW} rows per outbox row, plus one note per row an INSERT
+ * may replace ({@link MetaTables#REPLACED}), so the outbox rows and notes this very connection inserted during the call
+ * tell how many to take off. They are counted with SQLite's update hook, which
+ * reports each row a connection changes, synchronously, to that connection only: no transaction of ours, no query,
+ * other connections' writes never enter the count, and a database where nothing is captured counts nothing.
  */
-final class CaptureChanges {
-    private static final Pattern TRANSACTION_CONTROL =
-            Pattern.compile("\\b(?:begin|commit|end|rollback|savepoint|release)\\b", Pattern.CASE_INSENSITIVE);
+final class CaptureChanges implements SQLiteUpdateListener {
+    /** Rows the capture triggers wrote during the call. */
+    private long captureWrites;
 
     private CaptureChanges() {
     }
 
-    /** Runs {@code update} (not DDL: that may run inside the driver's own transaction) and corrects its count. */
-    static long excluded(Connection c, String sql, Transactions.SqlWork<Long> update) throws SQLException {
-        // before the database has a table to sync there is no capture (and no outbox) to take off
-        if (!MetaTables.exist(c)) return update.run();
-        boolean own = c.getAutoCommit() && !TRANSACTION_CONTROL.matcher(sql).find();
-        if (own) {
-            try (Statement s = c.createStatement()) {
-                s.execute("BEGIN IMMEDIATE");
-            }
-        }
-        try {
-            long before = last(c, MetaTables.OUTBOX, "seq");
-            // INSERTs into tables with UNIQUE constraints note the rows they may replace: one row of ours per note
-            long notesBefore = last(c, MetaTables.REPLACED, "id");
-            long reported = update.run();
-            return reported - 2 * addedSince(c, MetaTables.OUTBOX, "seq", before) - addedSince(c, MetaTables.REPLACED, "id", notesBefore);
-        } finally {
-            if (own) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("COMMIT");
-                }
+    /** Runs {@code update} (one of xerial's {@code executeUpdate(String…)} calls on {@code db}) and corrects its count. */
+    static long excluded(DB db, Transactions.SqlWork<Long> update) throws SQLException {
+        // xerial's executeUpdate holds this (reentrant) monitor as well: no other thread's statement on this connection
+        // can run between registering the counter and removing it, so its rows are never counted here
+        synchronized (db) {
+            CaptureChanges counter = new CaptureChanges();
+            db.addUpdateListener(counter);
+            try {
+                long reported = update.run();
+                return reported - counter.captureWrites;
+            } finally {
+                db.removeUpdateListener(counter);
             }
         }
     }
 
-    /** The highest number in {@code column} of {@code table}: the outbox's seq, or the id of notes of rows an INSERT may replace. */
-    private static long last(Connection c, String table, String column) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(" + column + "), 0) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static long addedSince(Connection c, String table, String column, long before) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE " + column + " > ?")) {
-            ps.setLong(1, before);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    @Override
+    public void onUpdate(Type type, String database, String table, long rowId) {
+        if (type != Type.INSERT || !"main".equals(database)) return;
+        if (MetaTables.OUTBOX.equals(table)) captureWrites += MetaTables.CAPTURE_WRITES_PER_OUTBOX_ROW;
+        else if (MetaTables.REPLACED.equals(table)) captureWrites++; // a note of a row an INSERT may replace: its only write
     }
 }

@@ -15,17 +15,22 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Executor;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The application's connection: xerial's, with statements and metadata wrapped so every back-reference returns
  * these wrappers, schema changes re-instrumented as they happen, and sync control through {@link SyncConnection}.
+ * It is itself an {@link SQLiteConnection} over xerial's native handle, so {@code (SQLiteConnection) conn} casts,
+ * {@code Function.create}, {@code Collation.create}, busy and progress handlers, update and commit listeners,
+ * {@code serialize} and backups work on it unchanged; every method, xerial's own included, forwards to xerial's
+ * connection, which keeps all per-connection state (auto-commit, transaction mode, closed).
  */
 public final class ConnectionWrapper extends ConnectionDelegate implements SyncConnection {
     private final Replica replica;
     private DatabaseMetaDataWrapper metaData;
     private boolean released;
 
-    public ConnectionWrapper(Connection delegate, Replica replica) {
+    public ConnectionWrapper(SQLiteConnection delegate, Replica replica) {
         super(delegate);
         this.replica = replica;
     }

@@ -13,13 +13,22 @@ abstract class WrapperBase<T extends Wrapper> implements Wrapper {
 
     @Override
     public <U> U unwrap(Class<U> iface) throws SQLException {
-        if (iface.isInstance(this)) return iface.cast(this);
-        if (iface.isInstance(delegate)) return iface.cast(delegate);
-        return delegate.unwrap(iface);
+        return unwrap(this, delegate, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+        return isWrapperFor(this, delegate, iface);
+    }
+
+    /** The rule for wrappers that cannot extend this class (the connection extends xerial's {@code SQLiteConnection}). */
+    static <U> U unwrap(Wrapper wrapper, Wrapper delegate, Class<U> iface) throws SQLException {
+        if (iface.isInstance(wrapper)) return iface.cast(wrapper);
+        if (iface.isInstance(delegate)) return iface.cast(delegate);
+        return delegate.unwrap(iface);
+    }
+
+    static boolean isWrapperFor(Wrapper wrapper, Wrapper delegate, Class<?> iface) throws SQLException {
+        return iface.isInstance(wrapper) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
     }
 }

@@ -95,9 +95,10 @@ class WrapperTck {
 
     @ParameterizedTest
     @EnumSource(Flavor.class)
-    void customFunctionsRegisterOnTheUnwrappedConnection(Flavor f) throws SQLException {
+    void customFunctionsRegisterOnTheConnectionAsIs(Flavor f) throws SQLException {
         try (Connection c = open(f)) {
-            org.sqlite.Function.create(c.unwrap(SQLiteConnection.class), "twice", new org.sqlite.Function() {
+            // no unwrap: xerial's helpers require an SQLiteConnection, and the driver's connection is one
+            org.sqlite.Function.create(c, "twice", new org.sqlite.Function() {
                 @Override
                 protected void xFunc() throws SQLException {
                     result(value_int(0) * 2);
@@ -132,7 +133,8 @@ class WrapperTck {
             assertSame(sync, sync.unwrap(SyncConnection.class));
             assertEquals(SyncConnection.class.getSimpleName(), SyncConnection.class.getSimpleName());
             assertFalse(plain.isWrapperFor(SyncConnection.class));
-            assertNotSame(sync.unwrap(SQLiteConnection.class), sync);
+            assertSame(sync, sync.unwrap(SQLiteConnection.class), "the driver's connection is itself an SQLiteConnection");
+            assertNotSame(sync.unwrap(org.sqlite.jdbc4.JDBC4Connection.class), sync);
         }
     }
 
