@@ -1,11 +1,7 @@
 package io.syncsqlite;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -25,24 +21,8 @@ class ExecuteUpdateDifferentialTest {
     @TempDir
     Path dir;
 
-    /** A script run on one connection, described as text so the two drivers' runs compare with one assertEquals. */
-    interface Script {
-        String run(Connection c, Path dir) throws Exception;
-    }
-
-    private void same(Script script) throws Exception {
-        String plain;
-        String sync;
-        Path plainDir = java.nio.file.Files.createDirectories(dir.resolve("plain"));
-        Path syncDir = java.nio.file.Files.createDirectories(dir.resolve("sync"));
-        // the driver defaults to WAL and a 30 s busy timeout: give plain xerial the same, so only the driver differs
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + plainDir.resolve("db") + "?journal_mode=WAL&busy_timeout=30000")) {
-            plain = script.run(c, plainDir).replace(plainDir.toString(), "DIR");
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + syncDir.resolve("db"))) {
-            sync = script.run(c, syncDir).replace(syncDir.toString(), "DIR");
-        }
-        assertEquals(plain, sync);
+    private void same(Twins.Script script) throws Exception {
+        Twins.same(dir, script);
     }
 
     @Test
@@ -80,7 +60,7 @@ class ExecuteUpdateDifferentialTest {
                 "CREATE TABLE parent(id INTEGER PRIMARY KEY)",
                 "CREATE TABLE child(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id))",
                 "PRAGMA foreign_keys = ON")
-                + query(c, "PRAGMA foreign_keys")
+                + Twins.query(c, "PRAGMA foreign_keys")
                 + updates(c, "INSERT INTO child VALUES (1, 42)"));
     }
 
@@ -92,7 +72,7 @@ class ExecuteUpdateDifferentialTest {
                 "VACUUM",
                 "VACUUM INTO '" + d.resolve("copy.db") + "'",
                 "PRAGMA journal_mode = DELETE")
-                + query(c, "PRAGMA journal_mode")
+                + Twins.query(c, "PRAGMA journal_mode")
                 + " copy exists=" + java.nio.file.Files.exists(d.resolve("copy.db")));
     }
 
@@ -106,7 +86,7 @@ class ExecuteUpdateDifferentialTest {
                     "backup to " + backup,
                     "DELETE FROM t",
                     "restore from " + backup)
-                    + query(c, "SELECT id, v FROM t");
+                    + Twins.query(c, "SELECT id, v FROM t");
         });
     }
 
@@ -124,7 +104,7 @@ class ExecuteUpdateDifferentialTest {
                 "DELETE FROM t",
                 "ROLLBACK TO inner_sp",
                 "RELEASE outer_sp")
-                + query(c, "SELECT id, v FROM t ORDER BY id"));
+                + Twins.query(c, "SELECT id, v FROM t ORDER BY id"));
     }
 
     /** The statement is cancelled while it runs; the application must see SQLite's interrupt, as with plain xerial. */
@@ -155,11 +135,11 @@ class ExecuteUpdateDifferentialTest {
                 outcome = "count=" + s.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000)"
                         + " INSERT INTO big SELECT i, running() FROM n");
             } catch (SQLException e) {
-                outcome = describe(e);
+                outcome = Twins.describe(e);
             }
             canceller.join();
             s.close();
-            return outcome + query(c, "SELECT count(*) FROM big");
+            return outcome + Twins.query(c, "SELECT count(*) FROM big");
         });
     }
 
@@ -202,7 +182,7 @@ class ExecuteUpdateDifferentialTest {
         }
         go.countDown();
         for (Thread th : all) th.join();
-        return "counted=" + counted + " errors=" + errors.size() + (errors.isEmpty() ? "" : " first: " + errors.get(0)) + query(c, "SELECT count(*) FROM t");
+        return "counted=" + counted + " errors=" + errors.size() + (errors.isEmpty() ? "" : " first: " + errors.get(0)) + Twins.query(c, "SELECT count(*) FROM t");
     }
 
     private static String updates(Connection c, String... sql) {
@@ -211,27 +191,9 @@ class ExecuteUpdateDifferentialTest {
             try (Statement s = c.createStatement()) {
                 out.append(q).append(" -> count=").append(s.executeUpdate(q)).append('\n');
             } catch (SQLException e) {
-                out.append(q).append(" -> ").append(describe(e)).append('\n');
+                out.append(q).append(" -> ").append(Twins.describe(e)).append('\n');
             }
         }
         return out.toString();
-    }
-
-    private static String query(Connection c, String sql) {
-        StringBuilder out = new StringBuilder(" ").append(sql).append(" ->");
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                for (int i = 1; i <= n; i++) out.append(' ').append(rs.getObject(i));
-                out.append(';');
-            }
-        } catch (SQLException e) {
-            out.append(' ').append(describe(e));
-        }
-        return out.append('\n').toString();
-    }
-
-    private static String describe(SQLException e) {
-        return e.getClass().getName() + " state=" + e.getSQLState() + " code=" + e.getErrorCode() + " " + e.getMessage();
     }
 }

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -29,22 +27,8 @@ class XerialApiDifferentialTest {
     @TempDir
     Path dir;
 
-    interface Script {
-        String run(Connection c, Path dir) throws Exception;
-    }
-
-    private void same(Script script) throws Exception {
-        Path plainDir = Files.createDirectories(dir.resolve("plain"));
-        Path syncDir = Files.createDirectories(dir.resolve("sync"));
-        String plain;
-        String sync;
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + plainDir.resolve("db") + "?journal_mode=WAL")) {
-            plain = script.run(c, plainDir).replace(plainDir.toString(), "DIR");
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + syncDir.resolve("db"))) {
-            sync = script.run(c, syncDir).replace(syncDir.toString(), "DIR");
-        }
-        assertEquals(plain, sync);
+    private void same(Twins.Script script) throws Exception {
+        Twins.same(dir, script);
     }
 
     @Test
@@ -77,11 +61,11 @@ class XerialApiDifferentialTest {
                     return Integer.compare(a.length(), b.length());
                 }
             });
-            exec(c, "CREATE TABLE word(id INTEGER PRIMARY KEY, w TEXT)",
+            Twins.exec(c, "CREATE TABLE word(id INTEGER PRIMARY KEY, w TEXT)",
                     "CREATE UNIQUE INDEX word_len ON word(w COLLATE BYLENGTH)",
                     "INSERT INTO word VALUES (1, 'aa'), (2, 'b'), (3, 'cccc')");
             String dup = outcome(c, "INSERT INTO word VALUES (4, 'zz')");
-            return query(c, "SELECT w, twice(id) FROM word ORDER BY w COLLATE BYLENGTH") + dup;
+            return Twins.query(c, "SELECT w, twice(id) FROM word ORDER BY w COLLATE BYLENGTH") + dup;
         });
     }
 
@@ -104,13 +88,13 @@ class XerialApiDifferentialTest {
                     return 0;
                 }
             });
-            exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY)");
-            query(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT count(*) FROM n");
+            Twins.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY)");
+            Twins.query(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT count(*) FROM n");
             ProgressHandler.clearHandler(c);
             String busy;
             try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + d.resolve("db"))) {
                 other.setAutoCommit(false);
-                exec(other, "INSERT INTO t VALUES (1)"); // holds the write lock
+                Twins.exec(other, "INSERT INTO t VALUES (1)"); // holds the write lock
                 busy = outcome(c, "INSERT INTO t VALUES (2)");
                 other.rollback();
             }
@@ -122,7 +106,7 @@ class XerialApiDifferentialTest {
     @Test
     void updateAndCommitListeners() throws Exception {
         same((c, d) -> {
-            exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
+            Twins.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
             List<String> events = new ArrayList<>();
             SQLiteConnection s = (SQLiteConnection) c;
             s.addUpdateListener((type, database, table, rowId) -> {
@@ -139,9 +123,9 @@ class XerialApiDifferentialTest {
                     events.add("rollback");
                 }
             });
-            exec(c, "INSERT INTO t VALUES (1, 'a')", "UPDATE t SET v = 'b'", "DELETE FROM t WHERE id = 1");
+            Twins.exec(c, "INSERT INTO t VALUES (1, 'a')", "UPDATE t SET v = 'b'", "DELETE FROM t WHERE id = 1");
             c.setAutoCommit(false);
-            exec(c, "INSERT INTO t VALUES (2, 'c')");
+            Twins.exec(c, "INSERT INTO t VALUES (2, 'c')");
             c.rollback();
             c.setAutoCommit(true);
             return String.join(",", events);
@@ -155,16 +139,10 @@ class XerialApiDifferentialTest {
 
     private static String serializeRoundTrip(String prefix) throws SQLException {
         try (Connection a = DriverManager.getConnection(prefix + ":memory:"); Connection b = DriverManager.getConnection(prefix + ":memory:")) {
-            exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)", "INSERT INTO t VALUES (1, 'a')");
+            Twins.exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)", "INSERT INTO t VALUES (1, 'a')");
             byte[] image = ((SQLiteConnection) a).serialize("main");
             ((SQLiteConnection) b).deserialize("main", image);
-            return new String(image, 0, 15, java.nio.charset.StandardCharsets.US_ASCII) + query(b, "SELECT id, v FROM t");
-        }
-    }
-
-    private static void exec(Connection c, String... sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String q : sql) s.execute(q);
+            return new String(image, 0, 15, java.nio.charset.StandardCharsets.US_ASCII) + Twins.query(b, "SELECT id, v FROM t");
         }
     }
 
@@ -174,17 +152,5 @@ class XerialApiDifferentialTest {
         } catch (SQLException e) {
             return e.getClass().getSimpleName() + " code=" + e.getErrorCode() + " " + e.getMessage();
         }
-    }
-
-    private static String query(Connection c, String sql) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                for (int i = 1; i <= n; i++) out.append(rs.getObject(i)).append(' ');
-                out.append(';');
-            }
-        }
-        return out.toString();
     }
 }
