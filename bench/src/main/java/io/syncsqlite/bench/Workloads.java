@@ -59,15 +59,6 @@ final class Workloads {
                         }
                     }
                 }),
-                new PairedCase("autocommit Statement.executeUpdate(String) UPDATE (1 row)", AUTOCOMMIT_TARGET, n, c -> {
-                    itemTable.run(c);
-                    Databases.insertItems(c, 0, n);
-                }, (c, r) -> {
-                    // the plain-Statement path: xerial counts total_changes() here, so the driver must take its own trigger writes off
-                    try (Statement st = c.createStatement()) {
-                        for (int id = 0; id < n; id++) st.executeUpdate("UPDATE item SET qty = " + (r * 1000L + id) + " WHERE id = " + id);
-                    }
-                }),
                 new PairedCase("autocommit DELETE (1 row)", AUTOCOMMIT_TARGET, n, c -> {
                     itemTable.run(c);
                     Databases.insertItems(c, 0, n * total);
@@ -104,7 +95,16 @@ final class Workloads {
                             }
                             c.commit();
                             c.setAutoCommit(true);
-                        }));
+                        }),
+                new PairedCase("autocommit Statement.executeUpdate(String) UPDATE (1 row)", AUTOCOMMIT_TARGET, n, c -> {
+                    itemTable.run(c);
+                    Databases.insertItems(c, 0, n);
+                }, (c, r) -> {
+                    // the plain-Statement path: xerial counts total_changes() here, so the driver must take its own trigger writes off
+                    try (Statement st = c.createStatement()) {
+                        for (int id = 0; id < n; id++) st.executeUpdate("UPDATE item SET qty = " + (r * 1000L + id) + " WHERE id = " + id);
+                    }
+                }));
     }
 
     static List<PairedCase> reads(Sizes s) {
