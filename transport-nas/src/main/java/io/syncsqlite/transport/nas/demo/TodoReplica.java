@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One replica of the live demo, in its own JVM: a todo app using plain JDBC on {@code jdbc:syncsqlite:} that syncs
- * through a shared folder. It adds its todos, waits until it sees everyone's, then edits the same rows the others
+ * through a shared folder. It adds its todos, waits until every replica has (a barrier), then edits the same rows the others
  * edit at the same moment, and prints its view after every sync that changes it. Lines starting with {@code @} are
  * for {@link TodoDemo}: {@code @DONE} when it has made all its edits, {@code @STATE <hash>} after each round.
  * <p>
@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * demo's own, which grants {@link TodoDemo#HUB_TOKEN}).
  */
 public final class TodoReplica {
-    private static final int EVERYONES_TODOS = 6;
-    private static final long WAIT_MILLIS = 60_000;
+    private static final int REPLICAS = 3;
+    private static final long WAIT_MILLIS = 120_000;
 
     private final String name;
     private final Connection conn;
@@ -46,6 +46,8 @@ public final class TodoReplica {
         // the schema first, as an app's migrations would: remote changes for a table not created yet would wait as pending
         try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + args[1]); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS todo(id TEXT PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, note TEXT)");
+            // the barrier before the concurrent edits: one row per replica, never deleted (see run())
+            s.execute("CREATE TABLE IF NOT EXISTS ready(name TEXT PRIMARY KEY)");
         }
         String url = "jdbc:syncsqlite:" + args[1] + "?" + transport(args[2]) + "&sync.namespace=todo-demo&sync.interval=300ms";
         try (Connection c = DriverManager.getConnection(url)) {
@@ -70,10 +72,17 @@ public final class TodoReplica {
             case "bob" -> List.of("Fix the bike", "Call mum");
             default -> List.of("Water the plants", "Pay the rent");
         };
+        // my todos and my row in "ready" commit together, so whoever sees my ready row has my todos too. Waiting for
+        // three ready rows is a real barrier: unlike counting todos, which a faster replica's delete can undo, nobody
+        // ever removes a ready row, so every replica passes it however slow the machine is
+        conn.setAutoCommit(false);
         for (int i = 0; i < mine.size(); i++) update("INSERT INTO todo(id, title) VALUES (?, ?)", name + "-" + (i + 1), mine.get(i));
+        update("INSERT INTO ready(name) VALUES (?)", name);
+        conn.commit();
+        conn.setAutoCommit(true);
         say("added my " + mine.size() + " todos; waiting to see everyone's");
         showViewIfChanged();
-        while (count() < EVERYONES_TODOS) nextRound();
+        while (readyReplicas() < REPLICAS) nextRound();
         // the engine applies before it reports: print the rounds already done before editing
         for (SyncEvent e = events.poll(); e != null; e = events.poll()) handle(e);
 
@@ -151,8 +160,8 @@ public final class TodoReplica {
         return b.toString();
     }
 
-    private int count() throws SQLException {
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM todo")) {
+    private int readyReplicas() throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ready")) {
             rs.next();
             return rs.getInt(1);
         }
