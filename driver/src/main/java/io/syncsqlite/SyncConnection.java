@@ -25,4 +25,20 @@ public interface SyncConnection {
 
     /** This replica's 128-bit site id as 32 hex digits. */
     String siteId() throws SQLException;
+
+    /**
+     * Runs {@code setup} on the sync engine's own connection to this file: now if the engine runs, and every time an
+     * engine starts for the file. Register there what the schema needs and only the application knows: custom
+     * functions and collations ({@code org.sqlite.Function.create(c, …)}, {@code Collation.create(c, …)}) used by
+     * indexes, CHECK constraints, generated columns or triggers. Without them a remote change that needs one is kept
+     * pending and reported as an {@code ERROR} event naming it. {@code PRAGMA foreign_keys} set on an application
+     * connection is carried over by the driver.
+     */
+    void onEngineConnection(EngineConnectionSetup setup) throws SQLException;
+
+    /** Initialises the sync engine's connection (see {@link #onEngineConnection}). */
+    @FunctionalInterface
+    interface EngineConnectionSetup {
+        void setUp(java.sql.Connection engineConnection) throws SQLException;
+    }
 }

@@ -80,16 +80,39 @@ public final class SyncDriver implements Driver {
         return ConnectionUrl.accepts(url);
     }
 
+    /**
+     * xerial's properties, then every core {@code sync.*} key with a description, then the keys of the transport that
+     * {@code sync.transport} names, if any. As xerial, {@code url} may be {@code null} (a tool listing the properties
+     * before it has a URL).
+     */
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
-        ConnectionUrl parsed = ConnectionUrl.parse(url, info);
+        ConnectionUrl parsed = ConnectionUrl.parse(url == null ? ConnectionUrl.PREFIX : url, info);
         List<DriverPropertyInfo> out = new ArrayList<>(List.of(new org.sqlite.JDBC().getPropertyInfo(parsed.sqliteUrl(), parsed.sqliteProperties())));
-        for (String key : SyncConfig.CORE_KEYS) {
-            DriverPropertyInfo p = new DriverPropertyInfo(key, parsed.syncSettings().get(key));
-            p.required = false;
-            out.add(p);
+        Map<String, String> settings = parsed.syncSettings();
+        for (String key : new TreeSet<>(SyncConfig.CORE_KEYS)) out.add(property(key, settings.get(key), CORE_DESCRIPTIONS.get(key)));
+        String transport = settings.get(SyncConfig.TRANSPORT);
+        if (transport != null) {
+            TransportProvider provider = SyncEngine.provider(transport);
+            for (String key : new TreeSet<>(provider.parameters())) out.add(property(key, settings.get(key), provider.describe(key)));
         }
         return out.toArray(new DriverPropertyInfo[0]);
+    }
+
+    /** What each core {@code sync.*} key means, for {@link #getPropertyInfo} (DriverUrlTest checks every key has one). */
+    static final Map<String, String> CORE_DESCRIPTIONS = Map.of(
+            SyncConfig.TRANSPORT, "How replicas exchange changes: nas (a shared folder), http (a hub), memory (in-JVM, tests); unset = capture only",
+            SyncConfig.NAMESPACE, "Which data set the replicas share (letters, digits, '.', '_', '-'); default 'default'",
+            SyncConfig.INTERVAL, "Period of background sync rounds, e.g. 500ms, 2s, 1m; default 2s",
+            SyncConfig.BATCH_SIZE, "Rows per outgoing batch; default 5000",
+            SyncConfig.EXCLUDE, "Comma-separated tables never synced (migration-tool history tables never are)",
+            SyncConfig.MAX_CLOCK_DRIFT, "Remote versions further ahead of this clock are kept pending with an error event; default 5m");
+
+    private static DriverPropertyInfo property(String key, String value, String description) {
+        DriverPropertyInfo p = new DriverPropertyInfo(key, value);
+        p.required = false;
+        p.description = description;
+        return p;
     }
 
     @Override

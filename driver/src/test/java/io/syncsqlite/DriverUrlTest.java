@@ -134,4 +134,22 @@ class DriverUrlTest {
         assertFalse(d.acceptsURL("jdbc:sqlite:x.db"));
         assertNull(d.connect("jdbc:sqlite:x.db", new Properties()));
     }
+
+    /** Issue 10 item 7: as xerial, answers without a URL, and every entry says what it means. */
+    @Test
+    void propertyInfoWithoutUrlAndWithDescriptions() throws Exception {
+        java.sql.Driver d = DriverManager.getDriver("jdbc:syncsqlite:x.db");
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("sync.interval", "3s");
+        java.sql.DriverPropertyInfo[] none = d.getPropertyInfo(null, props);
+        java.sql.DriverPropertyInfo[] xerial = new org.sqlite.JDBC().getPropertyInfo(null, new java.util.Properties());
+        assertEquals(xerial.length + io.syncsqlite.config.SyncConfig.CORE_KEYS.size(), none.length);
+        for (java.sql.DriverPropertyInfo p : none) {
+            if (!p.name.startsWith("sync.")) continue;
+            assertTrue(p.description != null && !p.description.isBlank(), p.name + " has no description");
+            if (p.name.equals("sync.interval")) assertEquals("3s", p.value);
+        }
+        java.sql.DriverPropertyInfo[] withTransport = d.getPropertyInfo("jdbc:syncsqlite:x.db?sync.transport=memory", null);
+        assertTrue(java.util.Arrays.stream(withTransport).anyMatch(p -> "sync.transport".equals(p.name) && "memory".equals(p.value)));
+    }
 }

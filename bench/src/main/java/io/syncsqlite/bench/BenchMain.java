@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,schema,sync,bootstrap,latency]
+ * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,schema,gate,sync,bootstrap,latency]
  * [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
  */
 public final class BenchMain {
-    private static final Set<String> SECTIONS = Set.of("writes", "reads", "schema", "sync", "bootstrap", "latency");
+    private static final Set<String> SECTIONS = Set.of("writes", "reads", "schema", "gate", "sync", "bootstrap", "latency");
     private static final int[] SUBSCRIBERS = {1, 10, 50, 500};
     private static final double SYNC_TARGET_CELLS = 200_000;
     private static final double BOOTSTRAP_TARGET_SECONDS = 15;
@@ -69,6 +69,10 @@ public final class BenchMain {
                 progress.println("  schema: " + c.name());
                 table.paired("schema", paired.run(c));
             }
+        }
+        if (only.contains("gate")) {
+            progress.println("  gate: application statement latency, sync engine idle and applying");
+            appLatency(table, dir, quick ? 1_000 : 4_000);
         }
         if (only.contains("sync") || only.contains("bootstrap")) {
             syncSections(only, sizes, dir, jfr, table, progress);
@@ -125,6 +129,17 @@ public final class BenchMain {
                         big ? r.p99() <= 100 : r.p50() <= 5 && r.p99() <= 50);
             }
         }
+    }
+
+    /** One row: p50/p99 of the application's statements in read-then-write transactions, engine idle vs applying. */
+    private static void appLatency(Table table, Path dir, int transactions) throws Exception {
+        AppLatency.Percentiles[] m = AppLatency.measure(dir, transactions);
+        AppLatency.Percentiles idle = m[0];
+        AppLatency.Percentiles applying = m[1];
+        table.figure("gate", String.format("app statement p50/p99 (%,d read-then-write tx), sync idle vs applying", transactions),
+                String.format("idle %.0f/%.0f us, applying %.0f/%.0f us, errors %d", idle.p50() / 1000, idle.p99() / 1000,
+                        applying.p50() / 1000, applying.p99() / 1000, idle.errors() + applying.errors()),
+                "0 errors; waits one slice at most", idle.errors() + applying.errors() == 0);
     }
 
     private static void bootstrapRows(Table table, String transport, SyncBenchmarks.Bootstrap b) {

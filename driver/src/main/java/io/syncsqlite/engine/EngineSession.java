@@ -33,20 +33,28 @@ import java.util.function.Consumer;
 
 /**
  * The engine's side of the transport SPI. Every method runs on the engine's own connection under this object's
- * monitor, so transport threads (live pushes) and the engine thread never use the connection at once.
+ * monitor, so transport threads (live pushes) and the engine thread never use the connection at once. Every write
+ * goes through the file's {@link WriteGate}, in slices of at most {@link #SLICE_CHANGES} changes, so it never commits
+ * under an application transaction's read snapshot and an application statement waits for one slice at most. Events
+ * are emitted outside the gate: a listener may use the database.
  */
 final class EngineSession implements SyncSession {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(30);
+    /** Changes applied per write transaction (a few milliseconds of work), the longest an application waits for. */
+    static final int SLICE_CHANGES = 500;
     private final SyncEngine engine;
     private final Replica replica;
     private final Connection c;
     private final SiteDictionary sites;
     private final ChangeExtractor extractor;
     private final ChangeApplier applier;
+    private final WriteGate gate;
     /** When pending changes were last retried, and at which schema version and apply count. */
     private long lastRetryNanos = System.nanoTime();
     private long lastRetrySchema = -1;
     private long appliesSinceRetry;
+    /** The engine connection's {@code foreign_keys} as this session last set it ({@code null}: as opened). */
+    private Boolean foreignKeys;
     private final java.util.Set<String> nullKeyTablesReported = new java.util.HashSet<>();
     /** Events reported per refused batch; the rest are summed up in one. */
     private static final int MAX_EVENTS_PER_CALL = 10;
@@ -66,6 +74,31 @@ final class EngineSession implements SyncSession {
         this.sites = sites;
         this.extractor = extractor;
         this.applier = applier;
+        this.gate = replica.gate();
+    }
+
+    /** Pending changes are retried in the next round (the engine's connection gained a function or collation). */
+    synchronized void retryPendingNextRound() {
+        lastRetrySchema = -1;
+    }
+
+    /**
+     * Gives the engine's connection the {@code foreign_keys} setting the application last set on its own connections,
+     * so remote changes are checked as the application's writes are. Outside any transaction, where SQLite accepts it.
+     */
+    private void alignForeignKeys() throws SQLException {
+        Boolean wanted = replica.foreignKeys();
+        if (wanted == null || wanted == foreignKeys) return;
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("PRAGMA foreign_keys = " + (wanted ? "ON" : "OFF"));
+        }
+        foreignKeys = wanted;
+    }
+
+    /** The captured schema, instrumenting first (a write, so through the gate) when the schema changed. */
+    private CaptureSchema schema() throws SQLException {
+        CaptureSchema s = replica.instrumentedSchema(c);
+        return s != null ? s : gate.engine(() -> replica.ensureInstrumented(c));
     }
 
     /**
@@ -76,11 +109,12 @@ final class EngineSession implements SyncSession {
     synchronized void beginRound() throws SQLException {
         pushed = pulled = applied = conflicts = 0;
         changedRows.clear();
-        CaptureSchema schema = replica.ensureInstrumented(c);
+        alignForeignKeys();
+        CaptureSchema schema = schema();
         reportNullKeys(schema);
         if (schema.hasMetadata()) {
             deadLettersReady = true;
-            DeadLetterStore.retryIfLimitsChanged(c, DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
+            gate.engine(() -> DeadLetterStore.retryIfLimitsChanged(c, DeadLetterStore.LOCAL, ChangesetCodec.LIMITS));
             deadLetters = DeadLetterStore.count(c);
         }
         boolean due = schema.schemaVersion() != lastRetrySchema || appliesSinceRetry > 0
@@ -89,7 +123,7 @@ final class EngineSession implements SyncSession {
         lastRetrySchema = schema.schemaVersion();
         lastRetryNanos = System.nanoTime();
         appliesSinceRetry = 0;
-        ApplyResult retried = applier.retryPending(schema);
+        ApplyResult retried = gate.engine(() -> applier.retryPending(schema));
         applied += retried.applied();
         changed(retried, "changes that were pending");
     }
@@ -131,12 +165,15 @@ final class EngineSession implements SyncSession {
      */
     @Override
     public synchronized LocalBatch nextLocalBatch() throws SQLException {
-        CaptureSchema schema = replica.ensureInstrumented(c);
+        CaptureSchema schema = schema();
         while (true) {
             LocalBatch b = extractor.nextBatch(schema, replica.config().batchSize());
             if (!b.refused().isEmpty()) setAside(b.refused(), DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
             if (b.changeset().isEmpty() && b.upToSeq() > 0) {
-                extractor.markPublished(b); // nothing of it can go out: its changes are kept as dead letters
+                gate.engine(() -> { // nothing of it can go out: its changes are kept as dead letters
+                    extractor.markPublished(b);
+                    return null;
+                });
                 continue;
             }
             if (!b.isEmpty() || !schema.hasMetadata()) return b;
@@ -156,11 +193,11 @@ final class EngineSession implements SyncSession {
     @Override
     public synchronized void setAside(List<DeadLetterStore.Refusal> refused, String refuser, String limits) throws SQLException {
         if (refused.isEmpty()) return;
-        deadLettersReady = replica.ensureInstrumented(c).hasMetadata();
-        Transactions.write(c, () -> {
+        deadLettersReady = schema().hasMetadata();
+        gate.engine(() -> Transactions.write(c, () -> {
             DeadLetterStore.setAside(c, refused, refuser, limits);
             return null;
-        });
+        }));
         deadLetters = DeadLetterStore.count(c);
         int shown = 0;
         for (DeadLetterStore.Refusal r : refused) {
@@ -176,14 +213,17 @@ final class EngineSession implements SyncSession {
     @Override
     public synchronized void limits(String refuser, String limits) throws SQLException {
         if (!deadLettersReady) return;
-        DeadLetterStore.retryIfLimitsChanged(c, refuser, limits);
+        gate.engine(() -> DeadLetterStore.retryIfLimitsChanged(c, refuser, limits));
     }
 
     @Override
     public synchronized void published(LocalBatch batch) throws SQLException {
-        SiteIdentity.published(c, replica.file(), () -> {
-            if (batch.retriedUpTo() > 0) DeadLetterStore.published(c, batch.retriedUpTo());
-            extractor.markPublished(batch);
+        gate.engine(() -> {
+            SiteIdentity.published(c, replica.file(), () -> {
+                if (batch.retriedUpTo() > 0) DeadLetterStore.published(c, batch.retriedUpTo());
+                extractor.markPublished(batch);
+                return null;
+            });
             return null;
         });
         if (batch.retriedUpTo() > 0) deadLetters = DeadLetterStore.count(c);
@@ -193,8 +233,9 @@ final class EngineSession implements SyncSession {
 
     @Override
     public synchronized ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException {
-        CaptureSchema schema = replica.ensureInstrumented(c);
-        ApplyResult r = applier.apply(changes, schema, cursors);
+        alignForeignKeys();
+        CaptureSchema schema = schema();
+        ApplyResult r = applySliced(changes, schema, cursors);
         appliesSinceRetry += r.applied();
         pulled += r.received();
         count(r);
@@ -204,6 +245,23 @@ final class EngineSession implements SyncSession {
                     + (r.parked() > 0 ? ", " + r.parked() + " kept pending" : "")));
         }
         return r;
+    }
+
+    /**
+     * Applies {@code changes} in slices, each its own transaction through the gate; the cursors commit with the last
+     * slice, so a crash in between re-receives the batch, and re-applying what was applied changes nothing (LWW).
+     */
+    private ApplyResult applySliced(Changeset changes, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
+        List<Change> all = changes.changes();
+        if (all.size() <= SLICE_CHANGES) return gate.engine(() -> applier.apply(changes, schema, cursors));
+        ApplyResult total = ApplyResult.NOTHING;
+        for (int from = 0; from < all.size(); from += SLICE_CHANGES) {
+            int to = Math.min(all.size(), from + SLICE_CHANGES);
+            Changeset slice = new Changeset(changes.origin(), all.subList(from, to));
+            Map<String, String> sliceCursors = to == all.size() ? cursors : Map.of();
+            total = total.plus(gate.engine(() -> applier.apply(slice, schema, sliceCursors)));
+        }
+        return total;
     }
 
     private void count(ApplyResult r) {
@@ -231,12 +289,13 @@ final class EngineSession implements SyncSession {
 
     @Override
     public synchronized void saveCursor(String key, String value) throws SQLException {
-        applier.apply(new Changeset(sites.local(), java.util.List.of()), replica.ensureInstrumented(c), Map.of(key, value));
+        CaptureSchema schema = schema();
+        gate.engine(() -> applier.apply(new Changeset(sites.local(), java.util.List.of()), schema, Map.of(key, value)));
     }
 
     @Override
     public synchronized void snapshot(boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException {
-        extractor.snapshot(replica.ensureInstrumented(c), localOnly, chunkChanges, sink);
+        extractor.snapshot(schema(), localOnly, chunkChanges, sink);
     }
 
     @Override

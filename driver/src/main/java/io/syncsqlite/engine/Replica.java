@@ -51,6 +51,14 @@ public final class Replica {
     private volatile SyncConfig config;
     private volatile Instrumenter instrumenter;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final WriteGate gate = new WriteGate();
+    /** Listeners and the paused state, kept here so those set before the engine exists reach it when it starts. */
+    private final List<io.syncsqlite.SyncListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean paused;
+    /** Set up by the application for every engine connection of this file (functions, collations). */
+    private final List<io.syncsqlite.SyncConnection.EngineConnectionSetup> engineSetups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** {@code PRAGMA foreign_keys} as last set on an application connection, {@code null} when never set. */
+    private volatile Boolean foreignKeys;
     private volatile CaptureSchema schema;
     private volatile String siteId;
     private volatile long committedSchemaVersion = -1;
@@ -237,12 +245,73 @@ public final class Replica {
      * and its instrumentation commit or roll back together.
      */
     public CaptureSchema ensureInstrumented(Connection c) throws SQLException {
-        CaptureSchema s = schema;
-        if (s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion) return s;
+        CaptureSchema s = instrumentedSchema(c);
+        if (s != null) return s;
         if (key == null || !c.getAutoCommit()) return instrument(c);
         try (Connection own = SqliteConnections.openInternal(url)) {
             return instrument(own);
         }
+    }
+
+    /** The schema as instrumented, or {@code null} when the schema changed since and instrumenting (a write) is due. */
+    CaptureSchema instrumentedSchema(Connection c) throws SQLException {
+        CaptureSchema s = schema;
+        return s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion ? s : null;
+    }
+
+    /** The listeners of this file's sync events, shared with its engine (present or future). */
+    List<io.syncsqlite.SyncListener> listeners() {
+        return listeners;
+    }
+
+    public void addListener(io.syncsqlite.SyncListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(io.syncsqlite.SyncListener l) {
+        listeners.remove(l);
+    }
+
+    /** Pauses syncing of this file; an engine that starts later starts paused. */
+    public void pause() {
+        paused = true;
+        SyncEngine e = engine();
+        if (e != null) e.pause();
+    }
+
+    public void resume() {
+        paused = false;
+        SyncEngine e = engine();
+        if (e != null) e.resume();
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /** Adds a set-up for the engine's connection, running it now on a running engine's. */
+    public void onEngineConnection(io.syncsqlite.SyncConnection.EngineConnectionSetup setup) throws SQLException {
+        engineSetups.add(setup);
+        SyncEngine e = engine();
+        if (e != null) e.setUpConnection(setup);
+    }
+
+    List<io.syncsqlite.SyncConnection.EngineConnectionSetup> engineSetups() {
+        return engineSetups;
+    }
+
+    /** An application connection set {@code PRAGMA foreign_keys}: the engine's connection follows before its next write. */
+    public void foreignKeys(boolean on) {
+        foreignKeys = on;
+    }
+
+    Boolean foreignKeys() {
+        return foreignKeys;
+    }
+
+    /** The gate between this file's application connections and its sync engine. */
+    public WriteGate gate() {
+        return gate;
     }
 
     private CaptureSchema instrument(Connection c) throws SQLException {

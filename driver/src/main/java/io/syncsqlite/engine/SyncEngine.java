@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +51,7 @@ public final class SyncEngine {
     private final EngineSession session;
     private final Connection connection;
     private final ChangeApplier applier;
-    private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<SyncListener> listeners;
     /** Reasons for waiting changes already reported: a schema drift is one event while it lasts, not one per batch. */
     private final Set<String> reportedWaiting = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -77,12 +76,14 @@ public final class SyncEngine {
         this.firstRoundNow = roundNow;
         this.lease = new EngineLease(file);
         this.replica = replica;
+        this.listeners = replica.listeners(); // listeners added before the engine existed hear it from its first round
+        this.paused = replica.paused();
         this.transportName = transportName;
         this.transport = transport;
         this.connection = connection;
         this.applier = new ChangeApplier(connection, sites, replica.config().maxClockDrift());
         this.session = new EngineSession(this, replica, connection, sites, new ChangeExtractor(connection, sites), applier);
-        this.status = new SyncStatus(SyncStatus.State.IDLE, transportName, null, null, 0);
+        this.status = new SyncStatus(paused ? SyncStatus.State.PAUSED : SyncStatus.State.IDLE, transportName, null, null, 0);
         this.thread = new Thread(this::loop, "syncsqlite-engine " + replica.url().target());
         this.thread.setDaemon(true);
     }
@@ -92,6 +93,7 @@ public final class SyncEngine {
         TransportProvider provider = provider(name);
         Connection c = SqliteConnections.openInternal(replica.url());
         try {
+            for (io.syncsqlite.SyncConnection.EngineConnectionSetup setup : replica.engineSetups()) setup.setUp(c);
             SiteDictionary sites = new SiteDictionary(c);
             Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
             SyncEngine e = new SyncEngine(replica, file, name, transport, c, sites, roundNow);
@@ -126,14 +128,6 @@ public final class SyncEngine {
         return transportName;
     }
 
-    public void addListener(SyncListener l) {
-        listeners.add(l);
-    }
-
-    public void removeListener(SyncListener l) {
-        listeners.remove(l);
-    }
-
     public SyncStatus status() {
         SyncStatus s = status;
         return new SyncStatus(s.state(), s.transport(), s.lastSuccess(), s.lastError(), s.rounds(), s.waiting(), session.deadLetters());
@@ -148,6 +142,14 @@ public final class SyncEngine {
         paused = false;
         setState(SyncStatus.State.IDLE, status.lastError());
         requestRound();
+    }
+
+    /** Runs the application's set-up on this engine's connection, between rounds, and retries what waited for it. */
+    void setUpConnection(io.syncsqlite.SyncConnection.EngineConnectionSetup setup) throws SQLException {
+        synchronized (session) {
+            setup.setUp(connection);
+            session.retryPendingNextRound();
+        }
     }
 
     /** Runs a round now and waits for its result. */

@@ -27,12 +27,19 @@ import org.sqlite.SQLiteConnection;
  */
 public final class ConnectionWrapper extends ConnectionDelegate implements SyncConnection {
     private final Replica replica;
+    private final GateHolds holds;
     private DatabaseMetaDataWrapper metaData;
     private boolean released;
 
     public ConnectionWrapper(SQLiteConnection delegate, Replica replica) {
         super(delegate);
         this.replica = replica;
+        this.holds = new GateHolds(replica.gate(), delegate);
+    }
+
+    /** This connection's holds on the file's write gate (transactions, running statements, open result sets). */
+    GateHolds holds() {
+        return holds;
     }
 
     /**
@@ -67,6 +74,13 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         return result;
     }
 
+    /** The application set {@code PRAGMA foreign_keys} on this connection: the file's engine follows it. */
+    void foreignKeysSet() throws SQLException {
+        try (Statement s = delegate.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA foreign_keys")) {
+            if (rs.next()) replica.foreignKeys(rs.getInt(1) == 1);
+        }
+    }
+
     private void afterWrite() throws SQLException {
         if (delegate.getAutoCommit()) replica.onLocalCommit();
     }
@@ -74,6 +88,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     /** The SQL SQLite runs for the application's {@code sql}: INSERTs get cross-replica keys where SQLite would pick them. */
     String keyed(String sql) throws SQLException {
         if (delegate.isClosed()) return sql; // xerial reports the closed connection in its own words
+        StatementText.refuseReservedNames(sql);
         return replica.sqlFor(delegate, sql);
     }
 
@@ -147,14 +162,24 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     @Override
     public void commit() throws SQLException {
         delegate.commit();
+        holds.endTransaction();
         replica.onLocalCommit();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        delegate.rollback();
+        holds.endTransaction();
     }
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         boolean was = delegate.getAutoCommit();
         delegate.setAutoCommit(autoCommit);
-        if (autoCommit && !was) replica.onLocalCommit();
+        if (autoCommit && !was) {
+            holds.endTransaction();
+            replica.onLocalCommit();
+        }
     }
 
     @Override
@@ -162,17 +187,18 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         try {
             delegate.close();
         } finally {
+            holds.closed();
             release();
         }
     }
 
+    /**
+     * As xerial's: nothing happens (xerial's {@code abort} is a no-op), and above all the file's sync engine, shared
+     * with every other connection to the file, is left alone; {@link #close()} still releases this connection.
+     */
     @Override
     public void abort(Executor executor) throws SQLException {
-        try {
-            delegate.abort(executor);
-        } finally {
-            release();
-        }
+        delegate.abort(executor);
     }
 
     private synchronized void release() {
@@ -183,8 +209,18 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     // --- SyncConnection ---
 
+    /**
+     * Runs a sync round and waits for it. Inside an open transaction (or while an auto-commit result set of this
+     * thread is open) a round could not apply anything until the transaction ends, since the engine never commits
+     * under an application's read snapshot: rather than wait for itself, this fails at once with SQLState 25001.
+     */
     @Override
     public SyncResult syncNow() throws SQLException {
+        if (holds.heldHereOrByThisThread()) {
+            throw new SQLException("syncNow() was called inside an open transaction (or with an open result set) on " + replica.url().target()
+                    + ": the sync engine never writes while an application transaction holds the database, so the round would wait for"
+                    + " this very transaction. Call syncNow() after commit() or rollback().", "25001");
+        }
         return engine().syncNow();
     }
 
@@ -194,28 +230,31 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         return e == null ? new SyncStatus(SyncStatus.State.CAPTURE_ONLY, null, null, null, 0) : e.status();
     }
 
+    /** Kept for the file's engine, also one that starts later (a new database gets its engine with its first table). */
     @Override
     public void addListener(SyncListener listener) {
-        SyncEngine e = replica.engine();
-        if (e != null) e.addListener(listener);
+        replica.addListener(listener);
     }
 
     @Override
     public void removeListener(SyncListener listener) {
-        SyncEngine e = replica.engine();
-        if (e != null) e.removeListener(listener);
+        replica.removeListener(listener);
     }
 
+    /** Pauses the file's engine, also one that starts later. */
     @Override
     public void pause() {
-        SyncEngine e = replica.engine();
-        if (e != null) e.pause();
+        replica.pause();
     }
 
     @Override
     public void resume() {
-        SyncEngine e = replica.engine();
-        if (e != null) e.resume();
+        replica.resume();
+    }
+
+    @Override
+    public void onEngineConnection(EngineConnectionSetup setup) throws SQLException {
+        replica.onEngineConnection(setup);
     }
 
     @Override

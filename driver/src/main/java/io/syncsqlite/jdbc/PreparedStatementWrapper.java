@@ -8,15 +8,26 @@ import java.sql.SQLException;
 class PreparedStatementWrapper extends PreparedStatementDelegate {
     private final PreparedStatement prepared;
     private final SchemaChange schemaChange;
+    private final boolean mayControlTransaction;
+    private final boolean setsForeignKeys;
 
     PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String sql) {
         super(delegate, connection, sql);
         this.prepared = delegate;
         this.schemaChange = SchemaChange.of(sql);
+        this.mayControlTransaction = GateHolds.mayControlTransaction(sql);
+        this.setsForeignKeys = StatementText.setsForeignKeys(sql);
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        return connection.execute(schemaChange, work);
+        T result = held(mayControlTransaction, () -> connection.execute(schemaChange, work));
+        if (setsForeignKeys) connection.foreignKeysSet();
+        return result;
+    }
+
+    @Override
+    public java.sql.ResultSet executeQuery() throws SQLException {
+        return held(mayControlTransaction, () -> wrapResultSet(prepared.executeQuery()));
     }
 
     @Override

@@ -15,6 +15,23 @@ class ResultSetWrapper extends ResultSetDelegate {
         this.connection = connection;
     }
 
+    /** Exhausted: SQLite has finished the statement, so its read snapshot (and any gate hold for it) is gone. */
+    @Override
+    public boolean next() throws SQLException {
+        boolean row = delegate.next();
+        if (!row && statement != null) statement.releaseResultHold();
+        return row;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            delegate.close();
+        } finally {
+            if (statement != null) statement.releaseResultHold();
+        }
+    }
+
     @Override
     public Statement getStatement() throws SQLException {
         Statement raw = delegate.getStatement();

@@ -13,6 +13,8 @@ class StatementWrapper extends StatementDelegate {
     final String sql;
     private SchemaChange batchSchemaChange = SchemaChange.NONE;
     private ResultSetWrapper current;
+    /** An auto-commit result set of this statement is open and holds the write gate (guarded by this). */
+    private boolean resultHold;
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection, String sql) {
         super(delegate);
@@ -37,11 +39,55 @@ class StatementWrapper extends StatementDelegate {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        return wrapResultSet(delegate.executeQuery(connection.keyed(sql))); // INSERT … RETURNING arrives here too
+        String keyed = connection.keyed(sql); // INSERT … RETURNING arrives here too
+        return held(GateHolds.mayControlTransaction(sql), () -> wrapResultSet(delegate.executeQuery(keyed)));
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        return connection.execute(SchemaChange.of(text), work);
+        T result = held(GateHolds.mayControlTransaction(text), () -> connection.execute(SchemaChange.of(text), work));
+        if (StatementText.setsForeignKeys(text)) connection.foreignKeysSet();
+        return result;
+    }
+
+    /**
+     * Runs an execution under the connection's hold on the file's write gate ({@link GateHolds}). In auto-commit mode a
+     * result set it leaves open keeps the hold until it is exhausted or closed, or this statement runs again or closes.
+     */
+    <T> T held(boolean mayControlTransaction, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+        releaseResultHold(); // a new execution closes the previous result set
+        GateHolds holds = connection.holds();
+        boolean own = holds.beforeStatement();
+        boolean keep = false;
+        try {
+            T result = work.run();
+            keep = own && (result instanceof ResultSet || Boolean.TRUE.equals(result));
+            return result;
+        } finally {
+            if (keep) {
+                synchronized (this) {
+                    resultHold = true;
+                }
+            }
+            holds.afterStatement(own, keep, mayControlTransaction);
+        }
+    }
+
+    /** Gives back the hold an auto-commit result set of this statement kept, once. */
+    void releaseResultHold() {
+        synchronized (this) {
+            if (!resultHold) return;
+            resultHold = false;
+        }
+        connection.holds().leave();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            delegate.close();
+        } finally {
+            releaseResultHold();
+        }
     }
 
     /**
@@ -150,6 +196,6 @@ class StatementWrapper extends StatementDelegate {
     private <T> T runBatch(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         SchemaChange change = batchSchemaChange;
         batchSchemaChange = SchemaChange.NONE;
-        return connection.execute(change, work);
+        return held(false, () -> connection.execute(change, work));
     }
 }

@@ -36,4 +36,19 @@ public record ApplyResult(int received, int applied, int parked, List<String> co
                        List<String> archived) {
         this(received, applied, parked, conflicts, awaitingSchema, problems, archived, Map.of());
     }
+
+    /** This and {@code other} together (a changeset applied in slices). */
+    public ApplyResult plus(ApplyResult other) {
+        Map<String, Integer> rows = new TreeMap<>(changedRows);
+        other.changedRows.forEach((table, n) -> rows.merge(table, n, Integer::sum));
+        return new ApplyResult(received + other.received, applied + other.applied, parked + other.parked, concat(conflicts, other.conflicts),
+                concat(awaitingSchema, other.awaitingSchema), concat(problems, other.problems), concat(archived, other.archived), rows);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        if (b.isEmpty()) return a;
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
 }

@@ -207,6 +207,12 @@ public final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    /** SQLite's "no such collation sequence: X" / "no such function: X": set-up, not data, is missing. */
+    private static boolean isMissingDefinition(SQLException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("no such collation sequence") || m.contains("no such function"));
+    }
+
     /** Work on one row's changes that may throw {@link SQLException}. */
     private interface RowWork {
         void apply(List<Change> row) throws SQLException;
@@ -399,6 +405,13 @@ public final class ChangeApplier implements AutoCloseable {
                 if (alive) writeBase(t, pk, won, values, wasAlive);
                 else if (wasAlive || eraChanged) delete(t, pk);
             } catch (SQLException e) {
+                if (isMissingDefinition(e)) {
+                    // not a conflict between replicas: this connection lacks a function or collation the schema uses
+                    String reason = "configuration: applying to " + Sql.quote(t.name()) + " needs what the sync engine's connection lacks ("
+                            + e.getMessage() + "); register it with SyncConnection.onEngineConnection(c -> …). Kept pending";
+                    for (Change ch : changes) park(ch, reason, problems);
+                    return;
+                }
                 if (alive && settleUnique(t, pk, won, values, wasAlive, v, e)) {
                     for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
                     applied += wins;

@@ -15,6 +15,11 @@ public interface TransportProvider {
     /** The {@code sync.*} keys this transport reads besides the core ones; any other key fails {@code connect()}. */
     Set<String> parameters();
 
+    /** What {@code key} (one of {@link #parameters()}) means, for {@code Driver.getPropertyInfo}. */
+    default String describe(String key) {
+        return "a setting of sync.transport=" + name();
+    }
+
     /**
      * Checks this transport's settings when a connection opens, before anything is synced: throws an
      * {@link SQLException} naming the key and the accepted values when one is wrong. Touches neither disk nor network.

@@ -1,0 +1,171 @@
+package io.syncsqlite.engine;
+
+import io.syncsqlite.capture.Transactions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The per-file gate between the application's connections and the sync engine of this JVM (DESIGN.md §7).
+ *
+ * <p>A deferred SQLite transaction that has read holds a snapshot; if another connection commits meanwhile, its first
+ * write fails at once with {@code SQLITE_BUSY_SNAPSHOT} (no busy timeout helps). On plain SQLite an application that
+ * is the only writer never sees that. So the engine writes only through {@link #engine}, which waits until no
+ * application connection {@link #enter holds} the file, and application statements and transactions hold it from
+ * their first statement until they end. The engine writes in short slices; a statement that arrives meanwhile waits
+ * for that slice only.
+ *
+ * <p>Fairness: applications that queued during a slice go before the engine's next one; an application arriving
+ * while the engine waits lets it go first, but never for longer than {@link #ENGINE_PRIORITY}, so a long transaction
+ * elsewhere, or a thread that already holds the file through another connection, never stalls it for long.
+ */
+public final class WriteGate {
+    /** How long a newly arriving application statement lets a waiting engine go first. */
+    static final Duration ENGINE_PRIORITY = Duration.ofMillis(50);
+
+    /** One application connection's hold on the file (a transaction, statements running, result sets open). */
+    public static final class Holder {
+        private int holds;
+        private Thread thread;
+
+        /** Whether this connection holds the file now. */
+        public boolean holds() {
+            return holds > 0;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<Thread, Integer> holdingThreads = new HashMap<>();
+    private int holders;
+    private int waitingApps;
+    private boolean engineInside;
+    private boolean engineWaiting;
+    private volatile Thread engineThread;
+
+    /**
+     * Adds one hold for {@code h}; the first waits while the engine writes (one slice) and, when the engine is
+     * waiting for its turn, up to {@link #ENGINE_PRIORITY} more.
+     */
+    public void enter(Holder h) {
+        lock.lock();
+        try {
+            Thread me = Thread.currentThread();
+            if (h.holds == 0 && !holdingThreads.containsKey(me)) {
+                waitingApps++;
+                long deadline = System.nanoTime() + ENGINE_PRIORITY.toNanos();
+                boolean interrupted = false;
+                try {
+                    while (engineInside || engineWaiting && System.nanoTime() < deadline) {
+                        try {
+                            if (engineInside) changed.await();
+                            else changed.awaitNanos(deadline - System.nanoTime());
+                        } catch (InterruptedException e) {
+                            interrupted = true; // a statement of plain SQLite is not interruptible either; keep the flag for the caller
+                        }
+                    }
+                } finally {
+                    waitingApps--;
+                    changed.signalAll(); // an engine may be letting the queue through first
+                    if (interrupted) me.interrupt();
+                }
+            }
+            if (h.holds++ == 0) {
+                holders++;
+                h.thread = me;
+                holdingThreads.merge(me, 1, Integer::sum);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes one hold of {@code h}. */
+    public void leave(Holder h) {
+        lock.lock();
+        try {
+            if (h.holds > 0 && --h.holds == 0) drop(h);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every hold of {@code h} (its connection closed). */
+    public void leaveAll(Holder h) {
+        lock.lock();
+        try {
+            if (h.holds > 0) {
+                h.holds = 0;
+                drop(h);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drop(Holder h) {
+        holders--;
+        holdingThreads.computeIfPresent(h.thread, (t, n) -> n == 1 ? null : n - 1);
+        h.thread = null;
+        changed.signalAll();
+    }
+
+    /** Whether the calling thread holds the file through any connection. */
+    public boolean heldByCurrentThread() {
+        lock.lock();
+        try {
+            return holdingThreads.containsKey(Thread.currentThread());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs one slice of the engine's writes once no application connection holds the file; applications arriving
+     * meanwhile wait for the slice to end.
+     */
+    public <T> T engine(Transactions.SqlWork<T> slice) throws SQLException {
+        if (engineThread == Thread.currentThread()) return slice.run(); // already inside
+        lock.lock();
+        try {
+            while (engineInside || engineWaiting) awaitForEngine(); // one engine writer at a time (transport threads too)
+            // applications that queued during the previous slice go first
+            while (waitingApps > 0) awaitForEngine();
+            engineWaiting = true;
+            try {
+                while (holders > 0) awaitForEngine();
+            } finally {
+                engineWaiting = false;
+            }
+            engineInside = true;
+            engineThread = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return slice.run();
+        } finally {
+            lock.lock();
+            try {
+                engineInside = false;
+                engineThread = null;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void awaitForEngine() throws SQLException {
+        try {
+            changed.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while waiting for the application's transactions to end", "HY008", e);
+        }
+    }
+}

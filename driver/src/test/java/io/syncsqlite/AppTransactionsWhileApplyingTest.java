@@ -1,0 +1,233 @@
+package io.syncsqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10 item 1: what Hibernate does for every entity update — {@code setAutoCommit(false)}, SELECT the row, UPDATE
+ * it, commit — while the sync engine applies a peer's batches continuously. On plain SQLite (the application the only
+ * writer) none fails; through the driver none may fail either (it was 19–24 % with SQLITE_BUSY_SNAPSHOT), and nothing
+ * may be lost: every increment committed, every remote row arrived.
+ */
+class AppTransactionsWhileApplyingTest {
+    private static final int TRANSACTIONS = 2000;
+    private static final int ROWS = 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readThenWriteTransactionsOnOneConnection() throws Exception {
+        withPeerStreaming("one", url -> {
+            try (Connection c = DriverManager.getConnection(url)) {
+                return readThenWrite(() -> c, false, TRANSACTIONS);
+            }
+        });
+    }
+
+    /**
+     * A pool of 10: one thread does the read-then-write transactions (SQLite has one writer; two deferred transactions
+     * that both read then write fail on plain SQLite too) while two others run read transactions on other pooled
+     * connections. Plain xerial under the same workload is the reference: no error there either.
+     */
+    @Test
+    void readThenWriteTransactionsOnAPoolOfTen() throws Exception {
+        Workload pooled = url -> {
+            HikariConfig cfg = new HikariConfig();
+            cfg.setJdbcUrl(url);
+            cfg.setMaximumPoolSize(10);
+            try (HikariDataSource pool = new HikariDataSource(cfg)) {
+                return withReaders(pool, 2, () -> readThenWrite(pool::getConnection, true, TRANSACTIONS));
+            }
+        };
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db") + "?journal_mode=WAL&busy_timeout=30000";
+        createCounters(plainUrl);
+        assertEquals("errors=0 total=" + TRANSACTIONS, pooled.run(plainUrl), "plain xerial, the reference");
+        withPeerStreaming("pool", pooled);
+    }
+
+    @Test
+    void syncNowInsideAnOpenTransactionFailsAtOnceInsteadOfWaitingForItself() throws Exception {
+        String ns = "inside-" + System.nanoTime();
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("x.db") + "?sync.transport=memory&sync.namespace=" + ns)) {
+            Twins.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
+            SyncConnection sync = c.unwrap(SyncConnection.class);
+            sync.syncNow();
+            c.setAutoCommit(false);
+            Twins.exec(c, "UPDATE t SET v = 1");
+            long start = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, sync::syncNow);
+            assertEquals("25001", e.getSQLState(), e.getMessage());
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "answered at once, not after a busy timeout");
+            c.commit();
+            c.setAutoCommit(true);
+            sync.syncNow(); // and outside the transaction it syncs
+        }
+    }
+
+    /** Runs an application workload on replica A while replica B streams batches that A's engine applies. */
+    interface Workload {
+        String run(String url) throws Exception;
+    }
+
+    private void withPeerStreaming(String name, Workload app) throws Exception {
+        String ns = name + "-" + System.nanoTime();
+        String urlA = "jdbc:syncsqlite:" + dir.resolve(name + "-a.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms";
+        String urlB = "jdbc:syncsqlite:" + dir.resolve(name + "-b.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h";
+        try (Connection a = DriverManager.getConnection(urlA); Connection b = DriverManager.getConnection(urlB)) {
+            createCounters(urlA);
+            Twins.exec(a, "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");
+            Twins.exec(b, "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");
+            AtomicInteger applied = new AtomicInteger();
+            a.unwrap(SyncConnection.class).addListener(e -> {
+                if (e.type() == SyncEvent.Type.PROGRESS && e.message().startsWith("applied")) applied.incrementAndGet();
+            });
+            AtomicBoolean appRunning = new AtomicBoolean(true);
+            ExecutorService peer = Executors.newSingleThreadExecutor();
+            Future<Integer> streamed = peer.submit(() -> {
+                int n = 0;
+                try (PreparedStatement ps = b.prepareStatement("INSERT INTO feed VALUES (?, 'remote')")) {
+                    while (appRunning.get()) {
+                        for (int i = 0; i < 20; i++) {
+                            ps.setInt(1, n++);
+                            ps.executeUpdate();
+                        }
+                        b.unwrap(SyncConnection.class).syncNow();
+                    }
+                }
+                return n;
+            });
+            String outcome;
+            int appliedDuringApp;
+            try {
+                outcome = app.run(urlA);
+            } finally {
+                appliedDuringApp = applied.get();
+                appRunning.set(false);
+                peer.shutdown();
+            }
+            int remoteRows = streamed.get();
+            assertEquals("errors=0 total=" + TRANSACTIONS, outcome);
+            assertTrue(appliedDuringApp >= 10, "the engine applied remote batches while the application ran: " + appliedDuringApp);
+            // nothing lost: every remote row arrives
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            int arrived;
+            do {
+                a.unwrap(SyncConnection.class).syncNow();
+                arrived = count(a, "SELECT count(*) FROM feed");
+            } while (arrived < remoteRows && System.nanoTime() < deadline);
+            assertEquals(remoteRows, arrived);
+        }
+    }
+
+    private static void createCounters(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+            for (int i = 0; i < ROWS; i++) s.execute("INSERT INTO counter VALUES (" + i + ", 0)");
+        }
+    }
+
+    /** A source of the connection each transaction runs on (the same one, or one borrowed from a pool). */
+    interface Connections {
+        Connection get() throws SQLException;
+    }
+
+    /**
+     * {@code n} load-modify-store transactions; returns the errors seen and the counters' final total.
+     *
+     * @param pooled each transaction borrows a connection and closes (returns) it
+     */
+    private static String readThenWrite(Connections source, boolean pooled, int n) throws SQLException {
+        int errors = 0;
+        String first = "";
+        for (int i = 0; i < n; i++) {
+            Connection c = source.get();
+            try {
+                c.setAutoCommit(false);
+                try (PreparedStatement read = c.prepareStatement("SELECT n FROM counter WHERE id = ?");
+                     PreparedStatement write = c.prepareStatement("UPDATE counter SET n = ? WHERE id = ?")) {
+                    read.setInt(1, i % ROWS);
+                    int value;
+                    try (ResultSet rs = read.executeQuery()) {
+                        rs.next();
+                        value = rs.getInt(1);
+                    }
+                    write.setInt(1, value + 1);
+                    write.setInt(2, i % ROWS);
+                    write.executeUpdate();
+                    c.commit();
+                } catch (SQLException e) {
+                    if (errors++ == 0) first = " first: " + e.getMessage();
+                    c.rollback();
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                if (pooled) c.close();
+            }
+        }
+        try (Connection c = source.get()) {
+            return "errors=" + errors + first + " total=" + count(c, "SELECT sum(n) FROM counter");
+        }
+    }
+
+    interface Work {
+        String run() throws Exception;
+    }
+
+    /** Runs {@code work} while {@code threads} other threads run read transactions on the pool. */
+    private static String withReaders(DataSource pool, int threads, Work work) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService readers = Executors.newFixedThreadPool(threads);
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            done.add(readers.submit(() -> {
+                int reads = 0;
+                while (running.get()) {
+                    try (Connection c = pool.getConnection()) {
+                        c.setAutoCommit(false);
+                        count(c, "SELECT sum(n) FROM counter");
+                        c.commit();
+                        reads++;
+                    }
+                }
+                return reads;
+            }));
+        }
+        try {
+            return work.run();
+        } finally {
+            running.set(false);
+            readers.shutdown();
+            for (Future<Integer> f : done) f.get(); // a reader's error fails the test
+        }
+    }
+
+    private static int count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
