@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AppTransactionsWhileApplyingTest {
     private static final int TRANSACTIONS = 2000;
     private static final int ROWS = 20;
+    /** No fsync per commit (WAL's usual companion setting), for both drivers: the test is about errors, not disks. */
+    private static final String FAST = "&synchronous=NORMAL";
 
     @TempDir
     Path dir;
@@ -61,7 +63,7 @@ class AppTransactionsWhileApplyingTest {
                 return withReaders(pool, 2, () -> readThenWrite(pool::getConnection, true, TRANSACTIONS));
             }
         };
-        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db") + "?journal_mode=WAL&busy_timeout=30000";
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db") + "?journal_mode=WAL&busy_timeout=30000" + FAST;
         createCounters(plainUrl);
         assertEquals("errors=0 total=" + TRANSACTIONS, pooled.run(plainUrl), "plain xerial, the reference");
         withPeerStreaming("pool", pooled);
@@ -93,8 +95,8 @@ class AppTransactionsWhileApplyingTest {
 
     private void withPeerStreaming(String name, Workload app) throws Exception {
         String ns = name + "-" + System.nanoTime();
-        String urlA = "jdbc:syncsqlite:" + dir.resolve(name + "-a.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms";
-        String urlB = "jdbc:syncsqlite:" + dir.resolve(name + "-b.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h";
+        String urlA = "jdbc:syncsqlite:" + dir.resolve(name + "-a.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms" + FAST;
+        String urlB = "jdbc:syncsqlite:" + dir.resolve(name + "-b.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h" + FAST;
         try (Connection a = DriverManager.getConnection(urlA); Connection b = DriverManager.getConnection(urlB)) {
             createCounters(urlA);
             Twins.exec(a, "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");

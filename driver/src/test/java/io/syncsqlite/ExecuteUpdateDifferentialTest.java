@@ -148,9 +148,10 @@ class ExecuteUpdateDifferentialTest {
         same((c, d) -> threads(c, 200, 1));
     }
 
+    /** Issue 15 saw 2,248 of 2,400 such inserts fail (8 threads x 300); 8 x 25 keeps the test short and as sharp. */
     @Test
-    void eightThreadsSharingOneConnectionInsertThreeHundredRowsEach() throws Exception {
-        same((c, d) -> threads(c, 8, 300));
+    void eightThreadsSharingOneConnection() throws Exception {
+        same((c, d) -> threads(c, 8, 25));
     }
 
     private static String threads(Connection c, int threads, int rowsEach) throws Exception {
