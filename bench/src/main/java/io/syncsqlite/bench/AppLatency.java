@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The application's statement latency on a synced file, with the sync engine idle and while it applies a peer's
  * batches continuously (issue 10: the engine must never make an application statement wait more than one slice).
  * The application runs read-then-write transactions ({@code setAutoCommit(false)}, SELECT, UPDATE, commit) on replica
- * A; replica B, in the same JVM over the in-memory transport, streams 20-row batches that A's engine applies.
+ * A; replica B, in the same JVM over the in-memory transport, streams 20-row batches that A's engine applies. Both
+ * use WAL with {@code synchronous=NORMAL}, as the write and read rows do, so commits are not fsync-bound.
  */
 final class AppLatency {
     private static final int ROWS = 100;
@@ -33,8 +34,8 @@ final class AppLatency {
     /** Runs {@code transactions} transactions twice, engine idle then applying; returns both measurements. */
     static Percentiles[] measure(Path dir, int transactions) throws Exception {
         String ns = "latency-" + System.nanoTime();
-        String urlA = "jdbc:syncsqlite:" + dir.resolve("latency-a.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms";
-        String urlB = "jdbc:syncsqlite:" + dir.resolve("latency-b.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h";
+        String urlA = "jdbc:syncsqlite:" + dir.resolve("latency-a.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=10ms&synchronous=NORMAL";
+        String urlB = "jdbc:syncsqlite:" + dir.resolve("latency-b.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h&synchronous=NORMAL";
         try (Connection a = DriverManager.getConnection(urlA); Connection b = DriverManager.getConnection(urlB)) {
             Databases.exec(a, "CREATE TABLE counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)", "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");
             Databases.exec(b, "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");
