@@ -69,6 +69,34 @@ class AppTransactionsWhileApplyingTest {
         withPeerStreaming("pool", pooled);
     }
 
+    /**
+     * Auto-commit mode, updating each row while a cursor over the rows is open: SQLite keeps the cursor's read snapshot,
+     * so an engine commit in between would fail the update just like a read-then-write transaction.
+     */
+    @Test
+    void autoCommitUpdatesWhileACursorIsOpen() throws Exception {
+        withPeerStreaming("cursor", url -> {
+            int errors = 0;
+            String first = "";
+            try (Connection c = DriverManager.getConnection(url); Statement scan = c.createStatement();
+                 PreparedStatement bump = c.prepareStatement("UPDATE counter SET n = n + 1 WHERE id = ?")) {
+                for (int pass = 0; pass < TRANSACTIONS / ROWS; pass++) {
+                    try (ResultSet rs = scan.executeQuery("SELECT id FROM counter ORDER BY id")) {
+                        while (rs.next()) {
+                            bump.setInt(1, rs.getInt(1));
+                            try {
+                                bump.executeUpdate();
+                            } catch (SQLException e) {
+                                if (errors++ == 0) first = " first: " + e.getMessage();
+                            }
+                        }
+                    }
+                }
+                return "errors=" + errors + first + " total=" + count(c, "SELECT sum(n) FROM counter");
+            }
+        });
+    }
+
     @Test
     void syncNowInsideAnOpenTransactionFailsAtOnceInsteadOfWaitingForItself() throws Exception {
         String ns = "inside-" + System.nanoTime();

@@ -57,7 +57,8 @@ final class GateHolds {
      */
     void afterStatement(boolean own, boolean keep, boolean mayControlTransaction) throws SQLException {
         try {
-            if (mayControlTransaction && !xerial.isClosed() && xerial.getAutoCommit()) {
+            // a statement that left a result set open (a SELECT whose CASE … END matched) began or ended nothing
+            if (mayControlTransaction && !keep && !xerial.isClosed() && xerial.getAutoCommit()) {
                 if (sqliteInTransaction()) takeTransaction();
                 else endTransaction();
             }
