@@ -3,6 +3,7 @@ package io.syncsqlite.jdbc;
 import io.syncsqlite.engine.WriteGate;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.core.Codes;
 import org.sqlite.core.DB;
@@ -40,6 +41,10 @@ final class GateHolds {
         }
         if (xerial.isClosed()) return false; // xerial reports the closed connection in its own words
         if (!xerial.getAutoCommit()) {
+            // with transaction_mode=IMMEDIATE or EXCLUSIVE xerial began the transaction holding SQLite's write lock:
+            // no commit can come between its reads and writes, and waiting for the gate while holding that lock would
+            // deadlock with an engine slice waiting for the lock
+            if (xerial.getConnectionConfig().getTransactionMode() != SQLiteConfig.TransactionMode.DEFERRED) return false;
             takeTransaction();
             return false;
         }
