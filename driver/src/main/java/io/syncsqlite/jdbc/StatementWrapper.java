@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A statement whose result sets point back to it and whose DDL re-instruments the schema. */
 class StatementWrapper extends StatementDelegate {
@@ -12,6 +14,8 @@ class StatementWrapper extends StatementDelegate {
     /** The SQL of a prepared or callable statement; {@code null} for a plain statement. */
     final String sql;
     private SchemaChange batchSchemaChange = SchemaChange.NONE;
+    /** The statements of a plain statement's batch as the application wrote them, in order. */
+    private final List<String> batchSql = new ArrayList<>();
     private ResultSetWrapper current;
     /** An auto-commit result set of this statement is open and holds the write gate (guarded by this). */
     private boolean resultHold;
@@ -169,6 +173,7 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public void addBatch(String sql) throws SQLException {
         delegate.addBatch(connection.keyed(sql));
+        batchSql.add(sql);
         markBatch(SchemaChange.of(sql));
     }
 
@@ -180,22 +185,60 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public void clearBatch() throws SQLException {
         delegate.clearBatch();
+        batchSql.clear();
         batchSchemaChange = SchemaChange.NONE;
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
+        if (createsThenUses()) return entryByEntry();
         return runBatch(delegate::executeBatch);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        if (createsThenUses()) return java.util.Arrays.stream(entryByEntry()).asLongStream().toArray();
         return runBatch(delegate::executeLargeBatch);
     }
 
     private <T> T runBatch(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         SchemaChange change = batchSchemaChange;
         batchSchemaChange = SchemaChange.NONE;
+        batchSql.clear();
         return held(false, () -> connection.execute(change, work));
+    }
+
+    /**
+     * A batch that changes the schema without dropping anything and has more statements after its first DDL (create a
+     * table, then insert into it): its INSERTs were keyed when added, before the table existed, so their rowid keys
+     * would be SQLite's. Such a batch runs one entry at a time, each keyed and instrumented as a statement would be.
+     * (A batch that drops a table or column runs whole, in one transaction, so a rebuild is reconciled as a whole.)
+     */
+    private boolean createsThenUses() {
+        if (!batchSchemaChange.mayChangeSchema() || batchSchemaChange.dropsColumn() || batchSchemaChange.dropsTable()) return false;
+        for (int i = 0; i < batchSql.size() - 1; i++) if (SchemaChange.of(batchSql.get(i)).mayChangeSchema()) return true;
+        return false;
+    }
+
+    /** Runs the batch entry by entry through xerial's own batch code, with xerial's counts and exception. */
+    private int[] entryByEntry() throws SQLException {
+        List<String> entries = new ArrayList<>(batchSql);
+        delegate.clearBatch();
+        batchSql.clear();
+        batchSchemaChange = SchemaChange.NONE;
+        int[] counts = new int[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
+            try {
+                counts[i] = held(false, () -> connection.execute(SchemaChange.of(entry), () -> {
+                    delegate.addBatch(connection.keyed(entry));
+                    return delegate.executeBatch()[0];
+                }));
+            } catch (java.sql.BatchUpdateException e) {
+                String message = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^batch entry 0: ", "");
+                throw new java.sql.BatchUpdateException("batch entry " + i + ": " + message, counts);
+            }
+        }
+        return counts;
     }
 }

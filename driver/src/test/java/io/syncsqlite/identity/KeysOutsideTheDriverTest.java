@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rows whose INTEGER PRIMARY KEY SQLite picks outside the driver's INSERT rewriting keep keys unique across replicas:
- * plain jdbc:sqlite: writers (column list or DEFAULT VALUES) and INSTEAD OF triggers on views.
+ * plain jdbc:sqlite: writers (column list or DEFAULT VALUES), INSTEAD OF triggers on views, a batch that creates a
+ * table and inserts into it.
  */
 class KeysOutsideTheDriverTest {
     @TempDir
@@ -43,12 +44,19 @@ class KeysOutsideTheDriverTest {
                     exec(plain, "INSERT INTO t(who) VALUES ('" + me + " plain')", "INSERT INTO t DEFAULT VALUES");
                 }
                 exec(c, "INSERT INTO tv(who) VALUES ('" + me + " view')");
+                try (Statement s = c.createStatement()) {
+                    s.addBatch("CREATE TABLE IF NOT EXISTS made_in_batch(id INTEGER PRIMARY KEY, who TEXT)");
+                    s.addBatch("INSERT INTO made_in_batch(who) VALUES ('" + me + " batch')");
+                    assertEquals(2, s.executeBatch().length);
+                }
                 n += 3; // a plain insert with and one without columns, one through the view
             }
             syncAll(a, b);
             syncAll(a, b);
             assertEquals(n, count(a, "t"));
             assertEquals(dump(a, "t"), dump(b, "t"));
+            assertEquals(2, count(a, "made_in_batch"), dump(a, "made_in_batch") + " / " + dump(b, "made_in_batch"));
+            assertEquals(dump(a, "made_in_batch"), dump(b, "made_in_batch"));
         }
     }
 
