@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the background over a shared folder or a hub with random intervals and batch sizes, while processes are killed with
  * {@code kill -9} at random moments (whatever their engine is doing: capturing, publishing, pulling, applying,
  * retrying pending changes) and restarted, tables are added on some files only, and the hub is killed and restarted.
+ * Once per run a file is copied at a random moment ({@code VACUUM INTO} while its processes write) and the copy starts
+ * as a new device with a writer of its own: it must become a site of its own and lose nothing, neither its own writes
+ * nor the original's.
  * After healing, every file must hold exactly what the {@link ReferenceModel} computes from the committed operations.
  * <p>
  * Short by default (about 20 s per transport); {@code mvn -pl tck -am verify -Dtest=FaultSuiteIT -Dfault.long=true
@@ -88,7 +91,7 @@ class FaultSuiteIT {
     private void scenario(HubProcess hub, Urls urls, Random random) throws Exception {
         List<Path> files = new ArrayList<>();
         List<String> fileUrls = new ArrayList<>();
-        boolean[] hasExtra = new boolean[FILES];
+        boolean[] hasExtra = new boolean[FILES + 1]; // + the copy made during the run
         for (int f = 0; f < FILES; f++) {
             Path file = dir.resolve("f" + f + ".db");
             try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file); Statement s = c.createStatement()) {
@@ -108,6 +111,7 @@ class FaultSuiteIT {
         int kills = 0;
         int hubCrashes = 0;
         int certainHubCrash = STEPS / 4 + random.nextInt(STEPS / 2); // at least one per run, mid-traffic
+        int cloneStep = random.nextInt(STEPS);
         try {
             for (Slot s : slots) start(s, fileUrls.get(s.file), files.get(s.file));
             for (int step = 0; step < STEPS; step++) {
@@ -150,6 +154,11 @@ class FaultSuiteIT {
                     kills++;
                     start(victim, fileUrls.get(victim.file), files.get(victim.file));
                 }
+                if (step == cloneStep) {
+                    Slot copy = cloneAsNewDevice(random.nextInt(FILES), files, fileUrls, hasExtra, urls, random);
+                    slots.add(copy);
+                    start(copy, fileUrls.get(copy.file), files.get(copy.file));
+                }
                 if (hub != null && (step == certainHubCrash || random.nextDouble() < HUB_CRASH_PER_STEP)) {
                     hub.crashAndRestart();
                     hubCrashes++;
@@ -163,6 +172,24 @@ class FaultSuiteIT {
         System.out.println("FaultSuiteIT: " + STEPS + " steps, " + committed + " committed and " + rolledBack + " rolled-back writes, "
                 + kills + " kill -9, " + hubCrashes + " hub crashes");
         heal(files, fileUrls, model);
+    }
+
+    /**
+     * Copies file {@code from} while its processes write (as a backup tool or a copy to a new laptop would) and returns
+     * a writer slot for the copy, started as a new device: it becomes a site of its own, writes rows of its own, and
+     * must end with everything, as every other file must.
+     */
+    private Slot cloneAsNewDevice(int from, List<Path> files, List<String> fileUrls, boolean[] hasExtra, Urls urls, Random random) throws SQLException {
+        Path copy = dir.resolve("copy-of-f" + from + ".db");
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + files.get(from)); Statement s = plain.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 30000");
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        files.add(copy);
+        fileUrls.add(urls.of(copy, random) + "&transaction_mode=IMMEDIATE");
+        hasExtra[files.size() - 1] = hasExtra[from];
+        System.out.println("FaultSuiteIT: copied " + files.get(from).getFileName() + " to " + copy.getFileName() + ", started as a new device");
+        return new Slot(files.size() - 1, "copy");
     }
 
     private void start(Slot s, String url, Path file) throws Exception {
