@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * retrying pending changes) and restarted, tables are added on some files only, and the hub is killed and restarted.
  * Once per run a file is copied at a random moment ({@code VACUUM INTO} while its processes write) and the copy starts
  * as a new device with a writer of its own: it must become a site of its own and lose nothing, neither its own writes
- * nor the original's.
+ * nor the original's. And once per run a file is restored from an older copy of itself (its processes killed, the
+ * file overwritten in place): it must get back what it had published after the copy and take no version or key of
+ * its own again.
  * After healing, every file must hold exactly what the {@link ReferenceModel} computes from the committed operations.
  * <p>
  * Short by default (about 20 s per transport); {@code mvn -pl tck -am verify -Dtest=FaultSuiteIT -Dfault.long=true
@@ -112,6 +114,10 @@ class FaultSuiteIT {
         int hubCrashes = 0;
         int certainHubCrash = STEPS / 4 + random.nextInt(STEPS / 2); // at least one per run, mid-traffic
         int cloneStep = random.nextInt(STEPS);
+        int backupStep = random.nextInt(STEPS / 2);
+        int restoreStep = backupStep + 1 + random.nextInt(STEPS - backupStep - 1);
+        int restored = random.nextInt(FILES);
+        Path backup = dir.resolve("backup-of-f" + restored + ".db");
         try {
             for (Slot s : slots) start(s, fileUrls.get(s.file), files.get(s.file));
             for (int step = 0; step < STEPS; step++) {
@@ -154,6 +160,11 @@ class FaultSuiteIT {
                     kills++;
                     start(victim, fileUrls.get(victim.file), files.get(victim.file));
                 }
+                if (step == backupStep) copyOf(files.get(restored), backup);
+                if (step == restoreStep) {
+                    restoreFromOlderCopy(restored, backup, files, fileUrls, slots, model);
+                    System.out.println("FaultSuiteIT: restored f" + restored + ".db from the copy taken at step " + backupStep + " (now step " + step + ")");
+                }
                 if (step == cloneStep) {
                     Slot copy = cloneAsNewDevice(random.nextInt(FILES), files, fileUrls, hasExtra, urls, random);
                     slots.add(copy);
@@ -181,15 +192,62 @@ class FaultSuiteIT {
      */
     private Slot cloneAsNewDevice(int from, List<Path> files, List<String> fileUrls, boolean[] hasExtra, Urls urls, Random random) throws SQLException {
         Path copy = dir.resolve("copy-of-f" + from + ".db");
-        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + files.get(from)); Statement s = plain.createStatement()) {
-            s.execute("PRAGMA busy_timeout = 30000");
-            s.execute("VACUUM INTO '" + copy + "'");
-        }
+        copyOf(files.get(from), copy);
         files.add(copy);
         fileUrls.add(urls.of(copy, random) + "&transaction_mode=IMMEDIATE");
         hasExtra[files.size() - 1] = hasExtra[from];
         System.out.println("FaultSuiteIT: copied " + files.get(from).getFileName() + " to " + copy.getFileName() + ", started as a new device");
         return new Slot(files.size() - 1, "copy");
+    }
+
+    /** A consistent copy of a database file while its processes write, as a backup tool takes it. */
+    private static void copyOf(Path file, Path copy) throws SQLException {
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = plain.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 30000");
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+    }
+
+    /**
+     * Restores file {@code f} in place from {@code backup}: its processes are killed, what they committed is published
+     * first (a restore loses what was never published, and the model cannot know that), the file is overwritten with
+     * the older copy (same file, as {@code cp backup.db app.db} does), and the restored replica syncs until it holds its
+     * writers' rows again before they go on writing.
+     */
+    private void restoreFromOlderCopy(int f, Path backup, List<Path> files, List<String> fileUrls, List<Slot> slots, ReferenceModel model) throws Exception {
+        List<Slot> writers = new ArrayList<>();
+        for (Slot s : slots) if (s.file == f) writers.add(s);
+        for (Slot s : writers) s.process.kill();
+        try (Connection c = DriverManager.getConnection(fileUrls.get(f))) {
+            Await.until("f" + f + " published everything", Duration.ofSeconds(60), () -> c.unwrap(io.syncsqlite.SyncConnection.class).syncNow().pushed() == 0,
+                    () -> "changes still unpublished");
+        }
+        io.syncsqlite.SyncDriver.shutdown(); // the engine has closed the file before it is overwritten
+        Path file = files.get(f);
+        for (String suffix : List.of("-wal", "-shm")) Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+        Files.write(file, Files.readAllBytes(backup)); // the same file, older content
+        String expected = ownRows(model.dump("item") + "--\n" + model.dump("extra"), writers);
+        try (Connection c = DriverManager.getConnection(fileUrls.get(f))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS extra" + TABLE_SQL);
+            }
+            Await.until("restored f" + f + " holds its writers' rows again", Duration.ofSeconds(60), () -> {
+                c.unwrap(io.syncsqlite.SyncConnection.class).syncNow();
+                return ownRows(dump(c), writers).equals(expected);
+            }, () -> difference(expected, ownRows(dump(c), writers)));
+        }
+        for (Slot s : writers) start(s, fileUrls.get(f), file);
+    }
+
+    /** The lines of a dump that belong to the given writers (plus the table separator). */
+    private static String ownRows(String dump, List<Slot> writers) {
+        StringBuilder b = new StringBuilder();
+        for (String line : dump.split("\n")) {
+            boolean own = line.equals("--");
+            for (Slot s : writers) own |= line.startsWith(s.owner + "-");
+            if (own) b.append(line).append('\n');
+        }
+        return b.toString();
     }
 
     private void start(Slot s, String url, Path file) throws Exception {
