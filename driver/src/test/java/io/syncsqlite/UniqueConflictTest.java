@@ -31,7 +31,9 @@ class UniqueConflictTest {
              TestDb d = new TestDb(dir.resolve("d.db"))) {
             for (TestDb db : List.of(a, b, c, d)) db.exec(SCHEMA);
             a.exec("INSERT INTO person VALUES ('a1', 'ann@example.com', 'Ann on a')");
-            Thread.sleep(2); // b's write is the later one by the clock (a tie would be broken by site id, as deterministically)
+            // b's write is the later one by the clock (a tie would be broken by site id, as deterministically)
+            long later = System.currentTimeMillis() + 1;
+            while (System.currentTimeMillis() <= later) Thread.onSpinWait();
             b.exec("INSERT INTO person VALUES ('b1', 'ann@example.com', 'Ann on b')");
             List<Changeset> fromA = a.drain();
             List<Changeset> fromB = b.drain();
