@@ -256,18 +256,18 @@ public final class Instrumenter {
 
     /** Our triggers by name, with the table each sits on now (a renamed table takes its triggers along). */
     private static Map<String, String> triggerTables(Connection c) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_syncsqlite\\_%' ESCAPE '\\'")) {
-            while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-        }
-        return out;
+        return ourTriggers(c, "tbl_name");
     }
 
     private static Map<String, String> existingTriggers(Connection c) throws SQLException {
+        return ourTriggers(c, "sql");
+    }
+
+    /** Our triggers by name, each with {@code column} of its {@code sqlite_master} row (a constant of this class). */
+    private static Map<String, String> ourTriggers(Connection c, String column) throws SQLException {
         Map<String, String> out = new HashMap<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_syncsqlite\\_%' ESCAPE '\\'")) {
+             ResultSet rs = s.executeQuery("SELECT name, " + column + " FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_syncsqlite\\_%' ESCAPE '\\'")) {
             while (rs.next()) out.put(rs.getString(1), rs.getString(2));
         }
         return out;
