@@ -6,14 +6,17 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,schema,gate,sync,bootstrap,latency]
- * [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
+ * [--transports nas,http,ws] [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
  */
 public final class BenchMain {
+    /** The transports the sync and bootstrap sections run through, in this order. */
+    private static final List<String> TRANSPORTS = List.of("nas", "http", "ws");
     private static final Set<String> SECTIONS = Set.of("writes", "reads", "schema", "gate", "sync", "bootstrap", "latency");
     private static final int[] SUBSCRIBERS = {1, 10, 50, 500};
     private static final double SYNC_TARGET_CELLS = 200_000;
@@ -29,12 +32,14 @@ public final class BenchMain {
         boolean quick = false;
         Integer bootstrapRows = null;
         Set<String> only = SECTIONS;
+        List<String> transports = TRANSPORTS;
         Path jfr = null;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--only" -> only = Set.of(value(args, ++i).split(","));
+                case "--transports" -> transports = List.of(value(args, ++i).split(","));
                 case "--bootstrap-rows" -> bootstrapRows = Integer.parseInt(value(args, ++i));
                 case "--jfr" -> jfr = Files.createDirectories(Path.of(value(args, ++i)).toAbsolutePath());
                 case "--dir" -> dir = Path.of(value(args, ++i)).toAbsolutePath();
@@ -44,6 +49,7 @@ public final class BenchMain {
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         if (bootstrapRows != null) sizes = sizes.withBootstrapRows(bootstrapRows);
         if (!SECTIONS.containsAll(only)) usage("--only takes a comma-separated subset of " + SECTIONS);
+        if (!TRANSPORTS.containsAll(transports)) usage("--transports takes a comma-separated subset of " + TRANSPORTS);
         boolean keepFiles = dir != null;
         dir = keepFiles ? Files.createDirectories(dir) : Files.createTempDirectory("syncsqlite-bench");
         long start = System.nanoTime();
@@ -75,7 +81,7 @@ public final class BenchMain {
             appLatency(table, dir, quick ? 1_000 : 4_000);
         }
         if (only.contains("sync") || only.contains("bootstrap")) {
-            syncSections(only, sizes, dir, jfr, table, progress);
+            syncSections(only, transports, sizes, dir, jfr, table, progress);
         }
         if (only.contains("latency")) latency(sizes, dir, jfr, table, progress);
         System.out.println();
@@ -96,9 +102,9 @@ public final class BenchMain {
         }
     }
 
-    private static void syncSections(Set<String> only, Sizes sizes, Path dir, Path jfr, Table table, PrintStream progress) throws Exception {
+    private static void syncSections(Set<String> only, List<String> transports, Sizes sizes, Path dir, Path jfr, Table table, PrintStream progress) throws Exception {
         SyncBenchmarks bench = new SyncBenchmarks(dir, sizes, jfr);
-        for (String transport : new String[] {"nas", "http", "ws"}) {
+        for (String transport : transports) {
             try (SyncBenchmarks.Link link = transport.equals("nas") ? bench.nas(transport) : bench.hub(transport, transport)) {
                 if (only.contains("sync")) {
                     progress.println("  sync: end to end through " + transport);
@@ -175,7 +181,8 @@ public final class BenchMain {
     }
 
     private static void usage(String problem) {
-        System.err.println(problem + "\nusage: ./bench.sh [--quick] [--only " + String.join(",", SECTIONS) + "] [--bootstrap-rows N] [--jfr DIR] [--dir DIR]");
+        System.err.println(problem + "\nusage: ./bench.sh [--quick] [--only " + String.join(",", SECTIONS) + "] [--transports " + String.join(",", TRANSPORTS)
+                + "] [--bootstrap-rows N] [--jfr DIR] [--dir DIR]");
         System.exit(2);
     }
 }
