@@ -1,6 +1,5 @@
 package io.syncsqlite.hub;
 
-import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Changeset;
@@ -16,9 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,17 +24,19 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The hub's embedded SQLite store (the default {@link HubStore}). Per namespace it keeps only the winning version of every cell (the same
- * {@code (cl, hlc, site)} rule the replicas use), each stamped with the hub sequence of the push that last won it, so
- * pulling from sequence 0 is a compact bootstrap and history does not grow without bound. Every SQL statement here is
- * the hub's own, with client data only ever bound as parameters.
+ * {@code (cl, hlc, site)} rule the replicas use, {@link RowMerge}), so pulling from sequence 0 is a compact bootstrap and
+ * history does not grow without bound. A row's cells are stored together ({@link StoredRow}) under the hub sequence of
+ * the push that last won any of them: a push reads and writes each row it touches once, and a pull reads rows in
+ * sequence order, front to back. Every SQL statement here is the hub's own, with client data only ever bound as
+ * parameters.
  */
 public final class SqliteHubStore implements HubStore {
-    private static final String ROW_CELL = "";
     private static final int READERS = 4;
     /** Batch ids kept per site: a retry only ever repeats the batch in flight, so a short memory is enough. */
     private static final int BATCH_MEMORY = 256;
 
     private final Connection writer;
+    private final StoredRows rowStore;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private String epoch;
@@ -55,10 +54,10 @@ public final class SqliteHubStore implements HubStore {
             s.execute("PRAGMA synchronous = NORMAL");
             s.execute("PRAGMA busy_timeout = 30000");
             s.execute("CREATE TABLE IF NOT EXISTS hub_meta(key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID");
-            s.execute("CREATE TABLE IF NOT EXISTS hub_cells(ns TEXT NOT NULL, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,"
-                    + " val, hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, seq INTEGER NOT NULL,"
-                    + " PRIMARY KEY (ns, tbl, pk, col)) WITHOUT ROWID");
-            s.execute("CREATE INDEX IF NOT EXISTS hub_cells_seq ON hub_cells(ns, seq)");
+            // one row per synced row, in sequence order (a pull reads it front to back), found by its key for a push
+            s.execute("CREATE TABLE IF NOT EXISTS hub_rows(ns TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, pk TEXT NOT NULL,"
+                    + " n INTEGER NOT NULL, cells BLOB NOT NULL, PRIMARY KEY (ns, seq, tbl, pk)) WITHOUT ROWID");
+            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS hub_rows_key ON hub_rows(ns, tbl, pk)");
             s.execute("CREATE TABLE IF NOT EXISTS hub_batches(ns TEXT NOT NULL, site TEXT NOT NULL, batch TEXT NOT NULL, n INTEGER NOT NULL,"
                     + " PRIMARY KEY (ns, site, batch)) WITHOUT ROWID");
             s.execute("CREATE INDEX IF NOT EXISTS hub_batches_age ON hub_batches(ns, site, n)");
@@ -78,6 +77,8 @@ public final class SqliteHubStore implements HubStore {
         highWater = file.resolveSibling(file.getFileName() + ".highwater");
         epoch = restoredCheck(epoch);
         writer.setAutoCommit(false);
+        CellTableMigration.run(writer, file);
+        rowStore = new StoredRows(writer);
         for (int i = 0; i < READERS; i++) {
             Connection r = DriverManager.getConnection(url);
             try (Statement s = r.createStatement()) {
@@ -155,10 +156,15 @@ public final class SqliteHubStore implements HubStore {
             }
             long previous = head(writer, ns);
             List<Change> accepted = new ArrayList<>();
-            try (RowWriter rows = new RowWriter(ns)) {
-                for (List<Change> row : groupByRow(cs.changes()).values()) {
-                    if (rows.merge(row, seq + 1, accepted)) seq++;
-                }
+            List<PushedRow> rows = PushedRow.group(cs.changes());
+            Map<PushedRow, StoredRows.Stored> stored = rowStore.read(ns, rows);
+            for (PushedRow row : rows) {
+                StoredRows.Stored old = stored.get(row);
+                List<StoredRow.Cell> cells = RowMerge.merge(old == null ? List.of() : StoredRow.decode(old.cells()), row.changes(), accepted);
+                if (cells == null) continue;
+                seq++;
+                if (old == null) rowStore.insert(ns, row.table(), row.pk(), seq, cells);
+                else rowStore.update(ns, row, old.seq(), seq, cells);
             }
             forgetOldBatches(ns, cs.origin());
             try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_meta SET value = ? WHERE key = 'seq'")) {
@@ -190,7 +196,7 @@ public final class SqliteHubStore implements HubStore {
 
     /** The last sequence stored in {@code ns} (0 when empty), as {@code c}'s transaction sees it. */
     private static long head(Connection c, String ns) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM hub_cells WHERE ns = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM hub_rows WHERE ns = ?")) {
             ps.setString(1, ns);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -199,47 +205,34 @@ public final class SqliteHubStore implements HubStore {
         }
     }
 
-    /** Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push. */
+    /**
+     * Rows of {@code ns} whose sequence is after {@code since}, in sequence order, with all their cells: about
+     * {@code limit} cells, never splitting one row's push. A row carries the sequence of the last push that won any of
+     * its cells, so a reader at {@code since} may be sent again a cell it already holds (same version: applying it is
+     * a no-op), never fewer than it lacks.
+     */
     @Override
     public Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
         Connection r = readers.take();
-        try {
-            long hi;
-            // one read transaction, so the bound and the rows come from the same committed state
-            try (PreparedStatement ps = r.prepareStatement("SELECT coalesce((SELECT seq FROM hub_cells WHERE ns = ?1 AND seq > ?2 ORDER BY seq LIMIT 1 OFFSET ?3),"
-                    + " (SELECT max(seq) FROM hub_cells WHERE ns = ?1 AND seq > ?2))")) {
-                ps.setString(1, ns);
-                ps.setLong(2, since);
-                ps.setInt(3, limit - 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    hi = rs.getLong(1);
-                    if (rs.wasNull()) return new Page(List.of(), since, false);
-                }
-            }
+        // one read transaction, so the rows and whether more follow come from the same committed state
+        try (PreparedStatement ps = r.prepareStatement("SELECT seq, tbl, pk, cells FROM hub_rows WHERE ns = ? AND seq > ? ORDER BY seq")) {
+            ps.setString(1, ns);
+            ps.setLong(2, since);
             List<Change> out = new ArrayList<>();
-            try (PreparedStatement ps = r.prepareStatement("SELECT tbl, pk, col, val, hlc, site, cl FROM hub_cells WHERE ns = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
-                ps.setString(1, ns);
-                ps.setLong(2, since);
-                ps.setLong(3, hi);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String col = rs.getString(3);
-                        out.add(new Change(rs.getString(1), ChangesetCodec.decodeValues(rs.getString(2)), col.equals(ROW_CELL) ? null : col,
-                                value(rs, 4), rs.getLong(5), rs.getString(6), rs.getLong(7)));
+            long next = since;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long rowSeq = rs.getLong(1);
+                    if (out.size() >= limit && rowSeq != next) return new Page(out, next, true);
+                    next = rowSeq;
+                    String table = rs.getString(2);
+                    List<Object> pk = ChangesetCodec.decodeValues(rs.getString(3));
+                    for (StoredRow.Cell c : StoredRow.decode(rs.getBytes(4))) {
+                        out.add(new Change(table, pk, c.column().equals(StoredRow.ROW_CELL) ? null : c.column(), c.value(), c.hlc(), c.site(), c.cl()));
                     }
                 }
             }
-            boolean more;
-            try (PreparedStatement ps = r.prepareStatement("SELECT EXISTS (SELECT 1 FROM hub_cells WHERE ns = ? AND seq > ?)")) {
-                ps.setString(1, ns);
-                ps.setLong(2, hi);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    more = rs.getBoolean(1);
-                }
-            }
-            return new Page(out, hi, more);
+            return new Page(out, next, false);
         } catch (InvalidChangesetException e) {
             throw new SQLException("hub store holds an undecodable primary key: " + e.getMessage(), "XX001", e);
         } finally {
@@ -252,7 +245,7 @@ public final class SqliteHubStore implements HubStore {
     @Override
     public long cellCount(String ns) throws SQLException, InterruptedException {
         Connection r = readers.take();
-        try (PreparedStatement ps = r.prepareStatement("SELECT count(*) FROM hub_cells WHERE ns = ?")) {
+        try (PreparedStatement ps = r.prepareStatement("SELECT coalesce(sum(n), 0) FROM hub_rows WHERE ns = ?")) {
             ps.setString(1, ns);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -273,98 +266,11 @@ public final class SqliteHubStore implements HubStore {
         }
     }
 
-    private static Object value(ResultSet rs, int i) throws SQLException {
-        Object v = rs.getObject(i);
-        return v instanceof Integer n ? n.longValue() : v;
-    }
-
-    private static Map<List<Object>, List<Change>> groupByRow(List<Change> changes) {
-        Map<List<Object>, List<Change>> rows = new LinkedHashMap<>();
-        for (Change c : changes) rows.computeIfAbsent(List.of(c.table(), ChangesetCodec.encodeValues(c.pk())), k -> new ArrayList<>()).add(c);
-        return rows;
-    }
-
-    /** Merges one row's incoming cells against the stored ones, with statements prepared once per push. */
-    private final class RowWriter implements AutoCloseable {
-        private final String ns;
-        private final PreparedStatement select;
-        private final PreparedStatement upsert;
-        private final PreparedStatement dropOlderEra;
-
-        RowWriter(String ns) throws SQLException {
-            this.ns = ns;
-            select = writer.prepareStatement("SELECT col, hlc, site, cl, val FROM hub_cells WHERE ns = ? AND tbl = ? AND pk = ?");
-            upsert = writer.prepareStatement("INSERT INTO hub_cells(ns, tbl, pk, col, val, hlc, site, cl, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (ns, tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site,"
-                    + " cl = excluded.cl, seq = excluded.seq");
-            dropOlderEra = writer.prepareStatement("DELETE FROM hub_cells WHERE ns = ? AND tbl = ? AND pk = ? AND col <> '' AND cl < ?");
-        }
-
-        /** Stores the row's cells that win with {@code rowSeq}, adds them to {@code won}; true when any did. */
-        boolean merge(List<Change> row, long rowSeq, List<Change> won) throws SQLException {
-            Change first = row.get(0);
-            String pk = ChangesetCodec.encodeValues(first.pk());
-            Map<String, long[]> hlcCl = new HashMap<>();
-            Map<String, String> sites = new HashMap<>();
-            Map<String, Object> values = new HashMap<>();
-            long storedCl = 0;
-            select.setString(1, ns);
-            select.setString(2, first.table());
-            select.setString(3, pk);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    hlcCl.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(4)});
-                    sites.put(rs.getString(1), rs.getString(3));
-                    values.put(rs.getString(1), value(rs, 5));
-                    storedCl = Math.max(storedCl, rs.getLong(4));
-                }
-            }
-            long targetCl = storedCl;
-            for (Change c : row) targetCl = Math.max(targetCl, c.cl());
-            if (targetCl > storedCl) {
-                // a delete or re-insert: column versions of the older era are superseded, keep only the new era
-                dropOlderEra.setString(1, ns);
-                dropOlderEra.setString(2, first.table());
-                dropOlderEra.setString(3, pk);
-                dropOlderEra.setLong(4, targetCl);
-                dropOlderEra.executeUpdate();
-            }
-            int before = won.size();
-            for (Change c : row) {
-                if (c.cl() != targetCl) continue; // an older era of the row, as on the replicas
-                String col = c.column() == null ? ROW_CELL : c.column();
-                long[] stored = hlcCl.get(col);
-                if (stored != null && stored[1] == targetCl && !c.beats(stored[1], stored[0], sites.get(col), () -> values.get(col))) continue;
-                hlcCl.put(col, new long[] {c.hlc(), c.cl()});
-                sites.put(col, c.site());
-                values.put(col, c.value());
-                upsert.setString(1, ns);
-                upsert.setString(2, c.table());
-                upsert.setString(3, pk);
-                upsert.setString(4, col);
-                SqliteValues.bind(upsert, 5, c.value());
-                upsert.setLong(6, c.hlc());
-                upsert.setString(7, c.site());
-                upsert.setLong(8, c.cl());
-                upsert.setLong(9, rowSeq);
-                upsert.executeUpdate();
-                won.add(c);
-            }
-            return won.size() > before;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            select.close();
-            upsert.close();
-            dropOlderEra.close();
-        }
-    }
-
     @Override
     public void close() throws SQLException {
         writeLock.lock();
         try {
+            rowStore.close();
             writer.close();
             for (Connection r : readers) r.close();
         } finally {
