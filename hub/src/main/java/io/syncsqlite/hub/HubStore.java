@@ -55,7 +55,11 @@ public interface HubStore extends AutoCloseable {
      */
     long lastSequence();
 
-    /** Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push. */
+    /**
+     * Changes of {@code ns} after {@code since} in sequence order: about {@code limit}, never splitting one row's push.
+     * Every winning version stored after {@code since} is in it or a later page; a store may also send again versions a
+     * reader at {@code since} already holds (applying them changes nothing).
+     */
     Page pull(String ns, long since, int limit) throws SQLException, InterruptedException;
 
     /** The last sequence stored in {@code ns}, 0 when it is empty. */
