@@ -66,6 +66,8 @@ final class EngineSession implements SyncSession {
     private int applied;
     private int conflicts;
     private final Map<String, Integer> changedRows = new HashMap<>();
+    /** Cursors {@link #advanceCursor advanced} and not yet written: they go with this session's next write. */
+    private final Map<String, String> unwrittenCursors = new HashMap<>();
 
     EngineSession(SyncEngine engine, Replica replica, Connection c, SiteDictionary sites, ChangeExtractor extractor, ChangeApplier applier) {
         this.engine = engine;
@@ -222,10 +224,12 @@ final class EngineSession implements SyncSession {
             SiteIdentity.published(c, replica.file(), () -> {
                 if (batch.retriedUpTo() > 0) DeadLetterStore.published(c, batch.retriedUpTo());
                 extractor.markPublished(batch);
+                applier.saveCursors(unwrittenCursors);
                 return null;
             });
             return null;
         });
+        unwrittenCursors.clear();
         if (batch.retriedUpTo() > 0) deadLetters = DeadLetterStore.count(c);
         pushed += batch.changeset().size();
         if (!batch.isEmpty()) engine.emit(SyncEvent.progress("published " + batch.changeset().size() + " changes of " + batch.rows() + " rows"));
@@ -235,7 +239,8 @@ final class EngineSession implements SyncSession {
     public synchronized ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException {
         alignForeignKeys();
         CaptureSchema schema = schema();
-        ApplyResult r = applySliced(changes, schema, cursors);
+        ApplyResult r = applySliced(changes, schema, withUnwritten(cursors));
+        unwrittenCursors.clear();
         appliesSinceRetry += r.applied();
         pulled += r.received();
         count(r);
@@ -277,8 +282,28 @@ final class EngineSession implements SyncSession {
         engine.emit(SyncEvent.changed(r.changedRows(), source));
     }
 
+    /** {@code cursors} after the unwritten ones, which the caller's newer positions replace. */
+    private Map<String, String> withUnwritten(Map<String, String> cursors) {
+        if (unwrittenCursors.isEmpty()) return cursors;
+        Map<String, String> all = new HashMap<>(unwrittenCursors);
+        all.putAll(cursors);
+        return all;
+    }
+
+    @Override
+    public synchronized void advanceCursor(String key, String value) {
+        unwrittenCursors.put(key, value);
+    }
+
+    /** Writes the cursors {@link #advanceCursor advanced} since the last write (the engine is stopping). */
+    synchronized void writeAdvancedCursors() throws SQLException {
+        if (!unwrittenCursors.isEmpty()) saveCursors(Map.of());
+    }
+
     @Override
     public synchronized Optional<String> cursor(String key) throws SQLException {
+        String unwritten = unwrittenCursors.get(key);
+        if (unwritten != null) return Optional.of(unwritten);
         try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + MetaTables.CURSORS + " WHERE key = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -289,8 +314,14 @@ final class EngineSession implements SyncSession {
 
     @Override
     public synchronized void saveCursor(String key, String value) throws SQLException {
+        saveCursors(Map.of(key, value));
+    }
+
+    private void saveCursors(Map<String, String> cursors) throws SQLException {
         CaptureSchema schema = schema();
-        gate.engine(() -> applier.apply(new Changeset(sites.local(), java.util.List.of()), schema, Map.of(key, value)));
+        Map<String, String> all = withUnwritten(cursors);
+        gate.engine(() -> applier.apply(new Changeset(sites.local(), java.util.List.of()), schema, all));
+        unwrittenCursors.clear();
     }
 
     @Override

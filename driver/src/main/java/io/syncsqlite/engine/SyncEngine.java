@@ -387,6 +387,11 @@ public final class SyncEngine {
         lease.close();
         synchronized (session) {
             try {
+                session.writeAdvancedCursors();
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "writing the sync cursors of " + replica.url().target() + " failed; changes after the stored ones are received again", e);
+            }
+            try {
                 applier.close();
                 connection.close();
             } catch (SQLException e) {

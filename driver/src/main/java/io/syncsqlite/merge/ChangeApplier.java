@@ -195,7 +195,8 @@ public final class ChangeApplier implements AutoCloseable {
         });
     }
 
-    private void saveCursors(Map<String, String> cursors) throws SQLException {
+    /** Stores transport cursors, in the caller's transaction. */
+    public void saveCursors(Map<String, String> cursors) throws SQLException {
         if (cursors.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.CURSORS + "(key, value) VALUES (?, ?)"
                 + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {

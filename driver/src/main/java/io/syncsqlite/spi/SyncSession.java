@@ -43,7 +43,15 @@ public interface SyncSession {
     /** Merges remote changes and stores the given transport cursors in the same transaction. */
     ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException;
 
-    /** A cursor stored by {@link #apply} or {@link #saveCursor}. */
+    /**
+     * The stream moved past changes this replica has nothing to apply for (its own, echoed back without their body):
+     * the cursor is recorded without a write of its own, with the session's next write (a publication, an apply, a
+     * saved cursor, or when the engine stops). A crash may forget it; the changes are then received again, and
+     * applying them again changes nothing.
+     */
+    void advanceCursor(String key, String value);
+
+    /** A cursor stored by {@link #apply}, {@link #saveCursor} or {@link #advanceCursor}. */
     Optional<String> cursor(String key) throws SQLException;
 
     void saveCursor(String key, String value) throws SQLException;

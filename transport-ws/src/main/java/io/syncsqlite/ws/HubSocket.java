@@ -187,8 +187,10 @@ final class HubSocket extends WebSocketClient {
         long from = e.number("from").orElseThrow(() -> new InvalidChangesetException("changes without 'from'"));
         long to = e.number("to").orElseThrow(() -> new InvalidChangesetException("changes without 'to'"));
         if (epoch == null || from != at) throw new InvalidChangesetException("stream gap: at " + at + ", hub sent (" + from + ", " + to + "]");
-        Changeset cs = e.body().length == 0 ? new Changeset(epoch, List.of()) : ChangesetCodec.decode(e.body());
-        session.apply(cs, Map.of(WsTransport.CURSOR, new Cursor(epoch, to).toString()));
+        String cursor = new Cursor(epoch, to).toString();
+        // no body: the range held only this replica's own push, which needs no write of its own (nor its write lock)
+        if (e.body().length == 0) session.advanceCursor(WsTransport.CURSOR, cursor);
+        else session.apply(ChangesetCodec.decode(e.body()), Map.of(WsTransport.CURSOR, cursor));
         at = to;
     }
 
