@@ -21,10 +21,28 @@ public final class HubPush {
     private HubPush() {
     }
 
+    /** Parts a {@link Sender} may have on their way to the hub before the first one's answer is awaited. */
+    static final int PARTS_IN_FLIGHT = 4;
+
     /** Sends one part to the hub under {@code batch} and returns its answer. */
     @FunctionalInterface
     public interface Sender {
         Reply send(Changeset part, String batch) throws Exception;
+
+        /**
+         * Starts sending a part whose answer is awaited later, so a protocol that can carry several requests at once
+         * (a WebSocket) encodes and sends the next parts while the hub stores this one. By default nothing is sent
+         * until the answer is asked for.
+         */
+        default InFlight start(Changeset part, String batch) throws Exception {
+            return () -> send(part, batch);
+        }
+    }
+
+    /** A part sent (or about to be) whose answer is still to come. */
+    @FunctionalInterface
+    public interface InFlight {
+        Reply reply() throws Exception;
     }
 
     /**
@@ -87,7 +105,17 @@ public final class HubPush {
     /** Pushes {@code cs} in parts of at most {@code maxChanges} changes, never splitting a row; {@code hub} names it in events. */
     public static void pushAll(SyncSession session, String hub, Changeset cs, String batch, int maxChanges, Sender sender) throws Exception {
         List<Changeset> parts = rowAlignedParts(cs, maxChanges);
-        for (int i = 0; i < parts.size(); i++) push(session, hub, parts.get(i), batch + "." + i, sender);
+        List<InFlight> started = new ArrayList<>();
+        // up to PARTS_IN_FLIGHT parts ahead; answers are settled in order, each part on its own as before (parts never
+        // share a row, so the order the hub stores them in does not matter, and a retried round repeats their batch ids)
+        for (int i = 0; i < parts.size(); i++) {
+            while (started.size() < parts.size() && started.size() < i + PARTS_IN_FLIGHT) {
+                int next = started.size();
+                started.add(sender.start(parts.get(next), batch + "." + next));
+            }
+            settle(session, hub, parts.get(i), batch + "." + i, started.get(i), sender);
+            started.set(i, null);
+        }
     }
 
     /**
@@ -124,8 +152,13 @@ public final class HubPush {
      * changes are kept as dead letters, so one bad change never costs the others and is never lost.
      */
     private static void push(SyncSession session, String hub, Changeset part, String batch, Sender sender) throws Exception {
+        settle(session, hub, part, batch, () -> sender.send(part, batch), sender);
+    }
+
+    /** Takes the hub's answer to {@code part} (see {@link #push}). */
+    private static void settle(SyncSession session, String hub, Changeset part, String batch, InFlight sent, Sender sender) throws Exception {
         try {
-            Reply r = sender.send(part, batch);
+            Reply r = sent.reply();
             if (!r.limits().equals("unknown")) session.limits(refuser(hub), r.limits()); // what it refused before may pass now
             if (r.duplicate()) session.report(SyncEvent.progress("hub " + hub + " had already applied batch " + batch + " (a retried push)"));
             if (!r.refused().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.syncsqlite.hub;
 
+import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -32,8 +34,11 @@ public final class Hub {
     /** Told of every push that stored something, in sequence order; must not block (it runs under the push order). */
     @FunctionalInterface
     interface PushListener {
-        /** {@code source} identifies the endpoint connection that pushed ({@code null} for HTTP). */
-        void accepted(String ns, Object source, HubStore.PushOutcome outcome);
+        /**
+         * {@code source} identifies the endpoint connection that pushed ({@code null} for HTTP); {@code changeset} gives
+         * the accepted changes in the wire format, encoded at most once whoever asks.
+         */
+        void accepted(String ns, Object source, HubStore.PushOutcome outcome, Supplier<byte[]> changeset);
     }
 
     /** Counters since start, for tests, health and benchmarks. */
@@ -146,7 +151,10 @@ public final class Hub {
         synchronized (order) {
             out = store.push(ns, batchId, admission.admitted()).withRefused(admission.refused(), cs.size());
             if (!out.duplicate() && out.stored() > 0) {
-                for (PushListener l : listeners) l.accepted(ns, source, out);
+                HubStore.PushOutcome accepted = out;
+                // when every pushed change won, the pushed bytes are the accepted changeset as they are
+                Supplier<byte[]> changeset = out.stored() == cs.size() ? () -> body : once(() -> changeset(accepted.accepted()));
+                for (PushListener l : listeners) l.accepted(ns, source, out, changeset);
             }
         }
         (out.duplicate() ? stats.duplicates : stats.pushes).incrementAndGet();
@@ -172,6 +180,26 @@ public final class Hub {
         HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()));
         stats.pulls.incrementAndGet();
         return page;
+    }
+
+    /**
+     * {@code changes} in the wire format for clients. The first change's site is the changeset's origin, so changes of
+     * that site (usually all of them) carry no site of their own; an empty list goes out under the hub's epoch.
+     */
+    byte[] changeset(List<Change> changes) {
+        return ChangesetCodec.encode(new Changeset(changes.isEmpty() ? epoch() : changes.get(0).site(), changes));
+    }
+
+    private static Supplier<byte[]> once(Supplier<byte[]> make) {
+        return new Supplier<>() {
+            private byte[] made;
+
+            @Override
+            public synchronized byte[] get() {
+                if (made == null) made = make.get();
+                return made;
+            }
+        };
     }
 
     private static String digest(byte[] body) {

@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.syncsqlite.change.Changeset;
-import io.syncsqlite.change.ChangesetCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -306,7 +304,7 @@ public final class HubServer implements AutoCloseable {
         HubStore.Page page = hub.pull(ns, since, limit);
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
-        Exchanges.send(ex, 200, "application/json", ChangesetCodec.encode(new Changeset(store.epoch(), page.changes())));
+        Exchanges.send(ex, 200, "application/json", hub.changeset(page.changes()));
     }
 
     private void health(HttpExchange ex) throws IOException {

@@ -1,7 +1,5 @@
 package io.syncsqlite.hub;
 
-import io.syncsqlite.change.Changeset;
-import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Envelope;
 import io.syncsqlite.change.InvalidChangesetException;
 import java.net.InetSocketAddress;
@@ -18,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft_6455;
@@ -218,10 +217,10 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
 
     /** Fans an accepted push out to the namespace's subscribers: one encoding shared by all, no echo to the pusher. */
     @Override
-    public void accepted(String ns, Object source, HubStore.PushOutcome out) {
+    public void accepted(String ns, Object source, HubStore.PushOutcome out, Supplier<byte[]> changeset) {
         Set<WsSubscriber> subs = subscribers.get(ns);
         if (subs == null || subs.isEmpty()) return;
-        byte[] changes = Envelope.withBody(ChangesetCodec.encode(new Changeset(hub.epoch(), out.accepted())), "changes", "from", out.previous(),
+        byte[] changes = Envelope.withBody(changeset.get(), "changes", "from", out.previous(),
                 "to", out.seq()).encode();
         byte[] skip = Envelope.of("changes", "from", out.previous(), "to", out.seq()).encode();
         for (WsSubscriber s : subs) s.offer(new WsSubscriber.Frame(out.previous(), out.seq(), s == source ? skip : changes));

@@ -1,7 +1,5 @@
 package io.syncsqlite.hub;
 
-import io.syncsqlite.change.Changeset;
-import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Envelope;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -181,7 +179,7 @@ final class WsSubscriber {
     private void catchUpPage() throws Exception {
         HubStore.Page page = endpoint.hub().pull(namespace, sentUpTo, pageLimit);
         if (page.next() != sentUpTo) {
-            conn.send(Envelope.withBody(ChangesetCodec.encode(new Changeset(endpoint.hub().epoch(), page.changes())), "changes", "from", sentUpTo,
+            conn.send(Envelope.withBody(endpoint.hub().changeset(page.changes()), "changes", "from", sentUpTo,
                     "to", page.next()).encode());
             sentUpTo = page.next();
         }

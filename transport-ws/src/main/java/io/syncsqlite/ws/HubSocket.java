@@ -99,13 +99,33 @@ final class HubSocket extends WebSocketClient {
         }
     }
 
-    /** {@link HubPush.Sender}: sends one part and waits for its acknowledgement. */
-    HubPush.Reply push(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
-        CompletableFuture<Envelope> reply = new CompletableFuture<>();
-        pending.put(batch, reply);
+    /** Pushes parts over this socket, several in flight: each is sent at once and its acknowledgement awaited later. */
+    HubPush.Sender pusher() {
+        return new HubPush.Sender() {
+            @Override
+            public HubPush.Reply send(Changeset part, String batch) throws Exception {
+                return start(part, batch).reply();
+            }
+
+            @Override
+            public HubPush.InFlight start(Changeset part, String batch) throws IOException {
+                CompletableFuture<Envelope> reply = new CompletableFuture<>();
+                pending.put(batch, reply);
+                try {
+                    if (!isOpen()) throw failure();
+                    HubSocket.this.send(Envelope.withBody(ChangesetCodec.encode(part), "push", "batch", batch).encode());
+                } catch (IOException | RuntimeException e) {
+                    pending.remove(batch);
+                    throw e;
+                }
+                return () -> answer(part, batch, reply);
+            }
+        };
+    }
+
+    /** The hub's answer to a pushed part, once its acknowledgement (or error) arrives. */
+    private HubPush.Reply answer(Changeset part, String batch, CompletableFuture<Envelope> reply) throws IOException, InterruptedException, HubPush.Refused {
         try {
-            if (!isOpen()) throw failure();
-            send(Envelope.withBody(ChangesetCodec.encode(part), "push", "batch", batch).encode());
             Envelope r = await(reply, "the acknowledgement of batch " + batch);
             String limits = r.text("limits").orElse("unknown");
             if (r.type().equals("ack")) return new HubPush.Reply("already-applied".equals(r.text("status").orElse("")), refusals(r, part.size()), limits);
@@ -171,7 +191,7 @@ final class HubSocket extends WebSocketClient {
                 case "changes" -> apply(e);
                 case "live" -> live.complete(e.number("seq").orElse(at));
                 case "ack", "error" -> {
-                    CompletableFuture<Envelope> f = pending.get(e.text("batch").orElse(""));
+                    CompletableFuture<Envelope> f = pending.remove(e.text("batch").orElse(""));
                     if (f != null) f.complete(e);
                 }
                 default -> LOG.log(System.Logger.Level.DEBUG, "ignoring hub message of type {0}", e.type());

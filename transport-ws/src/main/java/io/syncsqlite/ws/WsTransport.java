@@ -39,7 +39,7 @@ final class WsTransport implements Transport {
         try {
             HubSocket s = connected(session);
             for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
-                HubPush.pushAll(session, settings.url().toString(), b.changeset(), Long.toString(b.upToSeq()), settings.pushChanges(), s::push);
+                HubPush.pushAll(session, settings.url().toString(), b.changeset(), Long.toString(b.upToSeq()), settings.pushChanges(), s.pusher());
                 session.published(b);
             }
             online(session, true, null);
@@ -61,7 +61,7 @@ final class WsTransport implements Transport {
         if (welcome.flag("reset") && stored.isPresent()) {
             session.report(SyncEvent.progress("hub " + settings.url() + " has a new history (epoch " + welcome.text("epoch").orElse("?") + ", was "
                     + stored.get().epoch() + "): pushing this replica's own versions again and re-reading the hub from the start"));
-            HubPush.republish(session, settings.url().toString(), settings.pushChanges(), s::push);
+            HubPush.republish(session, settings.url().toString(), settings.pushChanges(), s.pusher());
         }
         s.awaitCaughtUp();
         return s;
