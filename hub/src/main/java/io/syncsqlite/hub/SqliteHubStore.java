@@ -5,8 +5,12 @@ import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.InvalidChangesetException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,6 +46,8 @@ public final class SqliteHubStore implements HubStore {
     private String epoch;
     private volatile long seq;
     private final Path highWater;
+    /** Written under the write lock only. */
+    private FileChannel highWaterChannel;
 
     /** Opens (creating if needed) the store in {@code file}. */
     public SqliteHubStore(Path file) throws SQLException {
@@ -115,10 +121,16 @@ public final class SqliteHubStore implements HubStore {
         return fresh;
     }
 
-    /** Records the sequence reached, beside the store file (see {@link #restoredCheck}). */
+    /**
+     * Records the sequence reached, beside the store file (see {@link #restoredCheck}), through a channel kept open:
+     * opening the file for every push cost about as much as storing a thousand cells.
+     */
     private void recordHighWater() {
         try {
-            Files.writeString(highWater, Long.toString(seq));
+            if (highWaterChannel == null) highWaterChannel = FileChannel.open(highWater, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            byte[] reached = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
+            highWaterChannel.write(ByteBuffer.wrap(reached), 0);
+            highWaterChannel.truncate(reached.length);
         } catch (IOException e) {
             System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING, "cannot record the sequence reached in " + highWater, e);
         }
@@ -266,12 +278,21 @@ public final class SqliteHubStore implements HubStore {
         }
     }
 
+    private void closeHighWater() {
+        try {
+            if (highWaterChannel != null) highWaterChannel.close();
+        } catch (IOException e) {
+            System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING, "cannot close " + highWater, e);
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         writeLock.lock();
         try {
             rowStore.close();
             writer.close();
+            closeHighWater();
             for (Connection r : readers) r.close();
         } finally {
             writeLock.unlock();
