@@ -10,8 +10,12 @@ import java.util.regex.Pattern;
  * What a statement, script or batch may do to the schema, told from its text before it runs (comments and string
  * literals ignored). A hit only makes the driver look closer ({@code PRAGMA schema_version} after the statement), so
  * false positives cost little and reads cost nothing; what the text hides, the schema version still catches.
+ * DDL of the connection's temporary schema only ({@code CREATE TEMP …}, objects qualified {@code temp.}) is no
+ * change: nothing there is synced, and looking closer would read the main database, which inside a deferred
+ * transaction that has not touched it yet would start a read snapshot the application never asked for (its first
+ * write would then fail with {@code SQLITE_BUSY} at once instead of waiting for another process's lock).
  *
- * @param mayChangeSchema it may create, alter or drop something
+ * @param mayChangeSchema it may create, alter or drop something in the main database
  * @param dropsColumn     {@code ALTER TABLE … DROP [COLUMN]}: SQLite refuses it while a trigger names the column
  * @param droppedTables   tables a {@code DROP TABLE} names (their rows are snapshotted first, so a rebuild can tell
  *                        which values it changed)
@@ -22,6 +26,10 @@ public record SchemaChange(boolean mayChangeSchema, boolean dropsColumn, Set<Str
     public static final SchemaChange NONE = new SchemaChange(false, false, Set.of(), Set.of());
 
     private static final Pattern DDL = Pattern.compile("\\b(?:create|alter|drop)\\b", Pattern.CASE_INSENSITIVE);
+    /** DDL of the temporary schema only: each match stands for one {@link #DDL} keyword that changes nothing synced. */
+    private static final Pattern TEMP_DDL = Pattern.compile("\\bcreate\\s+(?:temp|temporary)\\b"
+            + "|\\b(?:create|drop|alter)\\s+(?:unique\\s+|virtual\\s+)?(?:table|view|index|trigger)\\s+(?:if\\s+(?:not\\s+)?exists\\s+)?temp\\s*\\.",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern IGNORED = Pattern.compile("--[^\\n]*|/\\*.*?(?:\\*/|\\z)|'(?:[^']|'')*'", Pattern.DOTALL);
     private static final String IDENT = "(\"(?:[^\"]|\"\")*\"|\\[[^\\]]*\\]|`(?:[^`]|``)*`|[\\p{L}_][\\p{L}\\p{N}_$]*)";
     private static final Pattern DROP_COLUMN = Pattern.compile("\\balter\\s+table\\b[^;]*?\\bdrop\\b", Pattern.CASE_INSENSITIVE);
@@ -39,7 +47,7 @@ public record SchemaChange(boolean mayChangeSchema, boolean dropsColumn, Set<Str
     public static SchemaChange of(String sql) {
         if (sql == null || !DDL.matcher(sql).find()) return NONE;
         String code = IGNORED.matcher(sql).replaceAll(" ");
-        return new SchemaChange(DDL.matcher(code).find(), DROP_COLUMN.matcher(code).find(), names(DROP_TABLE, code), names(RENAME_TABLE, code));
+        return new SchemaChange(count(DDL, code) > count(TEMP_DDL, code), DROP_COLUMN.matcher(code).find(), names(DROP_TABLE, code), names(RENAME_TABLE, code));
     }
 
     /** The union of two classifications (the statements of one batch). */
@@ -56,6 +64,10 @@ public record SchemaChange(boolean mayChangeSchema, boolean dropsColumn, Set<Str
     /** Whether rows must be snapshotted before it runs: it drops a table (maybe one a script renamed first). */
     public boolean dropsTable() {
         return !droppedTables.isEmpty();
+    }
+
+    private static long count(Pattern p, String code) {
+        return p.matcher(code).results().count();
     }
 
     private static Set<String> names(Pattern p, String code) {

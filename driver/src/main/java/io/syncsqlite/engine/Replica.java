@@ -170,8 +170,14 @@ public final class Replica {
         return engine();
     }
 
-    /** This replica's site id, creating the metadata that holds it if the database has none yet. */
+    /**
+     * This replica's site id, creating the metadata that holds it if the database has none yet. Known since the
+     * connection opened, it is answered without a read on {@code c}, which inside the application's deferred
+     * transaction would start a read snapshot before its first statement.
+     */
     public String siteId(Connection c) throws SQLException {
+        String known = siteId;
+        if (known != null) return known;
         if (!MetaTables.exist(c)) {
             if (key == null || !c.getAutoCommit()) {
                 instrumenter.createMetadata(c);

@@ -48,7 +48,9 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
      * may have changed.
      */
     <T> T execute(SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
-        if (replica.needsTransaction(change)) {
+        // inside the application's transaction the work around the change reads before it writes: the write lock comes
+        // first (see WriteLock); a database without the driver's metadata has nothing to snapshot or lift
+        if (replica.needsTransaction(change) && (delegate.getAutoCommit() || WriteLock.takeIfSynced(delegate))) {
             ConnectionState[] afterStatement = new ConnectionState[1];
             T result = replica.aroundSchemaChange(delegate, change, () -> {
                 T r = work.run();

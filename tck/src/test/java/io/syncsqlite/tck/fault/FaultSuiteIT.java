@@ -100,8 +100,7 @@ class FaultSuiteIT {
                 s.execute("CREATE TABLE item" + TABLE_SQL);
             }
             files.add(file);
-            // IMMEDIATE: two processes write each file (see ReplicaProcess)
-            fileUrls.add(urls.of(file, random) + "&transaction_mode=IMMEDIATE");
+            fileUrls.add(urls.of(file, random));
         }
         List<Slot> slots = new ArrayList<>();
         for (int f = 0; f < FILES; f++) {
@@ -194,7 +193,7 @@ class FaultSuiteIT {
         Path copy = dir.resolve("copy-of-f" + from + ".db");
         copyOf(files.get(from), copy);
         files.add(copy);
-        fileUrls.add(urls.of(copy, random) + "&transaction_mode=IMMEDIATE");
+        fileUrls.add(urls.of(copy, random));
         hasExtra[files.size() - 1] = hasExtra[from];
         System.out.println("FaultSuiteIT: copied " + files.get(from).getFileName() + " to " + copy.getFileName() + ", started as a new device");
         return new Slot(files.size() - 1, "copy");

@@ -1,8 +1,6 @@
 package io.syncsqlite.tck.fault;
 
 import io.syncsqlite.SyncConnection;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,10 +20,10 @@ import java.sql.Statement;
  * <li>{@code QUERY <sql>} — the first column of the first row;</li>
  * <li>{@code SYNC} — {@code syncNow()}.</li>
  * </ul>
- * End of input closes the connections (the engine's final push) and exits. Give the URL {@code transaction_mode=IMMEDIATE}
- * when other processes write the same file: a deferred transaction through the driver reads before its first write
- * (the driver checks the schema) and then fails with SQLITE_BUSY instead of waiting, if another process committed
- * meanwhile (noted for the "invisible" work in /work/notes/BLOCKERS.md).
+ * End of input closes the connections (the engine's final push) and exits. Transactions are deferred (xerial's
+ * default), as most applications' are: with two processes writing one file, each waits for the other's write lock on
+ * the busy timeout, as on plain SQLite, only because the driver reads nothing inside an application's transaction
+ * before its first statement ({@link WriteFirstTransactionsIT} checks that case by case).
  */
 public final class ReplicaProcess {
     private ReplicaProcess() {
@@ -33,26 +31,15 @@ public final class ReplicaProcess {
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Connection c = DriverManager.getConnection(args[0]); Connection plain = DriverManager.getConnection("jdbc:sqlite:" + args[1]);
-             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        try (Connection c = DriverManager.getConnection(args[0]); Connection plain = DriverManager.getConnection("jdbc:sqlite:" + args[1])) {
             try (Statement s = plain.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 30000");
             }
-            out.println("OK ready");
-            for (String line; (line = in.readLine()) != null; ) {
-                try {
-                    out.println("OK " + run(c, plain, line));
-                } catch (SQLException | RuntimeException e) {
-                    out.println("ERR " + String.valueOf(e.getMessage()).replace('\n', ' '));
-                }
-            }
+            CommandLoop.serve(out, (command, arg) -> run(c, plain, command, arg));
         }
     }
 
-    private static String run(Connection c, Connection plain, String line) throws SQLException {
-        int space = line.indexOf(' ');
-        String command = space < 0 ? line : line.substring(0, space);
-        String arg = space < 0 ? "" : line.substring(space + 1);
+    private static String run(Connection c, Connection plain, String command, String arg) throws SQLException {
         switch (command) {
             case "EXEC":
                 return Integer.toString(update(c, arg));
@@ -81,7 +68,7 @@ public final class ReplicaProcess {
             case "SYNC":
                 return c.unwrap(SyncConnection.class).syncNow().toString();
             default:
-                throw new IllegalArgumentException("unknown command " + line);
+                throw new IllegalArgumentException("unknown command " + command);
         }
     }
 

@@ -60,8 +60,7 @@ class TwoProcessesOneFileIT {
             List<Future<?>> writers = new ArrayList<>();
             for (String name : List.of("p1", "p2")) {
                 writers.add(pool.submit(() -> {
-                    // IMMEDIATE: see ReplicaProcess for why transactions of two processes on one file begin with the write lock
-                    try (ChildReplica p = new ChildReplica(name, urls.of(shared) + "&transaction_mode=IMMEDIATE", shared, dir)) {
+                    try (ChildReplica p = new ChildReplica(name, urls.of(shared), shared, dir)) {
                         for (int batch = 0; batch < ROWS_PER_PROCESS / 50; batch++) {
                             StringBuilder tx = new StringBuilder("TX COMMIT ");
                             for (int i = 0; i < 50; i++) {
