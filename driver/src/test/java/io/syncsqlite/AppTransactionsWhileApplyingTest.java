@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class AppTransactionsWhileApplyingTest {
     void readThenWriteTransactionsOnOneConnection() throws Exception {
         withPeerStreaming("one", url -> {
             try (Connection c = DriverManager.getConnection(url)) {
-                return readThenWrite(() -> c, false, TRANSACTIONS);
+                return transactions(() -> c, false, 1, TRANSACTIONS, AppTransactionsWhileApplyingTest::readThenWrite);
             }
         });
     }
@@ -55,19 +56,45 @@ class AppTransactionsWhileApplyingTest {
      */
     @Test
     void readThenWriteTransactionsOnAPoolOfTen() throws Exception {
+        onPlainThenWhileApplying("pool", 10, pool -> withReaders(pool, 2,
+                () -> transactions(pool::getConnection, true, 1, TRANSACTIONS, AppTransactionsWhileApplyingTest::readThenWrite)));
+    }
+
+    /**
+     * Transactions whose first statement writes, from four threads of a pool of four, while the engine applies: each
+     * may begin while the engine is in the middle of a slice. On plain SQLite they wait for each other's write lock
+     * on the busy timeout, and none fails; through the driver they also wait for the engine's slice (no statement of
+     * the driver's reads before theirs, so nothing turns them into read-then-write), and none may fail either. Plain
+     * xerial under the same workload is the reference.
+     */
+    @Test
+    void writeFirstTransactionsFromFourThreadsOfAPool() throws Exception {
+        onPlainThenWhileApplying("write-first", 4, pool -> transactions(pool::getConnection, true, 4, TRANSACTIONS, AppTransactionsWhileApplyingTest::writeFirst));
+    }
+
+    /** A workload on a Hikari pool. */
+    interface PoolWork {
+        String run(HikariDataSource pool) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on a pool of {@code size} over plain xerial first (the reference: no error there), then through
+     * the driver while the engine applies a peer's batches.
+     */
+    private void onPlainThenWhileApplying(String name, int size, PoolWork work) throws Exception {
         Workload pooled = url -> {
             HikariConfig cfg = new HikariConfig();
             cfg.setJdbcUrl(url);
-            cfg.setMaximumPoolSize(10);
+            cfg.setMaximumPoolSize(size);
             try (HikariDataSource pool = new HikariDataSource(cfg)) {
                 awaitFull(pool);
-                return withReaders(pool, 2, () -> readThenWrite(pool::getConnection, true, TRANSACTIONS));
+                return work.run(pool);
             }
         };
-        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db") + "?journal_mode=WAL&busy_timeout=30000" + FAST;
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain-" + name + ".db") + "?journal_mode=WAL&busy_timeout=30000" + FAST;
         createCounters(plainUrl);
         assertEquals("errors=0 total=" + TRANSACTIONS, pooled.run(plainUrl), "plain xerial, the reference");
-        withPeerStreaming("pool", pooled);
+        withPeerStreaming(name, pooled);
     }
 
     /**
@@ -200,42 +227,71 @@ class AppTransactionsWhileApplyingTest {
         Connection get() throws SQLException;
     }
 
+    /** The statements of one transaction on {@code row}. */
+    interface Body {
+        void run(Connection c, int row) throws SQLException;
+    }
+
+    /** Load-modify-store, as an ORM updates an entity: the transaction reads before it writes. */
+    private static void readThenWrite(Connection c, int row) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement("SELECT n FROM counter WHERE id = ?");
+             PreparedStatement write = c.prepareStatement("UPDATE counter SET n = ? WHERE id = ?")) {
+            read.setInt(1, row);
+            write.setInt(1, count(read) + 1);
+            write.setInt(2, row);
+            write.executeUpdate();
+        }
+    }
+
+    /** The transaction's first statement writes (then it reads what it wrote). */
+    private static void writeFirst(Connection c, int row) throws SQLException {
+        try (PreparedStatement write = c.prepareStatement("UPDATE counter SET n = n + 1 WHERE id = ?");
+             PreparedStatement read = c.prepareStatement("SELECT n FROM counter WHERE id = ?")) {
+            write.setInt(1, row);
+            write.executeUpdate();
+            read.setInt(1, row);
+            count(read);
+        }
+    }
+
     /**
-     * {@code n} load-modify-store transactions; returns the errors seen and the counters' final total.
+     * {@code n} transactions of {@code body} (each {@code setAutoCommit(false)}, body, commit), split over
+     * {@code threads} threads; returns the errors seen and the counters' final total.
      *
      * @param pooled each transaction borrows a connection and closes (returns) it
      */
-    private static String readThenWrite(Connections source, boolean pooled, int n) throws SQLException {
-        int errors = 0;
-        String first = "";
-        for (int i = 0; i < n; i++) {
-            Connection c = source.get();
-            try {
-                c.setAutoCommit(false);
-                try (PreparedStatement read = c.prepareStatement("SELECT n FROM counter WHERE id = ?");
-                     PreparedStatement write = c.prepareStatement("UPDATE counter SET n = ? WHERE id = ?")) {
-                    read.setInt(1, i % ROWS);
-                    int value;
-                    try (ResultSet rs = read.executeQuery()) {
-                        rs.next();
-                        value = rs.getInt(1);
+    private static String transactions(Connections source, boolean pooled, int threads, int n, Body body) throws Exception {
+        AtomicInteger errors = new AtomicInteger();
+        AtomicReference<String> first = new AtomicReference<>("");
+        ExecutorService workers = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int from = t;
+            done.add(workers.submit(() -> {
+                for (int i = from; i < n; i += threads) {
+                    Connection c = source.get();
+                    try {
+                        c.setAutoCommit(false);
+                        try {
+                            body.run(c, i % ROWS);
+                            c.commit();
+                        } catch (SQLException e) {
+                            if (errors.getAndIncrement() == 0) first.set(" first: " + e.getMessage());
+                            c.rollback();
+                        } finally {
+                            c.setAutoCommit(true);
+                        }
+                    } finally {
+                        if (pooled) c.close();
                     }
-                    write.setInt(1, value + 1);
-                    write.setInt(2, i % ROWS);
-                    write.executeUpdate();
-                    c.commit();
-                } catch (SQLException e) {
-                    if (errors++ == 0) first = " first: " + e.getMessage();
-                    c.rollback();
-                } finally {
-                    c.setAutoCommit(true);
                 }
-            } finally {
-                if (pooled) c.close();
-            }
+                return null;
+            }));
         }
+        workers.shutdown();
+        for (Future<?> f : done) f.get();
         try (Connection c = source.get()) {
-            return "errors=" + errors + first + " total=" + count(c, "SELECT sum(n) FROM counter");
+            return "errors=" + errors + first.get() + " total=" + count(c, "SELECT sum(n) FROM counter");
         }
     }
 
@@ -283,6 +339,13 @@ class AppTransactionsWhileApplyingTest {
 
     private static int count(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static int count(PreparedStatement query) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
             rs.next();
             return rs.getInt(1);
         }

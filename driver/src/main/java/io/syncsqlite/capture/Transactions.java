@@ -5,8 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Runs work in an SQLite transaction: joins the caller's when the connection is already in one, else opens its own
- * with explicit {@code BEGIN} so the mode (deferred for reads, {@code IMMEDIATE} for writes) is ours to choose.
+ * Runs work in an SQLite transaction: joins the caller's when the connection is already in one (begun in JDBC, or in
+ * SQL), else opens its own with explicit {@code BEGIN} so the mode (deferred for reads, {@code IMMEDIATE} for writes)
+ * is ours to choose.
  */
 public final class Transactions {
     private static final System.Logger LOG = System.getLogger(Transactions.class.getName());
@@ -33,7 +34,13 @@ public final class Transactions {
     private static <T> T run(Connection c, String begin, SqlWork<T> work) throws SQLException {
         if (!c.getAutoCommit()) return work.run();
         try (Statement s = c.createStatement()) {
-            s.execute(begin);
+            try {
+                s.execute(begin);
+            } catch (SQLException e) {
+                // the application began one in SQL (BEGIN, SAVEPOINT), which xerial's auto-commit flag does not show
+                if (String.valueOf(e.getMessage()).contains("within a transaction")) return work.run();
+                throw e;
+            }
             boolean ok = false;
             try {
                 T result = work.run();

@@ -253,10 +253,19 @@ public final class Replica {
     public CaptureSchema ensureInstrumented(Connection c) throws SQLException {
         CaptureSchema s = instrumentedSchema(c);
         if (s != null) return s;
-        if (key == null || !c.getAutoCommit()) return instrument(c);
+        if (key == null || !c.getAutoCommit()) return instrument(c, c.getAutoCommit());
         try (Connection own = SqliteConnections.openInternal(url)) {
-            return instrument(own);
+            return instrument(own, true);
         }
+    }
+
+    /**
+     * As {@link #ensureInstrumented}, on an application connection inside a transaction, begun in JDBC or in SQL
+     * ({@code BEGIN}, {@code SAVEPOINT}: xerial's auto-commit flag does not tell those): the work joins it.
+     */
+    public CaptureSchema ensureInstrumentedInTransaction(Connection c) throws SQLException {
+        CaptureSchema s = instrumentedSchema(c);
+        return s != null ? s : instrument(c, false);
     }
 
     /** The schema as instrumented, or {@code null} when the schema changed since and instrumenting (a write) is due. */
@@ -320,8 +329,8 @@ public final class Replica {
         return gate;
     }
 
-    private CaptureSchema instrument(Connection c) throws SQLException {
-        boolean committed = c.getAutoCommit();
+    /** @param committed whether {@code c} commits what it instruments at once (it is not inside a transaction) */
+    private CaptureSchema instrument(Connection c, boolean committed) throws SQLException {
         CaptureSchema s = instrumenter.instrument(c);
         // read here, on the connection that just instrumented: a read on an application connection inside a deferred
         // transaction would pin its snapshot
@@ -341,11 +350,13 @@ public final class Replica {
     /**
      * Runs a statement, script or batch that drops a table or column, in one transaction with what the driver does
      * before (snapshot, lift triggers) and after it (re-instrument: follow renames, adopt rebuilt tables).
+     *
+     * @param inTransaction {@code c} is inside the application's transaction (begun in JDBC or in SQL), which this joins
      */
-    public <T> T aroundSchemaChange(Connection c, SchemaChange change, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        boolean committed = c.getAutoCommit();
+    public <T> T aroundSchemaChange(Connection c, boolean inTransaction, SchemaChange change, io.syncsqlite.capture.Transactions.SqlWork<T> work)
+            throws SQLException {
         T result = instrumenter.aroundSchemaChange(c, change, work);
-        publish(instrumenter.instrument(c), committed);
+        publish(instrumenter.instrument(c), !inTransaction);
         return result;
     }
 

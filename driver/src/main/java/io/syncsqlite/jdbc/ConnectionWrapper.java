@@ -48,32 +48,50 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
      * may have changed.
      */
     <T> T execute(SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
-        // inside the application's transaction the work around the change reads before it writes: the write lock comes
-        // first (see WriteLock); a database without the driver's metadata has nothing to snapshot or lift
-        if (replica.needsTransaction(change) && (delegate.getAutoCommit() || WriteLock.takeIfSynced(delegate))) {
-            ConnectionState[] afterStatement = new ConnectionState[1];
-            T result = replica.aroundSchemaChange(delegate, change, () -> {
-                T r = work.run();
-                afterStatement[0] = ConnectionState.save(delegate);
-                return r;
-            });
-            afterStatement[0].restore(delegate);
-            afterWrite();
-            return result;
+        boolean inTransaction = inTransaction();
+        if (replica.needsTransaction(change)) {
+            ConnectionState before = ConnectionState.save(delegate);
+            // inside the application's transaction the work around the change reads before it writes: the write lock
+            // comes first (see WriteLock); a database without the driver's metadata has nothing to snapshot or lift
+            if (!inTransaction || WriteLock.takeIfSynced(delegate)) return aroundSchemaChange(change, inTransaction, before, work);
         }
         T result = work.run();
         if (change.mayChangeSchema()) {
-            if (delegate.getAutoCommit()) {
+            if (!inTransaction) {
                 replica.ensureInstrumented(delegate); // on a connection of its own: ours keeps changes()/last_insert_rowid()
                 replica.startEngineIfReady(false);
             } else {
                 ConnectionState state = ConnectionState.save(delegate);
-                replica.ensureInstrumented(delegate);
+                replica.ensureInstrumentedInTransaction(delegate);
                 state.restore(delegate);
             }
         }
         afterWrite();
         return result;
+    }
+
+    /**
+     * Runs a statement that drops a table or column inside {@link Replica#aroundSchemaChange}. The application's
+     * statement starts from the {@code changes()} and {@code last_insert_rowid()} it had ({@code before}), not from
+     * those of the driver's writes ahead of it, and the driver's writes after it leave what the statement left.
+     */
+    private <T> T aroundSchemaChange(SchemaChange change, boolean inTransaction, ConnectionState before, Transactions.SqlWork<T> work) throws SQLException {
+        ConnectionState[] afterStatement = new ConnectionState[1];
+        T result = replica.aroundSchemaChange(delegate, inTransaction, change, () -> {
+            before.restore(delegate);
+            T r = work.run();
+            afterStatement[0] = ConnectionState.save(delegate);
+            return r;
+        });
+        afterStatement[0].restore(delegate);
+        afterWrite();
+        return result;
+    }
+
+    /** Whether the application has a transaction open here, begun in JDBC or in SQL ({@code BEGIN}, {@code SAVEPOINT}). */
+    private boolean inTransaction() throws SQLException {
+        // on a closed connection the statement itself runs, so xerial reports it in its own words
+        return !delegate.isClosed() && (!delegate.getAutoCommit() || holds.inTransaction());
     }
 
     /** The application set {@code PRAGMA foreign_keys} on this connection: the file's engine follows it. */

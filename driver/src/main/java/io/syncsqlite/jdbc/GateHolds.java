@@ -77,6 +77,11 @@ final class GateHolds {
         return sql != null && TRANSACTION_CONTROL.matcher(sql).find();
     }
 
+    /** Whether a transaction holds the gate: one begun in JDBC in deferred mode, or in SQL. */
+    synchronized boolean inTransaction() {
+        return transaction;
+    }
+
     /** Returns one statement hold kept for a result set. */
     void leave() {
         gate.leave(holder);

@@ -20,18 +20,16 @@ final class WriteLock {
     }
 
     /**
-     * Takes the write lock for {@code c}'s open transaction, keeping its {@code changes()} and
-     * {@code last_insert_rowid()}; returns {@code false}, having done nothing, when the database has no driver metadata.
+     * Takes the write lock for {@code c}'s open transaction; returns {@code false}, having done nothing, when the
+     * database has no driver metadata. The no-op write sets {@code changes()} to 0: callers save and restore it.
      */
     static boolean takeIfSynced(Connection c) throws SQLException {
-        ConnectionState before = ConnectionState.save(c);
         try (Statement s = c.createStatement()) {
             s.executeUpdate(NO_OP_WRITE);
+            return true;
         } catch (SQLException e) {
             if (String.valueOf(e.getMessage()).contains("no such table")) return false;
             throw e;
         }
-        before.restore(c);
-        return true;
     }
 }
