@@ -48,8 +48,9 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
      * may have changed.
      */
     <T> T execute(SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
-        boolean inTransaction = inTransaction();
-        if (replica.needsTransaction(change)) {
+        // on a closed connection the statement runs as it is, so xerial reports that in its own words
+        if (replica.needsTransaction(change) && !delegate.isClosed()) {
+            boolean inTransaction = inTransaction();
             ConnectionState before = ConnectionState.save(delegate);
             // inside the application's transaction the work around the change reads before it writes: the write lock
             // comes first (see WriteLock); a database without the driver's metadata has nothing to snapshot or lift
@@ -57,7 +58,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         }
         T result = work.run();
         if (change.mayChangeSchema()) {
-            if (!inTransaction) {
+            if (!inTransaction()) {
                 replica.ensureInstrumented(delegate); // on a connection of its own: ours keeps changes()/last_insert_rowid()
                 replica.startEngineIfReady(false);
             } else {
@@ -90,8 +91,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     /** Whether the application has a transaction open here, begun in JDBC or in SQL ({@code BEGIN}, {@code SAVEPOINT}). */
     private boolean inTransaction() throws SQLException {
-        // on a closed connection the statement itself runs, so xerial reports it in its own words
-        return !delegate.isClosed() && (!delegate.getAutoCommit() || holds.inTransaction());
+        return !delegate.getAutoCommit() || holds.inTransaction();
     }
 
     /** The application set {@code PRAGMA foreign_keys} on this connection: the file's engine follows it. */

@@ -20,7 +20,8 @@ import org.sqlite.BusyHandler;
  * <li>{@code RELEASE} — commits it;</li>
  * <li>{@code SYNC} — {@code syncNow()} (through the driver only): the process holds its file's sync lease;</li>
  * <li>{@code TX <sql>\t<sql>…} — one deferred transaction with these statements, committed. A statement starting with
- * {@code ?} is prepared inside the transaction, one with {@code +} is a batch of statements separated by {@code ;;}.</li>
+ * {@code ?} is prepared inside the transaction, one with {@code +} is a batch of statements separated by {@code ;;};</li>
+ * <li>{@code SQL <sql>\t<sql>…} — the same statements in auto-commit mode: a transaction begun and ended in SQL.</li>
  * </ul>
  */
 public final class WriteFirstProcess {
@@ -64,6 +65,19 @@ public final class WriteFirstProcess {
                     throw e;
                 } finally {
                     c.setAutoCommit(true);
+                }
+                return "committed";
+            case "SQL":
+                announcer.arm();
+                try {
+                    for (String sql : arg.split("\t")) statement(c, sql);
+                } catch (SQLException e) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("ROLLBACK"); // the transaction begun in SQL ends with the failure, as the application would end it
+                    } catch (SQLException none) {
+                        e.addSuppressed(none);
+                    }
+                    throw e;
                 }
                 return "committed";
             default:

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Both sides are separate JVMs ({@link WriteFirstProcess}): the holder and the writer, each syncing through the driver
  * (the holder holds the sync lease, so its engine is the one that writes the file). The writer's busy handler prints
  * {@code WAITING} when SQLite first asks it to wait; only then does the holder commit. One statement kind per case:
- * plain, prepared inside the transaction (an INSERT the driver gives a cross-replica key), a batch, and DDL the driver
- * instruments or works around (temporary tables, new tables and columns, dropped tables and columns).
+ * plain, prepared inside the transaction (an INSERT the driver gives a cross-replica key), a batch, DDL the driver
+ * instruments or works around (temporary tables, new tables and columns, dropped tables and columns), and transactions
+ * begun in SQL (after which the driver asks SQLite whether a transaction is open).
  */
 class WriteFirstTransactionsIT {
     private static final List<String> SCHEMA = List.of(
@@ -31,9 +32,14 @@ class WriteFirstTransactionsIT {
             "CREATE TABLE counter(id INTEGER PRIMARY KEY, name TEXT)",
             "CREATE TABLE dropme(id TEXT PRIMARY KEY, v TEXT)",
             "INSERT INTO dropme VALUES ('r', 'v')",
-            "CREATE TABLE wide(id TEXT PRIMARY KEY, keep TEXT, gone TEXT)");
+            "CREATE TABLE wide(id TEXT PRIMARY KEY, keep TEXT, gone TEXT)",
+            "CREATE TABLE dropped_in_sql(id TEXT PRIMARY KEY, v TEXT)",
+            "INSERT INTO dropped_in_sql VALUES ('r', 'v')");
 
-    /** The writer's transactions, statements separated by tabs ({@code ?} prepared, {@code +} a batch split at {@code ;;}). */
+    /**
+     * The writer's transactions, statements separated by tabs ({@code ?} prepared, {@code +} a batch split at
+     * {@code ;;}); those starting with {@code SQL } are begun and ended in SQL, the others with {@code setAutoCommit}.
+     */
     private static final List<String> TRANSACTIONS = List.of(
             "INSERT INTO item(id, writer, n) VALUES ('a', 'w', 1)\tUPDATE item SET n = n + 1 WHERE id = 'a'",
             "UPDATE item SET n = n + 1",
@@ -44,7 +50,9 @@ class WriteFirstTransactionsIT {
             "CREATE TABLE added(id TEXT PRIMARY KEY, v TEXT)\tINSERT INTO added VALUES ('x', 'y')",
             "ALTER TABLE item ADD COLUMN note TEXT\tINSERT INTO item(id, writer, n, note) VALUES ('c', 'w', 1, 'z')",
             "DROP TABLE dropme\tINSERT INTO item(id, writer, n) VALUES ('d', 'w', 1)",
-            "ALTER TABLE wide DROP COLUMN gone\tINSERT INTO wide VALUES ('e', 'k')");
+            "ALTER TABLE wide DROP COLUMN gone\tINSERT INTO wide VALUES ('e', 'k')",
+            "SQL BEGIN\tINSERT INTO item(id, writer, n) VALUES ('s', 'w', 1)\tCOMMIT",
+            "SQL SAVEPOINT sp\tDROP TABLE dropped_in_sql\tINSERT INTO item(id, writer, n) VALUES ('u', 'w', 1)\tRELEASE sp");
 
     @TempDir
     Path dir;
@@ -74,7 +82,7 @@ class WriteFirstTransactionsIT {
             if (syncing) holder.call("SYNC"); // the holder takes the sync lease first: its engine writes, the writer's stands by
             try (ChildReplica writer = new ChildReplica(WriteFirstProcess.class, "writer-" + file.getFileName(), url, file, dir)) {
                 for (int i = 0; i < TRANSACTIONS.size(); i++) {
-                    String tx = "TX " + TRANSACTIONS.get(i);
+                    String tx = TRANSACTIONS.get(i).startsWith("SQL ") ? TRANSACTIONS.get(i) : "TX " + TRANSACTIONS.get(i);
                     holder.call("HOLD INSERT INTO item(id, writer, n) VALUES ('h" + i + "', 'holder', " + i + ")");
                     writer.send(tx);
                     String first = writer.nextLine(tx);
