@@ -16,11 +16,11 @@ public final class NullKeyRows {
     private NullKeyRows() {
     }
 
-    /** Captured tables holding such rows, with how many; rowid-keyed tables never do. */
-    public static Map<String, Long> count(Connection c, CaptureSchema schema) throws SQLException {
+    /** Captured tables holding such rows, with how many, leaving out {@code skipped} ones; rowid-keyed tables never do. */
+    public static Map<String, Long> count(Connection c, CaptureSchema schema, java.util.Set<String> skipped) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
         for (CapturedTable t : schema.tables()) {
-            if (t.rowidKey()) continue;
+            if (t.rowidKey() || skipped.contains(t.name())) continue;
             StringBuilder nullKey = new StringBuilder();
             for (String k : t.primaryKey()) nullKey.append(nullKey.length() == 0 ? "" : " OR ").append(Sql.quote(k)).append(" IS NULL");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.quote(t.name()) + " WHERE " + nullKey)) {

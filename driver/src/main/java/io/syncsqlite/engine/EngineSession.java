@@ -56,6 +56,9 @@ final class EngineSession implements SyncSession {
     /** The engine connection's {@code foreign_keys} as this session last set it ({@code null}: as opened). */
     private Boolean foreignKeys;
     private final java.util.Set<String> nullKeyTablesReported = new java.util.HashSet<>();
+    /** When tables were last looked at for NULL-key rows, and at which schema version. */
+    private long nullKeysCheckedNanos;
+    private long nullKeysCheckedSchema = -1;
     /** Events reported per refused batch; the rest are summed up in one. */
     private static final int MAX_EVENTS_PER_CALL = 10;
     private volatile long deadLetters;
@@ -66,6 +69,11 @@ final class EngineSession implements SyncSession {
     private int applied;
     private int conflicts;
     private final Map<String, Integer> changedRows = new HashMap<>();
+    /**
+     * Per refuser, the limits its dead letters were last checked against. Every push and round states them; only other
+     * limits (or new dead letters) can make a dead letter due again, so the same limits again cost no write.
+     */
+    private final Map<String, String> limitsChecked = new HashMap<>();
     /** Cursors {@link #advanceCursor advanced} and not yet written: they go with this session's next write. */
     private final Map<String, String> unwrittenCursors = new HashMap<>();
 
@@ -107,16 +115,17 @@ final class EngineSession implements SyncSession {
      * Starts counting a round, catches up with schema changes made outside this JVM, and retries pending changes when
      * something may have changed for them: the schema, newly applied rows (a missing parent row, a freed UNIQUE value)
      * or, for clock drift, time. Their reasons were reported when they were parked, so a retry reports only success.
+     * {@code asked}: a caller waits for this round ({@code syncNow()}), so checks that are otherwise spaced out run too.
      */
-    synchronized void beginRound() throws SQLException {
+    synchronized void beginRound(boolean asked) throws SQLException {
         pushed = pulled = applied = conflicts = 0;
         changedRows.clear();
         alignForeignKeys();
         CaptureSchema schema = schema();
-        reportNullKeys(schema);
+        reportNullKeys(schema, asked);
         if (schema.hasMetadata()) {
             deadLettersReady = true;
-            gate.engine(() -> DeadLetterStore.retryIfLimitsChanged(c, DeadLetterStore.LOCAL, ChangesetCodec.LIMITS));
+            limits(DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
             deadLetters = DeadLetterStore.count(c);
         }
         boolean due = schema.schemaVersion() != lastRetrySchema || appliesSinceRetry > 0
@@ -135,9 +144,19 @@ final class EngineSession implements SyncSession {
         return applier.waiting();
     }
 
-    /** Says once per table that rows whose key holds NULL stay local (they cannot sync), never silently. */
-    private void reportNullKeys(CaptureSchema schema) throws SQLException {
-        for (Map.Entry<String, Long> e : NullKeyRows.count(c, schema).entrySet()) {
+    /**
+     * Says once per table that rows whose key holds NULL stay local (they cannot sync), never silently. Looking scans a
+     * table whose key has several columns, so it is done on a round a caller asked for, after a schema change, or once
+     * per {@code sync.interval} (at most {@link #RETRY_EVERY} apart), not on every round a commit starts (a live
+     * transport's every commit), and never again in a table already reported.
+     */
+    private void reportNullKeys(CaptureSchema schema, boolean asked) throws SQLException {
+        long now = System.nanoTime();
+        long every = Math.min(replica.config().interval().toNanos(), RETRY_EVERY.toNanos());
+        if (!asked && schema.schemaVersion() == nullKeysCheckedSchema && now - nullKeysCheckedNanos < every) return;
+        nullKeysCheckedSchema = schema.schemaVersion();
+        nullKeysCheckedNanos = now;
+        for (Map.Entry<String, Long> e : NullKeyRows.count(c, schema, nullKeyTablesReported).entrySet()) {
             if (nullKeyTablesReported.add(e.getKey())) engine.emit(SyncEvent.error(NullKeyRows.message(e.getKey(), e.getValue()), null));
         }
     }
@@ -200,6 +219,7 @@ final class EngineSession implements SyncSession {
             DeadLetterStore.setAside(c, refused, refuser, limits);
             return null;
         }));
+        limitsChecked.remove(refuser);
         deadLetters = DeadLetterStore.count(c);
         int shown = 0;
         for (DeadLetterStore.Refusal r : refused) {
@@ -214,8 +234,9 @@ final class EngineSession implements SyncSession {
 
     @Override
     public synchronized void limits(String refuser, String limits) throws SQLException {
-        if (!deadLettersReady) return;
+        if (!deadLettersReady || limits.equals(limitsChecked.get(refuser))) return;
         gate.engine(() -> DeadLetterStore.retryIfLimitsChanged(c, refuser, limits));
+        limitsChecked.put(refuser, limits);
     }
 
     @Override

@@ -295,7 +295,7 @@ public final class SyncEngine {
             setState(SyncStatus.State.SYNCING, status.lastError());
             emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
             long start = System.nanoTime();
-            session.beginRound();
+            session.beginRound(!waiting.isEmpty());
             transport.sync(session);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
             if (failures >= STALL_ROUNDS) emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
@@ -362,7 +362,7 @@ public final class SyncEngine {
     private void finalPush() {
         try {
             if (!holdsLease()) return; // the holder publishes this process's writes
-            session.beginRound();
+            session.beginRound(false);
             transport.sync(session);
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox", e);

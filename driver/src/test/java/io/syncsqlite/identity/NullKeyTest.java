@@ -44,10 +44,46 @@ class NullKeyTest {
             sync(a, b);
             assertEquals("k=kept", dump(b), "a key set to NULL deletes the old row on peers");
             assertEquals(3, count(a), "the NULL-key rows stay where SQLite put them");
-            List<String> reports = events.stream().filter(e -> e.type() == SyncEvent.Type.ERROR && e.message().contains("PRIMARY KEY holds NULL"))
-                    .map(SyncEvent::message).toList();
+            List<String> reports = nullKeyReports(events);
             assertEquals(1, reports.size(), reports::toString);
             assertTrue(reports.get(0).contains("table \"t\" has 1 row(s)"), reports.get(0));
+        }
+    }
+
+    @Test
+    void roundsNobodyAskedForReportANullKeyRowWithinAnIntervalAndOnlyOnce() throws Exception {
+        String url = "jdbc:syncsqlite:" + dir.resolve("c.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=200ms";
+        try (Connection c = DriverManager.getConnection(url)) {
+            List<SyncEvent> events = new CopyOnWriteArrayList<>();
+            c.unwrap(SyncConnection.class).addListener(events::add);
+            exec(c, "CREATE TABLE pair(a TEXT, b TEXT, v TEXT, PRIMARY KEY (a, b))", "INSERT INTO pair VALUES ('x', 'y', 'keyed')");
+            // rounds on the timer look at the table (no NULL key yet) before the row below comes, and no schema changes after
+            awaitRounds(events, 2);
+            exec(c, "INSERT INTO pair VALUES ('x', NULL, 'no full key')");
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (nullKeyReports(events).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "no report of the NULL-key row within 15 s of rounds every 200 ms");
+                Thread.sleep(5); // polling a condition with a deadline
+            }
+            awaitRounds(events, rounds(events) + 3);
+            assertEquals(1, nullKeyReports(events).size(), nullKeyReports(events)::toString);
+            assertTrue(nullKeyReports(events).get(0).contains("table \"pair\" has 1 row(s)"), nullKeyReports(events).get(0));
+        }
+    }
+
+    private static List<String> nullKeyReports(List<SyncEvent> events) {
+        return events.stream().filter(e -> e.type() == SyncEvent.Type.ERROR && e.message().contains("PRIMARY KEY holds NULL")).map(SyncEvent::message).toList();
+    }
+
+    private static long rounds(List<SyncEvent> events) {
+        return events.stream().filter(e -> e.type() == SyncEvent.Type.COMPLETED).count();
+    }
+
+    private static void awaitRounds(List<SyncEvent> events, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (rounds(events) < n) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + n + " rounds within 15 s at sync.interval=200ms");
+            Thread.sleep(5); // polling a condition with a deadline
         }
     }
 
