@@ -126,6 +126,8 @@ public final class BenchMain {
         SyncBenchmarks bench = new SyncBenchmarks(dir, sizes, jfr);
         try (SyncBenchmarks.Link link = bench.hub("ws", "latency")) {
             String wsUrl = link.params.replaceAll(".*sync\\.url=([^&]+).*", "$1");
+            progress.println("  latency: JIT warm-up, " + LiveLatency.JIT_WARMUP_COMMITS + " commits with 1 subscriber (not reported)");
+            LiveLatency.measure(dir, link, wsUrl, 1, LiveLatency.JIT_WARMUP_COMMITS);
             for (int n : SUBSCRIBERS) {
                 progress.println("  latency: ws commit-to-visible, " + n + " subscribers");
                 LiveLatency.Result r = LiveLatency.measure(dir, link, wsUrl, n, sizes.latencySamples());

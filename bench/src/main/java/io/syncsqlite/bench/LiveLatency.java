@@ -24,6 +24,13 @@ import org.java_websocket.handshake.ServerHandshake;
  * without running hundreds of SQLite replicas on the bench machine.
  */
 final class LiveLatency {
+    /**
+     * Commits made once, before the first row, and not reported. The bench JVM and the hub JVM start fresh: over their
+     * first few hundred commits they interpret, then compile, the commit path (p50 6-8 ms in a first 200-commit row,
+     * 2 ms in the same row run again), so without this the first row measured the JIT rather than its subscribers.
+     */
+    static final int JIT_WARMUP_COMMITS = 1_000;
+
     /** p50 and p99 in milliseconds over {@code samples} commits. */
     record Result(int subscribers, double p50, double p99, int samples) {
     }
