@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.drafts.Draft_6455;
 
 /**
  * One WebSocket connection to the hub: says hello with the stored cursor, applies the stream of changes the hub sends
@@ -55,7 +53,7 @@ final class HubSocket extends WebSocketClient {
     private volatile IOException failure;
 
     HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, String namespace) {
-        super(settings.url(), new Draft_6455(List.of(), MAX_MESSAGE_BYTES), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+        super(settings.url(), new ClientDraft(MAX_MESSAGE_BYTES), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
         this.session = session;
         this.timeout = settings.timeout();
         this.stored = stored;
