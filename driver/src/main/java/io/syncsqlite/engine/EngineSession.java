@@ -241,15 +241,13 @@ final class EngineSession implements SyncSession {
 
     @Override
     public synchronized void published(LocalBatch batch) throws SQLException {
-        gate.engine(() -> {
-            SiteIdentity.published(c, replica.file(), () -> {
-                if (batch.retriedUpTo() > 0) DeadLetterStore.published(c, batch.retriedUpTo());
-                extractor.markPublished(batch);
-                applier.saveCursors(unwrittenCursors);
-                return null;
-            });
+        Runnable markFile = gate.engine(() -> SiteIdentity.published(c, replica.file(), () -> {
+            if (batch.retriedUpTo() > 0) DeadLetterStore.published(c, batch.retriedUpTo());
+            extractor.markPublished(batch);
+            applier.saveCursors(unwrittenCursors);
             return null;
-        });
+        }));
+        markFile.run(); // after the commit, outside the gate: an application statement waits for the transaction only
         unwrittenCursors.clear();
         if (batch.retriedUpTo() > 0) deadLetters = DeadLetterStore.count(c);
         pushed += batch.changeset().size();

@@ -94,10 +94,11 @@ public final class SiteIdentity {
     }
 
     /**
-     * Runs {@code work} (marking a batch published) and counts the publication in the same transaction, then moves
-     * the mark beside the database past it.
+     * Runs {@code work} (marking a batch published) and counts the publication in the same transaction. Returns what
+     * moves the mark beside the database past it, for the caller to run once the transaction is over: it writes a file,
+     * not the database, so the engine runs it after leaving the write gate, and no application statement waits for it.
      */
-    public static void published(Connection c, Path file, Transactions.SqlWork<Void> work) throws SQLException {
+    public static Runnable published(Connection c, Path file, Transactions.SqlWork<Void> work) throws SQLException {
         PublishedMark mark = Transactions.write(c, () -> {
             work.run();
             try (Statement s = c.createStatement()) {
@@ -106,7 +107,7 @@ public final class SiteIdentity {
             Recorded r = Recorded.read(c);
             return new PublishedMark(MetaTables.localSiteId(c), r.published);
         });
-        if (mark != null && file != null) mark.write(file);
+        return mark == null || file == null ? () -> { } : () -> mark.write(file);
     }
 
     /** What the database recorded about itself: the file it was in, and how many batches it published. */
