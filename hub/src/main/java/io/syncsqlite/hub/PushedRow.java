@@ -1,7 +1,6 @@
 package io.syncsqlite.hub;
 
 import io.syncsqlite.change.Change;
-import io.syncsqlite.change.ChangesetCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ final class PushedRow {
         return table;
     }
 
-    /** The primary key as {@link ChangesetCodec#encodeValues} writes it. */
+    /** The primary key as the store keeps it ({@link RowKeys}). */
     String pk() {
         return pk;
     }
@@ -40,7 +39,7 @@ final class PushedRow {
         for (Change c : changes) {
             // a row's changes come side by side and share one key list (the codec's doing): no key encoding for them
             if (previous == null || previous.pk() != c.pk() || !previous.table().equals(c.table())) {
-                String pk = ChangesetCodec.encodeValues(c.pk());
+                String pk = RowKeys.encode(c.pk());
                 last = byKey.get(List.of(c.table(), pk));
                 if (last == null) {
                     last = new PushedRow(c.table(), pk);

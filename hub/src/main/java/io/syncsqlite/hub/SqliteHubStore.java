@@ -1,7 +1,6 @@
 package io.syncsqlite.hub;
 
 import io.syncsqlite.change.Change;
-import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.InvalidChangesetException;
 import java.io.IOException;
@@ -238,7 +237,7 @@ public final class SqliteHubStore implements HubStore {
                     if (out.size() >= limit && rowSeq != next) return new Page(out, next, true);
                     next = rowSeq;
                     String table = rs.getString(2);
-                    List<Object> pk = ChangesetCodec.decodeValues(rs.getString(3));
+                    List<Object> pk = RowKeys.decode(rs.getString(3));
                     for (StoredRow.Cell c : StoredRow.decode(rs.getBytes(4))) {
                         out.add(new Change(table, pk, c.column().equals(StoredRow.ROW_CELL) ? null : c.column(), c.value(), c.hlc(), c.site(), c.cl()));
                     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.InvalidChangesetException;
 import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.clock.Hlc;
 import java.nio.file.Path;
@@ -172,6 +173,38 @@ class SqliteHubStoreTest {
             if (a.value() instanceof byte[] x) assertTrue(Arrays.equals(x, (byte[]) b.value()));
             else assertEquals(a.value(), b.value());
             assertEquals(a.value() == null ? null : a.value().getClass(), b.value() == null ? null : b.value().getClass());
+        }
+    }
+
+    @Test
+    void rowKeysAreKeptAsTheCodecWritesThemAndReadBackAsItReadsThem() throws Exception {
+        List<List<Object>> keys = List.of(List.of(0L), List.of(-1L), List.of(7L), List.of(Long.MAX_VALUE), List.of(Long.MIN_VALUE),
+                List.of(1_700_000_000_000_000_000L), List.of("123"), List.of("-0"), List.of(1.5), List.of(-0.0), List.of(new byte[] {1, 2}),
+                List.of(1L, 2L), List.of("a", 3L), List.of("[1]"));
+        for (List<Object> pk : keys) {
+            String text = RowKeys.encode(pk);
+            assertEquals(ChangesetCodec.encodeValues(pk), text);
+            assertEquals(String.valueOf(ChangesetCodec.decodeValues(text).stream().map(v -> v instanceof byte[] b ? Arrays.toString(b) : v).toList()),
+                    String.valueOf(RowKeys.decode(text).stream().map(v -> v instanceof byte[] b ? Arrays.toString(b) : v).toList()), text);
+            assertEquals(ChangesetCodec.decodeValues(text).get(0).getClass(), RowKeys.decode(text).get(0).getClass(), text);
+        }
+        // what the codec never writes is still read (or refused) exactly as the codec does
+        assertEquals(List.of(12L), RowKeys.decode("[ 12 ]"));
+        assertEquals(List.of(0L), RowKeys.decode("[-0]"));
+        for (String odd : List.of("[9223372036854775808]", "[-9223372036854775809]", "[012]", "[]", "[1")) {
+            String codec;
+            try {
+                codec = String.valueOf(ChangesetCodec.decodeValues(odd));
+            } catch (InvalidChangesetException e) {
+                codec = e.getMessage();
+            }
+            String ours;
+            try {
+                ours = String.valueOf(RowKeys.decode(odd));
+            } catch (InvalidChangesetException e) {
+                ours = e.getMessage();
+            }
+            assertEquals(codec, ours, odd);
         }
     }
 
