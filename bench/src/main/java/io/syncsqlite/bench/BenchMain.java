@@ -170,7 +170,8 @@ public final class BenchMain {
     }
 
     private static String heap(Map<String, String> h) {
-        return String.format("peak used %d MB, peak live after GC %d MB", Long.parseLong(h.get("peakUsed")) >> 20, Long.parseLong(h.get("peakLive")) >> 20);
+        return String.format("peak used %d MB, peak live after GC %d MB; cpu %.1f s", Long.parseLong(h.get("peakUsed")) >> 20,
+                Long.parseLong(h.get("peakLive")) >> 20, Long.parseLong(h.get("cpu")) / 1e9);
     }
 
     private static boolean fits(Map<String, String> h, boolean finished) {

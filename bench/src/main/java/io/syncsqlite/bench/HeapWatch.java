@@ -28,6 +28,8 @@ final class HeapWatch {
             .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     private final AtomicLong peakUsed = new AtomicLong();
     private final AtomicLong peakLive = new AtomicLong();
+    /** CPU time of this process when watching began (or was reset): a figure that holds on a busy machine too. */
+    private final AtomicLong cpuStart = new AtomicLong(processCpuNanos());
 
     HeapWatch() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -51,11 +53,17 @@ final class HeapWatch {
     void reset() {
         peakUsed.set(0);
         peakLive.set(0);
+        cpuStart.set(processCpuNanos());
     }
 
-    /** {@code peakUsed=<bytes> peakLive=<bytes> max=<bytes>}, parsed by {@link ChildJvm}. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** {@code peakUsed=<bytes> peakLive=<bytes> max=<bytes> cpu=<nanos since start or reset>}, parsed by {@link ChildJvm}. */
     String report() {
         long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        return "peakUsed=" + Math.max(peakUsed.get(), now) + " peakLive=" + peakLive.get() + " max=" + Runtime.getRuntime().maxMemory();
+        return "peakUsed=" + Math.max(peakUsed.get(), now) + " peakLive=" + peakLive.get() + " max=" + Runtime.getRuntime().maxMemory()
+                + " cpu=" + (processCpuNanos() - cpuStart.get());
     }
 }

@@ -34,14 +34,22 @@ import java.util.function.Consumer;
 /**
  * The engine's side of the transport SPI. Every method runs on the engine's own connection under this object's
  * monitor, so transport threads (live pushes) and the engine thread never use the connection at once. Every write
- * goes through the file's {@link WriteGate}, in slices of at most {@link #SLICE_CHANGES} changes, so it never commits
+ * goes through the file's {@link WriteGate}, in slices of about {@link #SLICE_NANOS} of work, so it never commits
  * under an application transaction's read snapshot and an application statement waits for one slice at most. Events
  * are emitted outside the gate: a listener may use the database.
  */
 final class EngineSession implements SyncSession {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(30);
-    /** Changes applied per write transaction (a few milliseconds of work), the longest an application waits for. */
-    static final int SLICE_CHANGES = 500;
+    /**
+     * Work per write transaction of an apply, the longest an application waits for it: slices start at
+     * {@link #MIN_SLICE_CHANGES} changes and are sized from the last one's time toward this, as the cost of a change
+     * ranges from a share of a multi-row INSERT (new rows) to statements of its own (updates).
+     */
+    private static final long SLICE_NANOS = 5_000_000;
+    private static final int MIN_SLICE_CHANGES = 500;
+    private static final int MAX_SLICE_CHANGES = 8_000;
+    /** Changes the next slice applies. */
+    private int sliceChanges = MIN_SLICE_CHANGES;
     private final SyncEngine engine;
     private final Replica replica;
     private final Connection c;
@@ -277,13 +285,22 @@ final class EngineSession implements SyncSession {
      */
     private ApplyResult applySliced(Changeset changes, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
         List<Change> all = changes.changes();
-        if (all.size() <= SLICE_CHANGES) return gate.engine(() -> applier.apply(changes, schema, cursors));
+        if (all.size() <= MIN_SLICE_CHANGES) return gate.engine(() -> applier.apply(changes, schema, cursors));
         ApplyResult total = ApplyResult.NOTHING;
-        for (int from = 0; from < all.size(); from += SLICE_CHANGES) {
-            int to = Math.min(all.size(), from + SLICE_CHANGES);
+        for (int from = 0; from < all.size(); ) {
+            int to = Math.min(all.size(), from + sliceChanges);
             Changeset slice = new Changeset(changes.origin(), all.subList(from, to));
             Map<String, String> sliceCursors = to == all.size() ? cursors : Map.of();
-            total = total.plus(gate.engine(() -> applier.apply(slice, schema, sliceCursors)));
+            long[] took = new long[1];
+            total = total.plus(gate.engine(() -> {
+                long t0 = System.nanoTime();
+                ApplyResult r = applier.apply(slice, schema, sliceCursors);
+                took[0] = System.nanoTime() - t0;
+                return r;
+            }));
+            // a transaction has a cost of its own (commit, first write): slices grow until they take about SLICE_NANOS
+            sliceChanges = (int) Math.max(MIN_SLICE_CHANGES, Math.min(MAX_SLICE_CHANGES, sliceChanges * SLICE_NANOS / Math.max(1, took[0])));
+            from = to;
         }
         return total;
     }

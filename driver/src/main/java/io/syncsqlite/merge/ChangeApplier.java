@@ -40,7 +40,8 @@ public final class ChangeApplier implements AutoCloseable {
     private final Duration maxClockDrift;
     /** Whether the hint that this replica's clock may be behind was given: once, not once per parked change or round. */
     private boolean clockHintGiven;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final StatementCache statements;
+    private final VersionPrefetch prefetch;
     private long statementsSchema = Long.MIN_VALUE;
     /** Pending changes retried per transaction: bounds the memory and the length of each write. */
     private static final int RETRY_PAGE = 5_000;
@@ -51,6 +52,8 @@ public final class ChangeApplier implements AutoCloseable {
         this.c = c;
         this.sites = sites;
         this.maxClockDrift = maxClockDrift;
+        this.statements = new StatementCache(c);
+        this.prefetch = new VersionPrefetch(c, statements);
     }
 
     /**
@@ -171,7 +174,7 @@ public final class ChangeApplier implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA defer_foreign_keys = ON");
         }
-        forEachRow(changes, run::applyRow);
+        run.applyRows(rowsOf(changes));
         run.buryOrphans();
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
             ps.setLong(1, Math.min(run.maxHlc + 1, run.floorCap));
@@ -214,23 +217,20 @@ public final class ChangeApplier implements AutoCloseable {
         return m != null && (m.contains("no such collation sequence") || m.contains("no such function"));
     }
 
-    /** Work on one row's changes that may throw {@link SQLException}. */
-    private interface RowWork {
-        void apply(List<Change> row) throws SQLException;
-    }
-
     /**
-     * Hands over the changes of each row together. Senders list a row's changes side by side, so adjacent runs are
-     * grouped without hashing every change; a row that comes back later is merged again, which LWW makes harmless.
+     * The changes of each row together. Senders list a row's changes side by side, so adjacent runs are grouped without
+     * hashing every change; a row that comes back later is merged again, which LWW makes harmless.
      */
-    private static void forEachRow(List<Change> changes, RowWork work) throws SQLException {
+    private static List<List<Change>> rowsOf(List<Change> changes) {
+        List<List<Change>> rows = new ArrayList<>();
         int start = 0;
         for (int i = 1; i <= changes.size(); i++) {
             if (i == changes.size() || !sameRow(changes.get(start), changes.get(i))) {
-                work.apply(changes.subList(start, i));
+                rows.add(changes.subList(start, i));
                 start = i;
             }
         }
+        return rows;
     }
 
     private static boolean sameRow(Change a, Change b) {
@@ -264,6 +264,11 @@ public final class ChangeApplier implements AutoCloseable {
         long aheadMillis;
 
         final Orphans orphans;
+        /** The rows of the changes being applied, and the position of the one being merged. */
+        private List<List<Change>> rows = List.of();
+        private int current;
+        /** New rows merged and not yet written: of one table, with the same columns won, in merge order. */
+        private final List<RowPlan> newRows = new ArrayList<>();
 
         Run(CaptureSchema schema, Orphans orphans) {
             this.schema = schema;
@@ -364,8 +369,55 @@ public final class ChangeApplier implements AutoCloseable {
             silenced = t.id();
         }
 
+        /** Merges every row in order, then writes the new rows still waiting to be written together. */
+        void applyRows(List<List<Change>> rows) throws SQLException {
+            this.rows = rows;
+            prefetch.clear(); // read for another transaction (an attempt rolled back, or rows never merged)
+            for (current = 0; current < rows.size(); current++) applyRow(rows.get(current));
+            writeNewRows();
+        }
+
         private void merge(CapturedTable t, List<Object> pk, List<Change> changes) throws SQLException {
-            VersionRow v = VersionRow.load(lookup(t), t, pk);
+            RowPlan p = plan(t, pk, changes, version(t, pk));
+            if (p == null) return; // everything already known: re-applying is a no-op
+            if (p.newRow()) {
+                if (!newRows.isEmpty() && (newRows.get(0).t().id() != t.id() || !newRows.get(0).won().equals(p.won()))) writeNewRows();
+                newRows.add(p);
+                if (newRows.size() == NewRowBatch.rowsPerStatement(t)) writeNewRows();
+                return;
+            }
+            writeNewRows(); // in order: a row written on its own may settle a conflict with one of them
+            write(p);
+        }
+
+        /**
+         * The stored versions of the row being merged. Rows of the same table that follow have theirs read with it,
+         * in one query ({@link VersionPrefetch}); new rows waiting to be written are written first, so what is read
+         * is what the database will hold when each row is merged.
+         */
+        private VersionRow version(CapturedTable t, List<Object> pk) throws SQLException {
+            VersionRow v = prefetch.take(current);
+            if (v != null) return v;
+            writeNewRows();
+            VersionPrefetch.Window w = prefetch.window(t);
+            if (w != null) {
+                int size = NewRowBatch.rowsPerStatement(t) * Math.max(1, VersionPrefetch.WINDOW / NewRowBatch.rowsPerStatement(t));
+                for (int i = current; i < rows.size() && w.size() < size; i++) {
+                    Change first = rows.get(i).get(0);
+                    CapturedTable ti = i == current ? t : schema.resolve(first.table());
+                    if (ti == null || ti.id() != t.id() || first.pk().size() != t.primaryKey().size() || !w.add(i, first.pk())) break;
+                }
+                if (w.size() > 1) {
+                    prefetch.load(t, w);
+                    v = prefetch.take(current);
+                    if (v != null) return v;
+                }
+            }
+            return VersionRow.load(lookup(t), t, pk);
+        }
+
+        /** Decides, per cell, which incoming changes win over the stored versions {@code v}; {@code null} when none does. */
+        private RowPlan plan(CapturedTable t, List<Object> pk, List<Change> changes, VersionRow v) throws SQLException {
             boolean known = v.cl > 0;
             long targetCl = v.cl;
             for (Change ch : changes) targetCl = Math.max(targetCl, ch.cl());
@@ -399,36 +451,69 @@ public final class ChangeApplier implements AutoCloseable {
                     wins++;
                 }
             }
-            if (wins == 0 && !rowVersionChanged) return; // everything already known: re-applying is a no-op
-            boolean alive = (targetCl & 1) == 1;
+            if (wins == 0 && !rowVersionChanged) return null;
+            return new RowPlan(t, pk, changes, v, won, values, known, wasAlive, eraChanged, rowCellWon, wins);
+        }
+
+        /**
+         * Writes the new rows waiting (all of one table, with the same columns) a few statements at a time: per statement
+         * one INSERT and one version upsert. When an INSERT fails (SQLite undoes the whole statement) each of its rows
+         * is written on its own, which settles or parks the one that conflicts exactly as before.
+         */
+        private void writeNewRows() throws SQLException {
+            if (newRows.isEmpty()) return;
+            List<RowPlan> waiting = List.copyOf(newRows);
+            newRows.clear();
+            silenceCaptureOf(waiting.get(0).t());
+            for (List<RowPlan> batch : NewRowBatch.statementsOf(waiting)) {
+                try {
+                    NewRowBatch.insert(statements, batch);
+                } catch (SQLException e) {
+                    for (RowPlan p : batch) write(p);
+                    continue;
+                }
+                NewRowBatch.storeVersions(statements, batch);
+                for (RowPlan p : batch) counted(p);
+            }
+        }
+
+        /** Writes one row's plan: its base row, then its versions; a conflict is settled or the row's changes parked. */
+        private void write(RowPlan p) throws SQLException {
+            CapturedTable t = p.t();
+            List<Object> pk = p.pk();
+            boolean alive = p.alive();
             try {
                 silenceCaptureOf(t);
-                if (alive) writeBase(t, pk, won, values, wasAlive);
-                else if (wasAlive || eraChanged) delete(t, pk);
+                if (alive) writeBase(t, pk, p.won(), p.values(), p.wasAlive());
+                else if (p.wasAlive() || p.eraChanged()) delete(t, pk);
             } catch (SQLException e) {
                 if (isMissingDefinition(e)) {
                     // not a conflict between replicas: this connection lacks a function or collation the schema uses
                     String reason = "configuration: applying to " + Sql.quote(t.name()) + " needs what the sync engine's connection lacks ("
                             + e.getMessage() + "); register it with SyncConnection.onEngineConnection(c -> …). Kept pending";
-                    for (Change ch : changes) park(ch, reason, problems);
+                    for (Change ch : p.changes()) park(ch, reason, problems);
                     return;
                 }
-                if (alive && settleUnique(t, pk, won, values, wasAlive, v, e)) {
-                    for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
-                    applied += wins;
-                    changedRows.merge(t.name(), 1, Integer::sum);
+                // settling writes the version rows of other rows than this one: versions read ahead are stale
+                prefetch.clear();
+                if (alive && settleUnique(t, pk, p.won(), p.values(), p.wasAlive(), p.v(), e)) {
+                    counted(p);
                     return;
                 }
                 String reason = "constraint conflict in " + Sql.quote(t.name()) + " key " + pk + ": " + e.getMessage()
-                        + "; incoming " + describe(t, won, values);
-                for (Change ch : changes) park(ch, reason, conflicts);
+                        + "; incoming " + describe(t, p.won(), p.values());
+                for (Change ch : p.changes()) park(ch, reason, conflicts);
                 return;
             }
-            if (known && rowCellWon) respell(t, pk, alive);
-            v.store(upsertVersion(t), pk);
-            for (Change ch : changes) maxHlc = Math.max(maxHlc, ch.hlc());
-            applied += wins;
-            changedRows.merge(t.name(), 1, Integer::sum);
+            if (p.known() && p.rowCellWon()) respell(t, pk, alive);
+            p.v().store(upsertVersion(t), pk);
+            counted(p);
+        }
+
+        private void counted(RowPlan p) {
+            for (Change ch : p.changes()) maxHlc = Math.max(maxHlc, ch.hlc());
+            applied += p.wins();
+            changedRows.merge(p.t().name(), 1, Integer::sum);
         }
 
         /**
@@ -545,31 +630,11 @@ public final class ChangeApplier implements AutoCloseable {
         }
 
         private PreparedStatement lookup(CapturedTable t) throws SQLException {
-            return statement("v" + t.id(), () -> {
-                StringBuilder b = new StringBuilder("SELECT cl, rh, rs");
-                for (CapturedTable.Slot s : t.columns()) b.append(", h").append(s.slot()).append(", s").append(s.slot());
-                b.append(" FROM ").append(Sql.quote(t.versionTable())).append(" WHERE ");
-                for (int i = 0; i < t.primaryKey().size(); i++) b.append(i == 0 ? "" : " AND ").append('k').append(i).append(" = ?");
-                return b.toString();
-            });
+            return statement("v" + t.id(), () -> VersionRow.lookupSql(t));
         }
 
         private PreparedStatement upsertVersion(CapturedTable t) throws SQLException {
-            return statement("w" + t.id(), () -> {
-                StringBuilder cols = new StringBuilder();
-                StringBuilder set = new StringBuilder("cl = excluded.cl, rh = excluded.rh, rs = excluded.rs");
-                for (int i = 0; i < t.primaryKey().size(); i++) cols.append('k').append(i).append(", ");
-                cols.append("cl, rh, rs");
-                for (CapturedTable.Slot s : t.columns()) {
-                    cols.append(", h").append(s.slot()).append(", s").append(s.slot());
-                    set.append(", h").append(s.slot()).append(" = excluded.h").append(s.slot())
-                       .append(", s").append(s.slot()).append(" = excluded.s").append(s.slot());
-                }
-                String keys = cols.substring(0, cols.indexOf("cl") - 2);
-                String marks = "?" + ", ?".repeat(t.primaryKey().size() + 3 + 2 * t.columns().size() - 1);
-                return "INSERT INTO " + Sql.quote(t.versionTable()) + "(" + cols + ") VALUES (" + marks + ") ON CONFLICT(" + keys
-                        + ") DO UPDATE SET " + set;
-            });
+            return statement("w" + t.id(), () -> VersionRow.upsertSql(t, 1));
         }
     }
 
@@ -623,6 +688,11 @@ public final class ChangeApplier implements AutoCloseable {
     }
 
     private static String insertSql(CapturedTable t, BitSet won, boolean ignoreExisting) {
+        return insertSql(t, won, ignoreExisting, 1);
+    }
+
+    /** {@code INSERT INTO table(keys, won columns) VALUES (…)×rows}, binding each row's key, then its won values. */
+    static String insertSql(CapturedTable t, BitSet won, boolean ignoreExisting, int rows) {
         StringBuilder cols = new StringBuilder();
         for (String k : t.primaryKey()) cols.append(cols.length() == 0 ? "" : ", ").append(Sql.quote(k));
         int count = t.primaryKey().size();
@@ -630,7 +700,8 @@ public final class ChangeApplier implements AutoCloseable {
             cols.append(", ").append(Sql.quote(t.columns().get(i).name()));
             count++;
         }
-        return "INSERT INTO " + Sql.quote(t.name()) + "(" + cols + ") VALUES (?" + ", ?".repeat(count - 1) + ")"
+        String row = "(?" + ", ?".repeat(count - 1) + ")";
+        return "INSERT INTO " + Sql.quote(t.name()) + "(" + cols + ") VALUES " + row + (", " + row).repeat(rows - 1)
                 + (ignoreExisting ? " ON CONFLICT DO NOTHING" : "");
     }
 
@@ -646,77 +717,17 @@ public final class ChangeApplier implements AutoCloseable {
         return p;
     }
 
-    private interface SqlText {
-        String get();
-    }
-
-    private PreparedStatement statement(String key, SqlText sql) throws SQLException {
-        PreparedStatement ps = statements.get(key);
-        if (ps == null) {
-            ps = c.prepareStatement(sql.get());
-            statements.put(key, ps);
-        }
-        return ps;
+    private PreparedStatement statement(String key, StatementCache.SqlText sql) throws SQLException {
+        return statements.get(key, sql);
     }
 
     private void closeStatements() throws SQLException {
-        for (PreparedStatement ps : statements.values()) ps.close();
-        statements.clear();
+        statements.close();
+        prefetch.forget();
     }
 
     @Override
     public void close() throws SQLException {
         closeStatements();
-    }
-
-    /** One version row, read, merged in memory and written back. */
-    private static final class VersionRow {
-        long cl;
-        long rh;
-        int rs;
-        final long[] h;
-        final int[] s;
-
-        private VersionRow(int columns) {
-            h = new long[columns];
-            s = new int[columns];
-        }
-
-        static VersionRow load(PreparedStatement lookup, CapturedTable t, List<Object> pk) throws SQLException {
-            VersionRow v = new VersionRow(t.columns().size());
-            bindKey(lookup, pk, 1);
-            try (ResultSet rs = lookup.executeQuery()) {
-                if (rs.next()) {
-                    v.cl = rs.getLong(1);
-                    v.rh = rs.getLong(2);
-                    v.rs = rs.getInt(3);
-                    for (int i = 0; i < v.h.length; i++) {
-                        v.h[i] = rs.getLong(4 + 2 * i);
-                        v.s[i] = rs.getInt(5 + 2 * i);
-                    }
-                }
-            }
-            return v;
-        }
-
-        /** The row was deleted or re-inserted elsewhere: versions of the previous era no longer compete. */
-        void resetEra(long newCl, int site) {
-            cl = newCl;
-            rh = 0;
-            rs = site;
-            java.util.Arrays.fill(h, 0);
-        }
-
-        void store(PreparedStatement upsert, List<Object> pk) throws SQLException {
-            int p = bindKey(upsert, pk, 1);
-            upsert.setLong(p++, cl);
-            upsert.setLong(p++, rh);
-            upsert.setInt(p++, rs);
-            for (int i = 0; i < h.length; i++) {
-                upsert.setLong(p++, h[i]);
-                upsert.setInt(p++, s[i]);
-            }
-            upsert.executeUpdate();
-        }
     }
 }

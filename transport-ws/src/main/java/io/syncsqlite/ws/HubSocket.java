@@ -22,6 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
@@ -47,7 +50,19 @@ final class HubSocket extends WebSocketClient {
     private final CompletableFuture<Envelope> welcome = new CompletableFuture<>();
     private final CompletableFuture<Long> live = new CompletableFuture<>();
     private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    /**
+     * Applies what the socket thread decoded, in arrival order, so decoding the next message overlaps applying this
+     * one; at most {@link #IN_FLIGHT} decoded messages wait, after which the socket thread (and TCP) waits too.
+     */
+    private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "syncsqlite-ws-apply " + uri);
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int IN_FLIGHT = 2;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private volatile String epoch;
+    /** The cursor of the last message applied; touched by the applier thread only once the stream began. */
     private volatile long at;
     private volatile boolean closing;
     private volatile IOException failure;
@@ -186,30 +201,74 @@ final class HubSocket extends WebSocketClient {
                     at = e.number("since").orElse(0L);
                     welcome.complete(e);
                 }
-                case "changes" -> apply(e);
-                case "live" -> live.complete(e.number("seq").orElse(at));
+                case "changes" -> inOrder(decoded(e));
+                case "live" -> inOrder(() -> live.complete(at)); // caught up once what came before is applied
                 case "ack", "error" -> {
                     CompletableFuture<Envelope> f = pending.remove(e.text("batch").orElse(""));
                     if (f != null) f.complete(e);
                 }
                 default -> LOG.log(System.Logger.Level.DEBUG, "ignoring hub message of type {0}", e.type());
             }
-        } catch (SQLException | RuntimeException ex) {
-            session.report(SyncEvent.error("live sync from hub " + uri + " interrupted, reconnecting to resume from the stored cursor: " + ex.getMessage(), ex));
-            close(1002, "client could not use a message: " + ex.getMessage());
+        } catch (InvalidChangesetException | RuntimeException ex) {
+            unusable(ex);
         }
     }
 
-    /** Applies {@code (from, to]} with the cursor {@code to} in one transaction; a gap means a reconnect from the cursor. */
-    private void apply(Envelope e) throws InvalidChangesetException, SQLException {
+    /** Work for the applier thread that may fail like an apply. */
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /** Decodes a {@code changes} message here; the returned step applies it. */
+    private Step decoded(Envelope e) throws InvalidChangesetException {
         long from = e.number("from").orElseThrow(() -> new InvalidChangesetException("changes without 'from'"));
         long to = e.number("to").orElseThrow(() -> new InvalidChangesetException("changes without 'to'"));
-        if (epoch == null || from != at) throw new InvalidChangesetException("stream gap: at " + at + ", hub sent (" + from + ", " + to + "]");
-        String cursor = new Cursor(epoch, to).toString();
+        String streamEpoch = epoch;
+        if (streamEpoch == null) throw new InvalidChangesetException("changes before the hub's welcome");
         // no body: the range held only this replica's own push, which needs no write of its own (nor its write lock)
-        if (e.body().length == 0) session.advanceCursor(WsTransport.CURSOR, cursor);
-        else session.apply(ChangesetCodec.decode(e.body()), Map.of(WsTransport.CURSOR, cursor));
+        Changeset cs = e.body().length == 0 ? null : ChangesetCodec.decode(e.body());
+        return () -> apply(cs, from, to, streamEpoch);
+    }
+
+    /** Applies {@code (from, to]} with the cursor {@code to} in one transaction; a gap means a reconnect from the cursor. */
+    private void apply(Changeset cs, long from, long to, String streamEpoch) throws SQLException {
+        if (from != at) throw new InvalidChangesetException("stream gap: at " + at + ", hub sent (" + from + ", " + to + "]");
+        String cursor = new Cursor(streamEpoch, to).toString();
+        if (cs == null) session.advanceCursor(WsTransport.CURSOR, cursor);
+        else session.apply(cs, Map.of(WsTransport.CURSOR, cursor));
         at = to;
+    }
+
+    /**
+     * Runs {@code step} on the applier thread after everything handed over before it. Once the socket closed nothing
+     * more is applied: the cursor stays at the last message applied, where the next connection resumes.
+     */
+    private void inOrder(Step step) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            close(1001, "client is shutting down");
+            return;
+        }
+        try {
+            applier.execute(() -> {
+                try {
+                    if (!closing && isOpen()) step.run();
+                } catch (SQLException | RuntimeException ex) {
+                    unusable(ex);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException ex) {
+            inFlight.release(); // closed meanwhile: nothing more is applied
+        }
+    }
+
+    private void unusable(Exception ex) {
+        session.report(SyncEvent.error("live sync from hub " + uri + " interrupted, reconnecting to resume from the stored cursor: " + ex.getMessage(), ex));
+        close(1002, "client could not use a message: " + ex.getMessage());
     }
 
     @Override
@@ -223,6 +282,7 @@ final class HubSocket extends WebSocketClient {
         // a live connection that drops is reconnected by an engine round at once; a connection that never came up
         // failed its round, which the engine retries with full-jitter backoff (asking again here would skip it)
         if (!closing && wasLive) session.requestSync();
+        applier.shutdown();
     }
 
     @Override
@@ -234,5 +294,6 @@ final class HubSocket extends WebSocketClient {
     void shutdown() {
         closing = true;
         close();
+        applier.shutdown();
     }
 }
