@@ -46,8 +46,7 @@ public final class ChangesetCodec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(MAX_JSON_STRING).build())
             .build();
 
-    /** Fields of a change and of a changeset; a repeated one is refused rather than letting the last one win. */
-    private static final List<String> CHANGE_FIELDS = List.of("t", "pk", "c", "val", "hlc", "cl", "site");
+    /** Fields of a changeset; a repeated one is refused rather than letting the last one win (so are a change's). */
     private static final Set<String> TOP_FIELDS = Set.of("v", "site", "changes");
 
     private ChangesetCodec() {
@@ -202,47 +201,75 @@ public final class ChangesetCodec {
         String column = null;
         boolean hasColumn = false;
         Object value = null;
-        Long hlc = null;
-        Long cl = null;
+        long hlc = -1;
+        long cl = -1;
         String site = null;
         int seen = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
-            int bit = 1 << Math.max(0, CHANGE_FIELDS.indexOf(field));
-            expect(CHANGE_FIELDS.indexOf(field) < 0 || (seen & bit) == 0, "duplicate field \"" + field + "\"");
+            int bit = switch (field) {
+                case "t" -> 1;
+                case "pk" -> 2;
+                case "c" -> 4;
+                case "val" -> 8;
+                case "hlc" -> 16;
+                case "cl" -> 32;
+                case "site" -> 64;
+                default -> 0;
+            };
+            expect((seen & bit) == 0, "duplicate field \"" + field + "\"");
             seen |= bit;
-            switch (field) {
-                case "t" -> table = identifier(p, t, "t", names);
-                case "pk" -> {
-                    expect(t == JsonToken.START_ARRAY, "\"pk\" must be an array");
-                    pk = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        Object key = readValue(p);
-                        expect(key != null, "a \"pk\" value is NULL, which identifies no row");
-                        pk.add(key);
-                    }
-                    expect(!pk.isEmpty() && pk.size() <= 64, "\"pk\" must hold 1 to 64 values");
-                }
-                case "c" -> {
+            switch (bit) {
+                // a run of changes names one table: compare with the previous one's before making a string of it
+                case 1 -> table = previous != null && sameText(p, t, previous.table()) ? previous.table() : identifier(p, t, "t", names);
+                case 2 -> pk = key(p, t, previous);
+                case 4 -> {
                     hasColumn = true;
                     column = t == JsonToken.VALUE_NULL ? null : identifier(p, t, "c", names);
                 }
-                case "val" -> value = readValue(p);
-                case "hlc" -> hlc = nonNegativeLong(p, t, "hlc");
-                case "cl" -> cl = nonNegativeLong(p, t, "cl");
-                case "site" -> site = site(p, t, sites);
+                case 8 -> value = readValue(p);
+                case 16 -> hlc = nonNegativeLong(p, t, "hlc");
+                case 32 -> cl = nonNegativeLong(p, t, "cl");
+                case 64 -> site = site(p, t, sites);
                 default -> p.skipChildren();
             }
         }
         if (site == null) site = origin;
-        // a row's changes come side by side: share the previous change's key list instead of keeping a copy per cell
-        if (previous != null && previous.pk().equals(pk)) pk = previous.pk();
-        expect(table != null && pk != null && hasColumn && hlc != null && cl != null && site != null,
+        expect(table != null && pk != null && hasColumn && hlc >= 0 && cl >= 0 && site != null,
                 "a change needs \"t\", \"pk\", \"c\", \"hlc\", \"cl\" and a \"site\" (its own or the changeset's, given first)");
         expect(cl >= 1, "\"cl\" must be at least 1");
         expect(column == null || (cl & 1) == 1, "a column change must carry an odd (live) causal length");
         return new Change(table, pk, column, value, hlc, site, cl);
+    }
+
+    /**
+     * A change's {@code "pk"}: a row's changes come side by side, so the previous change's key list is shared instead
+     * of keeping a copy per cell.
+     */
+    private static List<Object> key(JsonParser p, JsonToken t, Change previous) throws IOException, InvalidChangesetException {
+        expect(t == JsonToken.START_ARRAY, "\"pk\" must be an array");
+        Object[] values = new Object[4];
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            Object key = readValue(p);
+            expect(key != null, "a \"pk\" value is NULL, which identifies no row");
+            expect(n < 64, "\"pk\" must hold 1 to 64 values");
+            if (n == values.length) values = java.util.Arrays.copyOf(values, n * 2);
+            values[n++] = key;
+        }
+        expect(n > 0, "\"pk\" must hold 1 to 64 values");
+        List<Object> pk = List.of(java.util.Arrays.copyOf(values, n));
+        return previous != null && previous.pk().equals(pk) ? previous.pk() : pk;
+    }
+
+    /** Whether the current string token is {@code s}, without making a string of it. */
+    private static boolean sameText(JsonParser p, JsonToken t, String s) throws IOException {
+        if (t != JsonToken.VALUE_STRING || p.getTextLength() != s.length()) return false;
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        for (int i = 0; i < s.length(); i++) if (chars[offset + i] != s.charAt(i)) return false;
+        return true;
     }
 
     private static Object readValue(JsonParser p) throws IOException, InvalidChangesetException {
