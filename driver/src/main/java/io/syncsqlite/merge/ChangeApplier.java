@@ -312,7 +312,8 @@ public final class ChangeApplier implements AutoCloseable {
 
         void applyRow(List<Change> changes) throws SQLException {
             Change first = changes.get(0);
-            OrphanRows.Row orphan = orphans.held.get(OrphanRows.Row.id(first.table(), first.pk()));
+            // (naming a row costs more than merging it: only when rows are held back at all)
+            OrphanRows.Row orphan = orphans.held.isEmpty() ? null : orphans.held.get(OrphanRows.Row.id(first.table(), first.pk()));
             if (orphan != null) {
                 String reason = "row " + first.pk() + " of " + Sql.quote(first.table()) + " waits for its parent in " + Sql.quote(orphan.parent())
                         + " (foreign key): kept pending until it arrives";
