@@ -267,6 +267,9 @@ public final class ChangeApplier implements AutoCloseable {
         /** The rows of the changes being applied, and the position of the one being merged. */
         private List<List<Change>> rows = List.of();
         private int current;
+        /** The table whose column positions {@link #columnIndexes} holds, by name instance. */
+        private CapturedTable columnsOf;
+        private final Map<String, Integer> columnIndexes = new java.util.IdentityHashMap<>();
         /** New rows merged and not yet written: of one table, with the same columns won, in merge order. */
         private final List<RowPlan> newRows = new ArrayList<>();
 
@@ -417,6 +420,23 @@ public final class ChangeApplier implements AutoCloseable {
             return VersionRow.load(lookup(t), t, pk);
         }
 
+        /**
+         * {@link CapturedTable#indexOf}, remembered per name instance: a changeset's reader shares one instance per
+         * name, so a run of rows asks for the same few strings over and over.
+         */
+        private int columnIndex(CapturedTable t, String column) {
+            if (columnsOf != t) {
+                columnsOf = t;
+                columnIndexes.clear();
+            }
+            Integer i = columnIndexes.get(column);
+            if (i == null) {
+                i = t.indexOf(column);
+                columnIndexes.put(column, i);
+            }
+            return i;
+        }
+
         /** Decides, per cell, which incoming changes win over the stored versions {@code v}; {@code null} when none does. */
         private RowPlan plan(CapturedTable t, List<Object> pk, List<Change> changes, VersionRow v) throws SQLException {
             boolean known = v.cl > 0;
@@ -443,7 +463,7 @@ public final class ChangeApplier implements AutoCloseable {
                     }
                     continue;
                 }
-                int i = t.indexOf(ch.column());
+                int i = columnIndex(t, ch.column());
                 if (v.h[i] == 0 || ch.beats(targetCl, v.h[i], sites.site(c, v.s[i]), () -> won.get(i) ? values[i] : storedValue(t, pk, i))) {
                     v.h[i] = ch.hlc();
                     v.s[i] = sites.indexOf(c, ch.site());

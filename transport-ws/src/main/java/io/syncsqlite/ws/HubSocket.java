@@ -201,7 +201,13 @@ final class HubSocket extends WebSocketClient {
                     at = e.number("since").orElse(0L);
                     welcome.complete(e);
                 }
-                case "changes" -> inOrder(decoded(e));
+                case "changes" -> {
+                    Step step = decoded(e);
+                    // a range of this replica's own push (no body) only moves the cursor: done here when nothing waits
+                    // to be applied before it, so the round that published the push writes it with the publication
+                    if (e.body().length == 0 && inFlight.availablePermits() == IN_FLIGHT) run(step);
+                    else inOrder(step);
+                }
                 case "live" -> inOrder(() -> live.complete(at)); // caught up once what came before is applied
                 case "ack", "error" -> {
                     CompletableFuture<Envelope> f = pending.remove(e.text("batch").orElse(""));
@@ -254,15 +260,21 @@ final class HubSocket extends WebSocketClient {
         try {
             applier.execute(() -> {
                 try {
-                    if (!closing && isOpen()) step.run();
-                } catch (SQLException | RuntimeException ex) {
-                    unusable(ex);
+                    if (!closing && isOpen()) run(step);
                 } finally {
                     inFlight.release();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException ex) {
             inFlight.release(); // closed meanwhile: nothing more is applied
+        }
+    }
+
+    private void run(Step step) {
+        try {
+            step.run();
+        } catch (SQLException | RuntimeException ex) {
+            unusable(ex);
         }
     }
 
