@@ -85,23 +85,30 @@ public record Envelope(Map<String, Object> header, byte[] body) {
 
     /** Parses a message; throws {@link InvalidChangesetException} naming what is wrong with it. */
     public static Envelope decode(ByteBuffer message) throws InvalidChangesetException {
+        // a catch-up page is hundreds of kilobytes: read it where it is, copying only the body out
+        if (message.hasArray()) return decode(message.array(), message.arrayOffset() + message.position(), message.remaining());
         byte[] bytes = new byte[message.remaining()];
         message.get(bytes);
         return decode(bytes);
     }
 
     public static Envelope decode(byte[] bytes) throws InvalidChangesetException {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    private static Envelope decode(byte[] bytes, int offset, int length) throws InvalidChangesetException {
+        int limit = offset + length;
         int nl = -1;
-        for (int i = 0; i < bytes.length && i <= MAX_HEADER_BYTES; i++) {
+        for (int i = offset; i < limit && i - offset <= MAX_HEADER_BYTES; i++) {
             if (bytes[i] == '\n') {
                 nl = i;
                 break;
             }
         }
-        if (nl < 0 && bytes.length > MAX_HEADER_BYTES) throw new InvalidChangesetException("message header exceeds " + MAX_HEADER_BYTES + " bytes");
-        int end = nl < 0 ? bytes.length : nl;
+        if (nl < 0 && length > MAX_HEADER_BYTES) throw new InvalidChangesetException("message header exceeds " + MAX_HEADER_BYTES + " bytes");
+        int end = nl < 0 ? limit : nl;
         Map<String, Object> header = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(bytes, 0, end)) {
+        try (JsonParser p = JSON.createParser(bytes, offset, end - offset)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new InvalidChangesetException("message header must be a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -119,6 +126,6 @@ public record Envelope(Map<String, Object> header, byte[] body) {
             throw new InvalidChangesetException("malformed message header: " + e.getMessage(), e);
         }
         if (!(header.get("type") instanceof String)) throw new InvalidChangesetException("message header has no string 'type'");
-        return new Envelope(header, nl < 0 ? new byte[0] : Arrays.copyOfRange(bytes, nl + 1, bytes.length));
+        return new Envelope(header, nl < 0 ? new byte[0] : Arrays.copyOfRange(bytes, nl + 1, limit));
     }
 }
