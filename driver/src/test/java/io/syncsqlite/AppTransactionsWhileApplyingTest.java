@@ -91,9 +91,16 @@ class AppTransactionsWhileApplyingTest {
                 return work.run(pool);
             }
         };
-        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain-" + name + ".db") + "?journal_mode=WAL&busy_timeout=30000" + FAST;
-        createCounters(plainUrl);
-        assertEquals("errors=0 total=" + TRANSACTIONS, pooled.run(plainUrl), "plain xerial, the reference");
+        // the reference shows the workload runs clean on plain xerial; on a machine loaded far beyond its cores plain
+        // xerial itself was seen to fail a read-then-write transaction with SQLITE_BUSY (1 or 2 of 2,000, 3 of ~10
+        // runs at load 10-12 on 2 cores, never on an idle machine), so a clean second attempt on a new file counts too
+        String plain = null;
+        for (int attempt = 0; attempt < 2 && !("errors=0 total=" + TRANSACTIONS).equals(plain); attempt++) {
+            String plainUrl = "jdbc:sqlite:" + dir.resolve("plain-" + name + "-" + attempt + ".db") + "?journal_mode=WAL&busy_timeout=30000" + FAST;
+            createCounters(plainUrl);
+            plain = pooled.run(plainUrl);
+        }
+        assertEquals("errors=0 total=" + TRANSACTIONS, plain, "plain xerial, the reference");
         withPeerStreaming(name, pooled);
     }
 
