@@ -43,9 +43,12 @@ final class EngineSession implements SyncSession {
     /**
      * Work per write transaction of an apply, the longest an application waits for it: slices start at
      * {@link #MIN_SLICE_CHANGES} changes and are sized from the last one's time toward this, as the cost of a change
-     * ranges from a share of a multi-row INSERT (new rows) to statements of its own (updates).
+     * ranges from a share of a multi-row INSERT (new rows) to statements of its own (updates). While applications use
+     * the file the slices are shorter ({@link #BUSY_SLICE_NANOS}); while none does, a transaction's own cost (commit,
+     * first write) is spread over more changes.
      */
     private static final long SLICE_NANOS = 5_000_000;
+    private static final long BUSY_SLICE_NANOS = 2_000_000;
     private static final int MIN_SLICE_CHANGES = 500;
     private static final int MAX_SLICE_CHANGES = 8_000;
     /** Changes the next slice applies. */
@@ -287,6 +290,7 @@ final class EngineSession implements SyncSession {
         List<Change> all = changes.changes();
         if (all.size() <= MIN_SLICE_CHANGES) return gate.engine(() -> applier.apply(changes, schema, cursors));
         ApplyResult total = ApplyResult.NOTHING;
+        long entries = gate.applicationEntries();
         for (int from = 0; from < all.size(); ) {
             int to = Math.min(all.size(), from + sliceChanges);
             Changeset slice = new Changeset(changes.origin(), all.subList(from, to));
@@ -298,8 +302,10 @@ final class EngineSession implements SyncSession {
                 took[0] = System.nanoTime() - t0;
                 return r;
             }));
-            // a transaction has a cost of its own (commit, first write): slices grow until they take about SLICE_NANOS
-            sliceChanges = (int) Math.max(MIN_SLICE_CHANGES, Math.min(MAX_SLICE_CHANGES, sliceChanges * SLICE_NANOS / Math.max(1, took[0])));
+            // a transaction has a cost of its own (commit, first write): slices grow until they take about the budget
+            long budget = gate.applicationEntries() != entries ? BUSY_SLICE_NANOS : SLICE_NANOS;
+            entries = gate.applicationEntries();
+            sliceChanges = (int) Math.max(MIN_SLICE_CHANGES, Math.min(MAX_SLICE_CHANGES, sliceChanges * budget / Math.max(1, took[0])));
             from = to;
         }
         return total;

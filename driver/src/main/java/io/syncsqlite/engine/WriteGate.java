@@ -43,6 +43,8 @@ public final class WriteGate {
     private final Map<Thread, Integer> holdingThreads = new HashMap<>();
     private int holders;
     private int waitingApps;
+    /** Application holds taken so far (connections starting a statement or transaction): tells the engine the file is in use. */
+    private volatile long applicationEntries;
     private boolean engineInside;
     private boolean engineWaiting;
     private volatile Thread engineThread;
@@ -76,6 +78,7 @@ public final class WriteGate {
             }
             if (h.holds++ == 0) {
                 holders++;
+                applicationEntries++;
                 h.thread = me;
                 holdingThreads.merge(me, 1, Integer::sum);
             }
@@ -112,6 +115,11 @@ public final class WriteGate {
         holdingThreads.computeIfPresent(h.thread, (t, n) -> n == 1 ? null : n - 1);
         h.thread = null;
         changed.signalAll();
+    }
+
+    /** How many times an application connection began holding the file so far (a statement or a transaction). */
+    public long applicationEntries() {
+        return applicationEntries;
     }
 
     /** Whether the calling thread holds the file through any connection. */
