@@ -303,8 +303,9 @@ final class EngineSession implements SyncSession {
                 return r;
             }));
             // a transaction has a cost of its own (commit, first write): slices grow until they take about the budget
-            long budget = gate.applicationEntries() != entries ? BUSY_SLICE_NANOS : SLICE_NANOS;
-            entries = gate.applicationEntries();
+            long now = gate.applicationEntries();
+            long budget = now != entries ? BUSY_SLICE_NANOS : SLICE_NANOS;
+            entries = now;
             sliceChanges = (int) Math.max(MIN_SLICE_CHANGES, Math.min(MAX_SLICE_CHANGES, sliceChanges * budget / Math.max(1, took[0])));
             from = to;
         }

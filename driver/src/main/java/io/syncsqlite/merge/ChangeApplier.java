@@ -405,8 +405,7 @@ public final class ChangeApplier implements AutoCloseable {
             writeNewRows();
             VersionPrefetch.Window w = prefetch.window(t);
             if (w != null) {
-                int size = NewRowBatch.rowsPerStatement(t) * Math.max(1, VersionPrefetch.WINDOW / NewRowBatch.rowsPerStatement(t));
-                for (int i = current; i < rows.size() && w.size() < size; i++) {
+                for (int i = current; i < rows.size(); i++) {
                     Change first = rows.get(i).get(0);
                     CapturedTable ti = i == current ? t : schema.resolve(first.table());
                     if (ti == null || ti.id() != t.id() || first.pk().size() != t.primaryKey().size() || !w.add(i, first.pk())) break;
@@ -629,8 +628,7 @@ public final class ChangeApplier implements AutoCloseable {
                 if (ps.executeUpdate() > 0) return;
             }
             PreparedStatement ps = statement("i" + t.id() + won, () -> insertSql(t, won, false));
-            int p = bindKey(ps, pk, 1);
-            for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
+            bindRow(ps, pk, won, values, 1);
             ps.executeUpdate();
         }
 
@@ -730,6 +728,13 @@ public final class ChangeApplier implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (String k : t.primaryKey()) b.append(b.length() == 0 ? "" : " AND ").append(Sql.quote(k)).append(" = ?");
         return b.toString();
+    }
+
+    /** Binds what {@link #insertSql} takes for one row: its key, then its won values; returns the next parameter. */
+    static int bindRow(PreparedStatement ps, List<Object> pk, BitSet won, Object[] values, int from) throws SQLException {
+        int p = bindKey(ps, pk, from);
+        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
+        return p;
     }
 
     static int bindKey(PreparedStatement ps, List<Object> pk, int from) throws SQLException {

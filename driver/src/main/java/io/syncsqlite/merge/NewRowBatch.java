@@ -1,7 +1,6 @@
 package io.syncsqlite.merge;
 
 import io.syncsqlite.capture.CapturedTable;
-import io.syncsqlite.change.SqliteValues;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -47,11 +46,7 @@ final class NewRowBatch {
         BitSet won = rows.get(0).won();
         PreparedStatement ps = statements.get("I" + t.id() + won + ":" + rows.size(), () -> ChangeApplier.insertSql(t, won, false, rows.size()));
         int p = 1;
-        for (RowPlan r : rows) {
-            p = ChangeApplier.bindKey(ps, r.pk(), p);
-            Object[] values = r.values();
-            for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
-        }
+        for (RowPlan r : rows) p = ChangeApplier.bindRow(ps, r.pk(), won, r.values(), p);
         ps.executeUpdate();
     }
 

@@ -55,10 +55,14 @@ final class VersionPrefetch {
         keyFolding.clear();
     }
 
-    /** A window of rows of {@code t} with distinct keys, or {@code null} when {@code t}'s keys cannot be compared here. */
+    /**
+     * A window of rows of {@code t} with distinct keys, or {@code null} when {@code t}'s keys cannot be compared here.
+     * It holds whole statements' worth of the new rows it may find ({@link NewRowBatch#rowsPerStatement}).
+     */
     Window window(CapturedTable t) throws SQLException {
         boolean[] folding = keyFolding(t);
-        return folding == null ? null : new Window(folding);
+        int perStatement = NewRowBatch.rowsPerStatement(t);
+        return folding == null ? null : new Window(folding, perStatement * Math.max(1, WINDOW / perStatement));
     }
 
     /** Reads the version rows of the window's rows (absent ones read as all zero, as {@link VersionRow#load} does). */
@@ -125,17 +129,19 @@ final class VersionPrefetch {
     /** Rows of one table gathered for one query: their positions in the changeset and their keys, all distinct. */
     static final class Window {
         private final boolean[] folding;
+        private final int capacity;
         private final Set<List<Object>> seen = new HashSet<>();
         final List<Integer> indexes = new ArrayList<>();
         final List<List<Object>> keys = new ArrayList<>();
 
-        private Window(boolean[] folding) {
+        private Window(boolean[] folding, int capacity) {
             this.folding = folding;
+            this.capacity = capacity;
         }
 
         /** Adds the row at {@code index} unless the window is full or may hold its key already. */
         boolean add(int index, List<Object> pk) {
-            if (indexes.size() == WINDOW) return false;
+            if (indexes.size() == capacity) return false;
             List<Object> normal = new ArrayList<>(pk.size());
             for (int k = 0; k < pk.size(); k++) normal.add(comparable(pk.get(k), folding[k]));
             if (!seen.add(normal)) return false;
