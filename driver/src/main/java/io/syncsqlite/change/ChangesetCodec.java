@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The JSON wire format of DESIGN.md section 5, written and read with Jackson's streaming API.
+ * The JSON wire format (docs/how-it-works.md, "Wire format"), written and read with Jackson's streaming API.
  * <pre>{"v":1,"site":"…","changes":[{"t":"todo","pk":[1],"c":"title","val":"x","hlc":…,"site":"…","cl":1}]}</pre>
  * SQLite's storage classes survive exactly: INTEGER as a JSON integer, REAL as a JSON number with a fraction or
  * exponent ({@code {"r":"Infinity"}} for infinities), TEXT as a string, BLOB as {@code {"b":"base64"}}, NULL as null.

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The per-file gate between the application's connections and the sync engine of this JVM (DESIGN.md §7).
+ * The per-file gate between the application's connections and the sync engine of this JVM (docs/how-it-works.md, "The write gate").
  *
  * <p>A deferred SQLite transaction that has read holds a snapshot; if another connection commits meanwhile, its first
  * write fails at once with {@code SQLITE_BUSY_SNAPSHOT} (no busy timeout helps). On plain SQLite an application that

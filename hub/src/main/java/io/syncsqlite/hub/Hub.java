@@ -173,7 +173,7 @@ public final class Hub {
     HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException, HttpError {
         long last = store.lastSequence();
         if (since > last) {
-            // the store was restored or replaced, whatever epoch it claims (DESIGN.md section 12)
+            // the store was restored or replaced, whatever epoch it claims (docs/hub.md)
             throw new HttpError(409, "cursor " + since + " is ahead of this hub's last sequence " + last
                     + ": the hub store was restored or replaced; push your own versions again and read from 0");
         }

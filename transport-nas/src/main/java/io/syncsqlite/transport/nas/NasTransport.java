@@ -68,7 +68,7 @@ final class NasTransport implements Transport {
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
-                    // one site's folder or file holds back only that site (DESIGN.md section 13.4)
+                    // one site's folder or file holds back only that site (docs/how-it-works.md, invariant 4)
                     puller.siteFailed(session, name, folder, e);
                 }
             }
