@@ -51,8 +51,8 @@ final class Exchanges {
         return new HttpError(413, "request body exceeds this hub's cap of " + maxBytes + " bytes; push smaller batches");
     }
 
-    /** Sends {@code body} with {@code status}, gzipped when the client accepts it and it is large enough. */
-    static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    /** Sends {@code body} with {@code status}, gzipped when the client accepts it and it is large enough; returns the bytes sent. */
+    static long send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
         String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
         boolean gzip = accept != null && accept.toLowerCase().contains("gzip") && body.length >= GZIP_THRESHOLD;
         if (gzip) {
@@ -72,6 +72,7 @@ final class Exchanges {
                 os.write(body);
             }
         }
+        return body.length;
     }
 
     /** A small JSON object written by {@code fields}. */

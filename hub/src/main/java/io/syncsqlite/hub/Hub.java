@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -26,7 +25,7 @@ public final class Hub {
     private final HubConfig config;
     private final HubStore store;
     private final ChangeValidator validator;
-    private final Stats stats = new Stats();
+    private final HubMetrics metrics = new HubMetrics();
     private final List<PushListener> listeners = new CopyOnWriteArrayList<>();
     /** Held from a push's commit to its listeners' notification, so they see pushes in sequence order. */
     private final Object order = new Object();
@@ -39,43 +38,6 @@ public final class Hub {
          * the accepted changes in the wire format, encoded at most once whoever asks.
          */
         void accepted(String ns, Object source, HubStore.PushOutcome outcome, Supplier<byte[]> changeset);
-    }
-
-    /** Counters since start, for tests, health and benchmarks. */
-    public static final class Stats {
-        private final AtomicLong pushes = new AtomicLong();
-        private final AtomicLong duplicates = new AtomicLong();
-        private final AtomicLong stored = new AtomicLong();
-        private final AtomicLong pulls = new AtomicLong();
-        private final AtomicLong refused = new AtomicLong();
-
-        /** Pushes applied (duplicates not counted). */
-        public long pushes() {
-            return pushes.get();
-        }
-
-        /** Pushes answered "already applied". */
-        public long duplicates() {
-            return duplicates.get();
-        }
-
-        /** Changes that won and were stored. */
-        public long stored() {
-            return stored.get();
-        }
-
-        public long pulls() {
-            return pulls.get();
-        }
-
-        /** Requests or frames refused (4xx or 5xx). */
-        public long refused() {
-            return refused.get();
-        }
-
-        void countRefused() {
-            refused.incrementAndGet();
-        }
     }
 
     Hub(HubConfig config, HubStore store) {
@@ -96,8 +58,9 @@ public final class Hub {
         return store.epoch();
     }
 
-    public Stats stats() {
-        return stats;
+    /** The hub's counters and gauges. */
+    public HubMetrics metrics() {
+        return metrics;
     }
 
     /** The admission limits as one line (sent with every response): clients retry what was refused when it changes. */
@@ -157,8 +120,7 @@ public final class Hub {
                 for (PushListener l : listeners) l.accepted(ns, source, out, changeset);
             }
         }
-        (out.duplicate() ? stats.duplicates : stats.pushes).incrementAndGet();
-        stats.stored.addAndGet(out.stored());
+        metrics.pushed(out.duplicate(), out.stored());
         LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
                 ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());
         return out;
@@ -178,7 +140,7 @@ public final class Hub {
                     + ": the hub store was restored or replaced; push your own versions again and read from 0");
         }
         HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()));
-        stats.pulls.incrementAndGet();
+        metrics.pulled();
         return page;
     }
 

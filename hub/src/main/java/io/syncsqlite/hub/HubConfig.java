@@ -36,26 +36,41 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
      * @param queueBytes  most bytes a subscriber may have waiting (queued for it and unsent in its socket); a
      *                    subscriber that falls further behind is disconnected and catches up from its cursor later
      * @param pingSeconds interval of heartbeat pings; a peer that answers none for 1.5 intervals is disconnected
-     * @param authSeconds how long a new connection may take to send its hello before it is closed
+     * @param authSeconds how long a new connection may take, from its TCP connect, to finish the upgrade and send
+     *                    its hello before it is closed
+     * @param maxUnauthenticated           connections still authenticating at once (more are closed as they connect)
+     * @param maxUnauthenticatedPerAddress of those, from one client address
      */
-    public record WebSocketOptions(int port, int queueBytes, int pingSeconds, int authSeconds) {
-        /** WebSocket off; 8 MiB per subscriber, pings every 10 s, 10 s to authenticate. */
-        public static final WebSocketOptions OFF = new WebSocketOptions(-1, 8 << 20, 10, 10);
+    public record WebSocketOptions(int port, int queueBytes, int pingSeconds, int authSeconds, int maxUnauthenticated,
+                                   int maxUnauthenticatedPerAddress) {
+        /**
+         * WebSocket off; 8 MiB per subscriber, pings every 10 s, 10 s to authenticate, 256 connections authenticating
+         * at once, 32 of them from one address.
+         */
+        public static final WebSocketOptions OFF = new WebSocketOptions(-1, 8 << 20, 10, 10, 256, 32);
 
         public boolean enabled() {
             return port >= 0;
         }
 
         public WebSocketOptions withPort(int port) {
-            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds);
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds, maxUnauthenticated, maxUnauthenticatedPerAddress);
         }
 
         public WebSocketOptions withQueueBytes(int queueBytes) {
-            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds);
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds, maxUnauthenticated, maxUnauthenticatedPerAddress);
         }
 
         public WebSocketOptions withPingSeconds(int pingSeconds) {
-            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds);
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds, maxUnauthenticated, maxUnauthenticatedPerAddress);
+        }
+
+        public WebSocketOptions withAuthSeconds(int authSeconds) {
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds, maxUnauthenticated, maxUnauthenticatedPerAddress);
+        }
+
+        public WebSocketOptions withUnauthenticatedCaps(int total, int perAddress) {
+            return new WebSocketOptions(port, queueBytes, pingSeconds, authSeconds, total, perAddress);
         }
     }
 
@@ -64,7 +79,8 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
             + " [--max-body-bytes 23369728] [--max-batch-changes 10000] [--max-value-bytes 16777216] [--max-pull-limit 10000]"
             + " [--threads 64] [--max-in-flight 64] [--shutdown-grace-seconds 30] [--bind 127.0.0.1] [--max-clock-drift-seconds 300]"
             + " [--read-timeout-seconds 10] [--max-per-client 16]"
-            + " [--ws-port 7071 [--ws-queue-bytes 8388608] [--ws-ping-seconds 10] [--ws-auth-seconds 10]]";
+            + " [--ws-port 7071 [--ws-queue-bytes 8388608] [--ws-ping-seconds 10] [--ws-auth-seconds 10]"
+            + " [--ws-max-unauthenticated 256] [--ws-max-unauthenticated-per-address 32]]";
 
     /** Defaults for everything but the port, store and tokens. */
     public static HubConfig of(int port, Path data, Tokens tokens) {
@@ -146,7 +162,9 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
                 case "--ws-port" -> ws = ws.withPort(number(a, v, 0, 65535));
                 case "--ws-queue-bytes" -> ws = ws.withQueueBytes(number(a, v, 64 * 1024, Integer.MAX_VALUE));
                 case "--ws-ping-seconds" -> ws = ws.withPingSeconds(number(a, v, 1, 3600));
-                case "--ws-auth-seconds" -> ws = new WebSocketOptions(ws.port(), ws.queueBytes(), ws.pingSeconds(), number(a, v, 1, 3600));
+                case "--ws-auth-seconds" -> ws = ws.withAuthSeconds(number(a, v, 1, 3600));
+                case "--ws-max-unauthenticated" -> ws = ws.withUnauthenticatedCaps(number(a, v, 1, 1_000_000), ws.maxUnauthenticatedPerAddress());
+                case "--ws-max-unauthenticated-per-address" -> ws = ws.withUnauthenticatedCaps(ws.maxUnauthenticated(), number(a, v, 1, 1_000_000));
                 case "--bind" -> bind = v;
                 case "--max-clock-drift-seconds" -> drift = Duration.ofSeconds(number(a, v, 1, 86_400));
                 case "--read-timeout-seconds" -> readTimeout = Duration.ofSeconds(number(a, v, 1, 3600));

@@ -19,7 +19,11 @@ public final class HubMain {
             System.exit(2);
             return;
         }
-        HubServer hub = HubServer.start(config);
+        // a WebSocket endpoint that died and cannot be started again: exit, so a supervisor restarts the whole hub
+        HubServer hub = HubServer.start(config, () -> {
+            System.err.println("syncsqlite hub: the WebSocket endpoint cannot serve again; exiting with status 70 so the hub is restarted");
+            System.exit(70);
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hub.close();

@@ -55,6 +55,8 @@ public final class HubServer implements AutoCloseable {
     /** How often (ms) the JDK server looks for requests over their time (1 s by default, the resolution we need). */
     static final String TIMER_PROPERTY = "sun.net.httpserver.timerMillis";
     public static final String LIMITS_HEADER = "Sync-Limits";
+    private static final String BYTES_IN = "syncsqlite.bytesIn";
+    private static final String BYTES_OUT = "syncsqlite.bytesOut";
 
     private final HubConfig config;
     private final HubStore store;
@@ -64,11 +66,11 @@ public final class HubServer implements AutoCloseable {
     private static final int MAX_HANDLER_THREADS = 512;
     private final ExecutorService executor;
     private final Semaphore inFlight;
-    private final WsEndpoint ws;
+    private final WsEndpointKeeper ws;
     private final ClientLimits perClient;
     private volatile boolean draining;
 
-    private HubServer(HubConfig config, HubStore store, HttpServer http, SSLContext tls) {
+    private HubServer(HubConfig config, HubStore store, HttpServer http, SSLContext tls, Runnable wsLost) {
         this.config = config;
         this.store = store;
         this.hub = new Hub(config, store);
@@ -80,8 +82,12 @@ public final class HubServer implements AutoCloseable {
         http.createContext("/v1/push", ex -> handle(ex, "POST", this::push));
         http.createContext("/v1/pull", ex -> handle(ex, "GET", this::pull));
         http.createContext("/v1/health", ex -> handle(ex, "GET", this::health));
+        http.createContext("/metrics", ex -> handle(ex, "GET", this::metrics));
         http.createContext("/", ex -> handle(ex, "GET", e -> { }));
-        this.ws = config.ws().enabled() ? new WsEndpoint(hub, config, executor, inFlight, tls) : null;
+        this.ws = config.ws().enabled() ? new WsEndpointKeeper(hub, config, executor, inFlight, perClient, tls, wsLost) : null;
+        hub.metrics().gauge("store_bytes", "bytes of the store's files (database and write-ahead log)", store::sizeBytes);
+        hub.metrics().gauge("store_last_sequence", "the last sequence the store assigned", store::lastSequence);
+        hub.metrics().gauge("http_requests_in_flight", "HTTP requests and WebSocket pushes being handled", () -> config.maxInFlight() - inFlight.availablePermits());
     }
 
     /**
@@ -119,8 +125,16 @@ public final class HubServer implements AutoCloseable {
         };
     }
 
-    /** Opens the store and starts serving. */
+    /** Opens the store and starts serving; a WebSocket endpoint that dies and cannot be started again stays down (see health). */
     public static HubServer start(HubConfig config) throws IOException, SQLException, GeneralSecurityException {
+        return start(config, () -> { });
+    }
+
+    /**
+     * Opens the store and starts serving; {@code wsLost} runs when the WebSocket endpoint died and could not be
+     * started again ({@code java -jar} hubs exit, so a supervisor restarts them).
+     */
+    public static HubServer start(HubConfig config, Runnable wsLost) throws IOException, SQLException, GeneralSecurityException {
         if (System.getProperty(NO_DELAY_PROPERTY) == null) System.setProperty(NO_DELAY_PROPERTY, "true");
         if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
             System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(Math.max(1, config.readTimeout().toSeconds())));
@@ -138,7 +152,7 @@ public final class HubServer implements AutoCloseable {
             } else {
                 http = HttpServer.create(address, 128);
             }
-            HubServer hub = new HubServer(config, store, http, tls);
+            HubServer hub = new HubServer(config, store, http, tls, wsLost);
             try {
                 if (hub.ws != null) hub.ws.open();
             } catch (InterruptedException | RuntimeException e) {
@@ -174,7 +188,7 @@ public final class HubServer implements AutoCloseable {
 
     /** The WebSocket port, or -1 when the hub serves no WebSocket. */
     public int wsPort() {
-        return ws == null ? -1 : ws.getPort();
+        return ws == null ? -1 : ws.port();
     }
 
     /** The WebSocket URI on loopback, e.g. {@code ws://127.0.0.1:7071}; {@code wss://} with TLS. */
@@ -185,12 +199,12 @@ public final class HubServer implements AutoCloseable {
 
     /** WebSocket subscribers disconnected for falling behind by more than {@code --ws-queue-bytes}, since start. */
     public long slowSubscriberDisconnects() {
-        return ws == null ? 0 : ws.slowDisconnects();
+        return hub.metrics().slowDisconnects();
     }
 
     /** The most bytes any current WebSocket subscriber has waiting in the hub (queued and unsent in its socket). */
     public long maxSubscriberWaitingBytes() {
-        return ws == null ? 0 : ws.maxWaitingBytes();
+        return ws == null ? 0 : ws.current().maxWaitingBytes();
     }
 
     /** The base URI on loopback, e.g. {@code http://127.0.0.1:7070}. */
@@ -202,8 +216,9 @@ public final class HubServer implements AutoCloseable {
         return store.epoch();
     }
 
-    public Hub.Stats stats() {
-        return hub.stats();
+    /** The hub's counters and gauges (what {@code /metrics} prints). */
+    public HubMetrics metrics() {
+        return hub.metrics();
     }
 
     /** Cells stored for {@code namespace}: the winning version of each, nothing else. */
@@ -218,6 +233,7 @@ public final class HubServer implements AutoCloseable {
 
     private void handle(HttpExchange ex, String method, Endpoint endpoint) throws IOException {
         long start = System.nanoTime();
+        hub.metrics().httpRequest();
         ex.getResponseHeaders().set(EPOCH_HEADER, store.epoch());
         ex.getResponseHeaders().set(LIMITS_HEADER, hub.limits());
         boolean admitted = false;
@@ -225,7 +241,7 @@ public final class HubServer implements AutoCloseable {
         boolean counted = false;
         try {
             // health is always answered: a monitor must see a busy hub as busy, not as down
-            boolean health = ex.getHttpContext().getPath().equals("/v1/health");
+            boolean health = ex.getHttpContext().getPath().equals("/v1/health") || ex.getHttpContext().getPath().equals("/metrics");
             counted = health || perClient.enter(client);
             if (!counted) {
                 throw new TooMany("client " + client + " already has " + config.maxPerClient() + " requests in flight at this hub; retry shortly");
@@ -236,7 +252,7 @@ public final class HubServer implements AutoCloseable {
             if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
             String path = ex.getRequestURI().getPath();
             if (!path.equals(ex.getHttpContext().getPath()) || path.equals("/")) {
-                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull and /v1/health");
+                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull, /v1/health and /metrics");
             }
             if (!ex.getRequestMethod().equals(method) && !(method.equals("GET") && ex.getRequestMethod().equals("HEAD"))) {
                 ex.getResponseHeaders().set("Allow", method);
@@ -244,7 +260,7 @@ public final class HubServer implements AutoCloseable {
             }
             endpoint.serve(ex);
         } catch (HttpError e) {
-            hub.stats().countRefused();
+            hub.metrics().refused("http_" + e.status());
             if (e instanceof Unavailable u) ex.getResponseHeaders().set("Retry-After", Integer.toString(u.retryAfterSeconds));
             if (e instanceof TooMany) ex.getResponseHeaders().set("Retry-After", "1");
             if (e.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"syncsqlite\"");
@@ -252,7 +268,7 @@ public final class HubServer implements AutoCloseable {
                     ex.getRequestMethod(), ex.getRequestURI().getPath(), e.status(), e.getMessage(), ex.getRemoteAddress());
             sendError(ex, e.status(), e.getMessage());
         } catch (SQLException | InterruptedException | RuntimeException e) {
-            hub.stats().countRefused();
+            hub.metrics().refused("http_500");
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             LOG.log(System.Logger.Level.ERROR, "request failed method=" + ex.getRequestMethod() + " path=" + ex.getRequestURI().getPath(), e);
             sendError(ex, 500, "internal hub error: " + ErrorText.of(e));
@@ -260,13 +276,27 @@ public final class HubServer implements AutoCloseable {
             if (admitted) inFlight.release();
             if (counted) perClient.leave(client);
             ex.close();
-            LOG.log(System.Logger.Level.DEBUG, "request method={0} path={1} status={2} ms={3}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
-                    ex.getResponseCode(), (System.nanoTime() - start) / 1_000_000);
+            AccessLog.request(ex.getRemoteAddress(), ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getResponseCode(), received(ex), sent(ex), start);
         }
     }
 
+    /** Body bytes read from the request, as {@link #push} recorded them (0 for requests without a body read). */
+    private static long received(HttpExchange ex) {
+        return ex.getAttribute(BYTES_IN) instanceof Long n ? n : 0;
+    }
+
+    private static long sent(HttpExchange ex) {
+        return ex.getAttribute(BYTES_OUT) instanceof Long n ? n : 0;
+    }
+
+    private void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        long n = Exchanges.send(ex, status, contentType, body);
+        ex.setAttribute(BYTES_OUT, n);
+        hub.metrics().sent(n);
+    }
+
     private void sendError(HttpExchange ex, int status, String message) throws IOException {
-        Exchanges.send(ex, status, "application/json", Exchanges.json(g -> {
+        send(ex, status, "application/json", Exchanges.json(g -> {
             g.writeStringField("error", message);
             g.writeStringField("epoch", store.epoch());
         }));
@@ -283,8 +313,11 @@ public final class HubServer implements AutoCloseable {
         String ns = namespace(ex);
         String batch = ex.getRequestHeaders().getFirst(BATCH_HEADER);
         if (batch == null) throw new HttpError(400, "missing " + BATCH_HEADER + " header (1-100 of A-Z a-z 0-9 . _ : -)");
-        HubStore.PushOutcome out = hub.push(ns, batch, Exchanges.readBody(ex, config.maxBodyBytes()), null);
-        Exchanges.send(ex, 200, "application/json", Exchanges.json(g -> {
+        byte[] body = Exchanges.readBody(ex, config.maxBodyBytes());
+        ex.setAttribute(BYTES_IN, (long) body.length);
+        hub.metrics().received(body.length);
+        HubStore.PushOutcome out = hub.push(ns, batch, body, null);
+        send(ex, 200, "application/json", Exchanges.json(g -> {
             g.writeStringField("status", out.duplicate() ? "already-applied" : "applied");
             g.writeNumberField("received", out.received());
             g.writeNumberField("stored", out.stored());
@@ -304,14 +337,45 @@ public final class HubServer implements AutoCloseable {
         HubStore.Page page = hub.pull(ns, since, limit);
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
-        Exchanges.send(ex, 200, "application/json", hub.changeset(page.changes()));
+        send(ex, 200, "application/json", hub.changeset(page.changes()));
     }
 
+    /**
+     * {@code 200 {"status":"ok",…}} while every endpoint serves and the store answers; {@code 503} with status
+     * {@code degraded} (naming what does not serve) or {@code draining} otherwise, so a monitor or load balancer sees a
+     * hub whose WebSocket endpoint is dead as unhealthy.
+     */
     private void health(HttpExchange ex) throws IOException {
-        Exchanges.send(ex, 200, "application/json", Exchanges.json(g -> {
-            g.writeStringField("status", draining ? "draining" : "ok");
+        String wsState = ws == null ? "off" : ws.state().name().toLowerCase(java.util.Locale.ROOT);
+        String storeError = null;
+        try {
+            store.check();
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            storeError = ErrorText.of(e);
+        }
+        boolean healthy = (ws == null || ws.state() == WsEndpointKeeper.State.SERVING) && storeError == null;
+        String status = draining ? "draining" : healthy ? "ok" : "degraded";
+        String failure = storeError;
+        send(ex, status.equals("ok") ? 200 : 503, "application/json", Exchanges.json(g -> {
+            g.writeStringField("status", status);
             g.writeStringField("epoch", store.epoch());
+            g.writeObjectFieldStart("endpoints");
+            g.writeStringField("http", draining ? "draining" : "serving");
+            g.writeStringField("ws", wsState);
+            g.writeEndObject();
+            g.writeObjectFieldStart("store");
+            g.writeStringField("status", failure == null ? "ok" : "failing");
+            if (failure != null) g.writeStringField("error", failure);
+            g.writeNumberField("lastSequence", store.lastSequence());
+            g.writeNumberField("bytes", store.sizeBytes());
+            g.writeEndObject();
         }));
+    }
+
+    /** The counters and gauges in the Prometheus text format. */
+    private void metrics(HttpExchange ex) throws IOException {
+        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", hub.metrics().prometheus().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Stops accepting connections, finishes in-flight requests (up to the grace period), then closes the store. */

@@ -68,6 +68,15 @@ public interface HubStore extends AutoCloseable {
     /** Cells stored for {@code ns} (winning versions only). */
     long cellCount(String ns) throws SQLException, InterruptedException;
 
+    /**
+     * Throws when the store cannot be read (for health); returns at once, without reading, while every reader is busy
+     * (a store that busy is serving).
+     */
+    void check() throws SQLException, InterruptedException;
+
+    /** Bytes the store takes on disk, or -1 when it cannot tell. */
+    long sizeBytes();
+
     @Override
     void close() throws SQLException;
 }

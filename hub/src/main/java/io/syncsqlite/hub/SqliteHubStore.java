@@ -44,12 +44,14 @@ public final class SqliteHubStore implements HubStore {
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private String epoch;
     private volatile long seq;
+    private final Path file;
     private final Path highWater;
     /** Written under the write lock only. */
     private FileChannel highWaterChannel;
 
     /** Opens (creating if needed) the store in {@code file}. */
     public SqliteHubStore(Path file) throws SQLException {
+        this.file = file;
         // xerial would otherwise run "SELECT last_insert_rowid()" after every INSERT for getGeneratedKeys(), which the
         // store never calls: 15% of the hub's CPU while ingesting pushes (JFR, ./bench.sh --only sync)
         String url = "jdbc:sqlite:" + file.toAbsolutePath() + "?jdbc.get_generated_keys=false";
@@ -266,6 +268,32 @@ public final class SqliteHubStore implements HubStore {
             r.rollback();
             readers.add(r);
         }
+    }
+
+    @Override
+    public void check() throws SQLException, InterruptedException {
+        Connection r = readers.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (r == null) return;
+        try (Statement s = r.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM hub_meta")) {
+            rs.next();
+        } finally {
+            r.rollback();
+            readers.add(r);
+        }
+    }
+
+    /** The database file and its write-ahead log. */
+    @Override
+    public long sizeBytes() {
+        long n = 0;
+        for (Path p : new Path[] {file, file.resolveSibling(file.getFileName() + "-wal")}) {
+            try {
+                if (Files.exists(p)) n += Files.size(p);
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return n;
     }
 
     private void forgetOldBatches(String ns, String site) throws SQLException {

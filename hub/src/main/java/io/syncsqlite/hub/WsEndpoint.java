@@ -15,14 +15,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
@@ -42,7 +43,10 @@ import org.java_websocket.server.WebSocketServer;
  * <li>hub → client {@code {"type":"live","seq":n}} once the catch-up from the cursor is done</li>
  * </ul>
  * Messages before {@code hello}, unknown types, malformed or oversized messages close the connection with a policy
- * or size status and a reason; the hub stays up. Heartbeat pings every {@code pingSeconds}.
+ * or size status and a reason; the hub stays up. Until its hello is accepted a connection may send at most
+ * {@link PreAuthChannel#MAX_BYTES}, announce frames of at most {@link HubDraft#PRE_AUTH_MESSAGE_BYTES}, and live at
+ * most {@code authSeconds} from its TCP connect ({@link PreAuthConnections}, which also caps how many authenticate at
+ * once, in total and per address). Heartbeat pings every {@code pingSeconds}.
  */
 final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     private static final System.Logger LOG = System.getLogger(WsEndpoint.class.getName());
@@ -56,21 +60,36 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     private final HubConfig config;
     private final ExecutorService executor;
     private final Semaphore inFlight;
+    private final ClientLimits perClient;
+    private final PreAuthConnections preAuth;
+    private final BiConsumer<WsEndpoint, Throwable> died;
     private final ScheduledExecutorService ticker;
     private final CountDownLatch started = new CountDownLatch(1);
     private final Map<String, Set<WsSubscriber>> subscribers = new ConcurrentHashMap<>();
     private final Set<WsSubscriber> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong slowDisconnects = new AtomicLong();
+    private final AtomicBoolean dead = new AtomicBoolean();
     private volatile Exception startFailure;
+    private volatile boolean stopping;
+    private volatile Thread selectorThread;
+    private volatile int boundPort = -1;
 
-    WsEndpoint(Hub hub, HubConfig config, ExecutorService executor, Semaphore inFlight, SSLContext tls) {
-        super(new InetSocketAddress(config.bind(), config.ws().port()), 2,
-                List.of(new Draft_6455(List.of(), config.maxBodyBytes() + Envelope.MAX_HEADER_BYTES)));
+    /**
+     * @param port the port to listen on (0: any free one)
+     * @param died told once when the endpoint stops serving without {@link #shutdown()} (a fatal error in one of the
+     *             library's threads, such as an {@link OutOfMemoryError}), so the hub can start another or exit
+     */
+    WsEndpoint(Hub hub, HubConfig config, int port, ExecutorService executor, Semaphore inFlight, ClientLimits perClient, SSLContext tls,
+               BiConsumer<WsEndpoint, Throwable> died) {
+        super(new InetSocketAddress(config.bind(), port), 2, List.of(new HubDraft(config.maxBodyBytes() + Envelope.MAX_HEADER_BYTES)));
         this.hub = hub;
         this.config = config;
         this.executor = executor;
         this.inFlight = inFlight;
-        if (tls != null) setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
+        this.perClient = perClient;
+        this.died = died;
+        this.preAuth = new PreAuthConnections(tls != null ? new DefaultSSLWebSocketServerFactory(tls) : new DefaultWebSocketServerFactory(),
+                config.ws().maxUnauthenticated(), config.ws().maxUnauthenticatedPerAddress(), config.ws().authSeconds(), hub.metrics());
+        setWebSocketFactory(preAuth);
         setReuseAddr(true);
         setTcpNoDelay(true);
         setConnectionLostTimeout(config.ws().pingSeconds());
@@ -87,14 +106,74 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         start();
         if (!started.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the WebSocket endpoint did not start within 30 s");
         if (startFailure != null) throw new IllegalStateException("the WebSocket endpoint could not start: " + startFailure.getMessage(), startFailure);
+        boundPort = getPort();
         hub.addListener(this);
         // a subscriber blocked on a full socket is resumed when the socket drains; unauthenticated ones time out
         ticker.scheduleWithFixedDelay(this::tick, 10, 10, TimeUnit.MILLISECONDS);
     }
 
-    /** Subscribers disconnected for falling behind by more than their queue cap, since start. */
-    long slowDisconnects() {
-        return slowDisconnects.get();
+    /** The port this endpoint was bound to once it started ({@code -1} before). */
+    int boundPort() {
+        return boundPort;
+    }
+
+    /** Connections open now: authenticated ones and those still authenticating. */
+    int connectionCount() {
+        return connections.size() + preAuth.size();
+    }
+
+    /** Connections that have not authenticated yet. */
+    int unauthenticatedCount() {
+        return preAuth.size();
+    }
+
+    /** Subscribers (authenticated connections) now. */
+    int subscriberCount() {
+        int n = 0;
+        for (Set<WsSubscriber> ns : subscribers.values()) n += ns.size();
+        return n;
+    }
+
+    /** The largest number of sequences any subscriber is behind its namespace's last push (0 when all are live). */
+    long maxLag() {
+        long max = 0;
+        for (WsSubscriber s : connections) max = Math.max(max, s.lag());
+        return max;
+    }
+
+    /**
+     * Runs the library's selector loop; when it ends without {@link #shutdown()} (the library stops itself after a
+     * fatal error in one of its threads) the hub is told, so the endpoint is never silently dead.
+     */
+    @Override
+    public void run() {
+        selectorThread = Thread.currentThread();
+        Throwable cause = null;
+        try {
+            super.run();
+        } catch (RuntimeException | Error e) {
+            cause = e;
+            throw e;
+        } finally {
+            if (!stopping && started.getCount() == 0 && startFailure == null) die(cause != null ? cause : new IllegalStateException("the WebSocket server stopped"));
+        }
+    }
+
+    private void die(Throwable cause) {
+        if (dead.compareAndSet(false, true)) died.accept(this, cause);
+    }
+
+    /**
+     * Stops what is left of an endpoint that died: no more fan-out to it, its threads and port released (waits up to
+     * {@code waitMillis} for the library's selector thread to end).
+     */
+    void halt(long waitMillis) throws InterruptedException {
+        shutdown();
+        Thread t = selectorThread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+            t.join(waitMillis);
+        }
     }
 
     /** The most bytes any current subscriber has waiting (queued and unsent in its socket). */
@@ -126,7 +205,9 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             Set<WsSubscriber> ns = subscribers.get(s.namespace());
             if (ns != null) ns.remove(s);
         }
-        LOG.log(System.Logger.Level.DEBUG, "ws closed remote={0} code={1} reason={2}", conn.getRemoteSocketAddress(), code, reason);
+        // the library's own refusals (a frame too big, a protocol error) are counted here; the hub's own in refuse()
+        if (!remote && (code == CloseFrame.TOOBIG || code == CloseFrame.PROTOCOL_ERROR || code == CloseFrame.NO_UTF8)) hub.metrics().refused("ws_close_" + code);
+        AccessLog.connection(conn.getRemoteSocketAddress(), s.namespace(), s.openedNanos(), s.receivedBytes(), s.sentBytes(), code, reason, remote);
     }
 
     @Override
@@ -137,6 +218,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     @Override
     public void onMessage(WebSocket conn, ByteBuffer message) {
         WsSubscriber s = conn.getAttachment();
+        s.received(message.remaining());
         Envelope e;
         try {
             e = Envelope.decode(message);
@@ -167,6 +249,9 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             refuse(s.connection(), err.status() == 403 ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED, err.getMessage());
             return;
         }
+        // authenticated: the connection may now send pushes up to the hub's cap, and is no longer timed out
+        if (s.connection().getDraft() instanceof HubDraft d) d.authenticated();
+        preAuth.authenticated(s.connection());
         long since = e.number("since").orElse(0L);
         String epoch = e.text("epoch").orElse(null);
         long head;
@@ -182,14 +267,22 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         if (reset) since = 0;
         s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset).encode());
         subscribers.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet()).add(s);
-        s.subscribed(ns, since);
+        s.subscribed(ns, since, head);
         LOG.log(System.Logger.Level.DEBUG, "ws subscribed ns={0} since={1} reset={2} remote={3}", ns, since, reset, s.connection().getRemoteSocketAddress());
     }
 
     private void push(WsSubscriber s, Envelope e) {
         String batch = e.text("batch").orElse(null);
+        String client = s.connection().getRemoteSocketAddress().getAddress().getHostAddress();
+        if (!perClient.enter(client)) {
+            hub.metrics().refused("ws_429");
+            s.send(Envelope.of("error", "batch", batch, "status", 429, "error", "client " + client + " already has " + config.maxPerClient()
+                    + " requests in flight at this hub; retry shortly").encode());
+            return;
+        }
         if (!inFlight.tryAcquire()) {
-            hub.stats().countRefused();
+            perClient.leave(client);
+            hub.metrics().refused("ws_503");
             s.send(Envelope.of("error", "batch", batch, "status", 503, "error", "the hub is busy; retry shortly").encode());
             return;
         }
@@ -202,16 +295,17 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             }), "ack", "batch", batch, "status", out.duplicate() ? "already-applied" : "applied", "received", out.received(),
                     "stored", out.stored(), "seq", out.seq(), "limits", hub.limits()).encode());
         } catch (HttpError err) {
-            hub.stats().countRefused();
+            hub.metrics().refused("ws_" + err.status());
             LOG.log(System.Logger.Level.INFO, "ws push refused ns={0} status={1} reason=\"{2}\" remote={3}", s.namespace(), String.valueOf(err.status()), err.getMessage(),
                     s.connection().getRemoteSocketAddress());
             s.send(Envelope.of("error", "batch", batch, "status", err.status(), "error", err.getMessage()).encode());
         } catch (Exception ex) {
-            hub.stats().countRefused();
+            hub.metrics().refused("ws_500");
             LOG.log(System.Logger.Level.ERROR, "ws push failed ns=" + s.namespace(), ex);
             s.send(Envelope.of("error", "batch", batch, "status", 500, "error", "internal hub error: " + ex.getMessage()).encode());
         } finally {
             inFlight.release();
+            perClient.leave(client);
         }
     }
 
@@ -227,7 +321,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     }
 
     void slow(WsSubscriber s) {
-        slowDisconnects.incrementAndGet();
+        hub.metrics().slowDisconnect();
         LOG.log(System.Logger.Level.INFO, "ws subscriber too slow, disconnected ns={0} remote={1} cap={2}", s.namespace(),
                 s.connection().getRemoteSocketAddress(), String.valueOf(config.ws().queueBytes()));
         s.connection().closeConnection(CLOSE_TOO_SLOW, "too slow: more than " + config.ws().queueBytes() + " bytes waiting; reconnect and catch up from your cursor");
@@ -242,15 +336,12 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     }
 
     private void tick() {
-        long authDeadline = System.nanoTime() - TimeUnit.SECONDS.toNanos(config.ws().authSeconds());
-        for (WsSubscriber s : connections) {
-            if (!s.helloReceived() && s.openedNanos() < authDeadline) refuse(s.connection(), CloseFrame.POLICY_VALIDATION, "no hello within " + config.ws().authSeconds() + " s");
-            else s.resumeIfDrained();
-        }
+        preAuth.tick(config.ws().authSeconds());
+        for (WsSubscriber s : connections) s.resumeIfDrained();
     }
 
     private void refuse(WebSocket conn, int code, String reason) {
-        hub.stats().countRefused();
+        hub.metrics().refused("ws_close_" + code);
         LOG.log(System.Logger.Level.INFO, "ws refused code={0} reason=\"{1}\" remote={2}", String.valueOf(code), reason, conn.getRemoteSocketAddress());
         // a close reason is at most 123 bytes
         conn.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
@@ -258,10 +349,16 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
 
     @Override
     public void onError(WebSocket conn, Exception ex) {
-        if (conn == null) {
+        if (ex.getCause() instanceof VirtualMachineError fatal) {
+            // the library stops the whole server after this; the hub is told now rather than when its selector ends
+            LOG.log(System.Logger.Level.ERROR, "ws endpoint hit a fatal error in one of its threads; it stops serving", fatal);
+            die(fatal);
+        } else if (conn == null && started.getCount() > 0) {
             startFailure = ex;
             started.countDown();
             LOG.log(System.Logger.Level.ERROR, "ws endpoint failed", ex);
+        } else if (conn == null) {
+            LOG.log(System.Logger.Level.ERROR, "ws endpoint error", ex);
         } else {
             LOG.log(System.Logger.Level.DEBUG, "ws connection error remote=" + conn.getRemoteSocketAddress(), ex);
         }
@@ -269,6 +366,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
 
     /** Stops listening and closes every connection (clients reconnect and catch up from their cursors). */
     void shutdown() {
+        stopping = true;
         hub.removeListener(this);
         ticker.shutdownNow();
         try {

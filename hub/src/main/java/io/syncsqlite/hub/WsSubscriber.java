@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 
@@ -12,8 +13,9 @@ import org.java_websocket.WebSocketImpl;
  * One WebSocket connection of the hub: its namespace, the sequence it has been sent everything up to, and a bounded
  * queue of pushes accepted while it was busy. Catch-up pages come from the store through {@link Hub#pull} (the same
  * paging as HTTP), live pushes from the queue; the two meet at the cursor, so a subscriber sees every sequence once,
- * in order. The bytes waiting for it (queued plus unsent in its socket) never pass the cap: past it, the subscriber
- * is disconnected and catches up from its cursor when it reconnects, so a slow client never grows the hub's memory.
+ * in order. The bytes waiting for it (queued plus unsent in its socket) pass the cap only by the one message let
+ * through when nothing waited (so a push larger than the cap reaches idle subscribers); past it, the subscriber is
+ * disconnected and catches up from its cursor when it reconnects, so a slow client never grows the hub's memory.
  */
 final class WsSubscriber {
     /** Socket bytes unsent before the subscriber stops handing it more (it resumes when the socket drains). */
@@ -37,8 +39,12 @@ final class WsSubscriber {
     private volatile String namespace;
     private volatile boolean closed;
     private volatile boolean blocked;
-    /** Touched only by the drain task (one at a time). */
-    private long sentUpTo;
+    private final AtomicLong receivedBytes = new AtomicLong();
+    private final AtomicLong sentBytes = new AtomicLong();
+    /** The last sequence offered to this subscriber (its namespace's head as far as it knows). */
+    private volatile long offeredUpTo;
+    /** Written only by the drain task (one at a time); read for metrics. */
+    private volatile long sentUpTo;
     private boolean caughtUp;
     private boolean announcedLive;
 
@@ -69,21 +75,46 @@ final class WsSubscriber {
         return openedNanos;
     }
 
+    void received(int bytes) {
+        receivedBytes.addAndGet(bytes);
+        endpoint.hub().metrics().received(bytes);
+    }
+
+    long receivedBytes() {
+        return receivedBytes.get();
+    }
+
+    long sentBytes() {
+        return sentBytes.get();
+    }
+
+    /** Sequences of its namespace accepted but not yet handed to this subscriber's socket. */
+    long lag() {
+        return namespace == null ? 0 : Math.max(0, offeredUpTo - sentUpTo);
+    }
+
     synchronized void serially(Runnable task) {
         tail = tail.thenRunAsync(() -> {
             if (!closed) task.run();
         }, endpoint.executor());
     }
 
-    /** Starts the stream at {@code since}: catch-up from the store, then live pushes. */
-    void subscribed(String ns, long since) {
+    /** Starts the stream at {@code since} ({@code head} is the namespace's last sequence): catch-up from the store, then live pushes. */
+    void subscribed(String ns, long since, long head) {
         sentUpTo = since;
+        offeredUpTo = head;
         namespace = ns;
         schedule();
     }
 
     void send(byte[] message) {
-        if (!closed && conn.isOpen()) conn.send(message);
+        if (!closed && conn.isOpen()) write(message);
+    }
+
+    private void write(byte[] message) {
+        conn.send(message);
+        sentBytes.addAndGet(message.length);
+        endpoint.hub().metrics().sent(message.length);
     }
 
     /**
@@ -95,7 +126,11 @@ final class WsSubscriber {
         boolean overflow;
         synchronized (this) {
             if (closed) return;
-            overflow = queuedBytes + f.message().length + socketBytes() > capBytes;
+            offeredUpTo = Math.max(offeredUpTo, f.to());
+            // one message goes through when nothing waits, whatever its size: an idle subscriber is never cut for
+            // a large push; past the cap on top of what already waits, the subscriber is behind
+            long waiting = queuedBytes + socketBytes();
+            overflow = waiting > 0 && waiting + f.message().length > capBytes;
             if (!overflow) {
                 queue.add(f);
                 queuedBytes += f.message().length;
@@ -155,7 +190,7 @@ final class WsSubscriber {
                     }
                 }
                 if (next != null && caughtUp && next.from() == sentUpTo) {
-                    conn.send(next.message());
+                    write(next.message());
                     sentUpTo = next.to();
                     continue;
                 }
@@ -179,14 +214,14 @@ final class WsSubscriber {
     private void catchUpPage() throws Exception {
         HubStore.Page page = endpoint.hub().pull(namespace, sentUpTo, pageLimit);
         if (page.next() != sentUpTo) {
-            conn.send(Envelope.withBody(endpoint.hub().changeset(page.changes()), "changes", "from", sentUpTo,
+            write(Envelope.withBody(endpoint.hub().changeset(page.changes()), "changes", "from", sentUpTo,
                     "to", page.next()).encode());
             sentUpTo = page.next();
         }
         caughtUp = !page.more();
         if (caughtUp && !announcedLive) {
             announcedLive = true;
-            conn.send(Envelope.of("live", "seq", sentUpTo).encode());
+            write(Envelope.of("live", "seq", sentUpTo).encode());
         }
     }
 

@@ -157,7 +157,7 @@ class WsEndpointTest {
         unknownType.send(Envelope.of("delete-everything").encode());
         assertTrue(unknownType.closeReason().startsWith("1008 unexpected message type"), unknownType.closeReason());
         assertEquals(0, hub.cellCount("a"), "nothing stored");
-        assertTrue(hub.stats().refused() >= 5);
+        assertTrue(hub.metrics().refused() >= 5);
         assertHubServes();
     }
 
@@ -195,7 +195,7 @@ class WsEndpointTest {
 
     @Test
     void silentConnectionsAreClosedAfterTheAuthTimeout() throws Exception {
-        start(new HubConfig.WebSocketOptions(0, 8 << 20, 10, 1), 16 << 20);
+        start(HubConfig.WebSocketOptions.OFF.withAuthSeconds(1), 16 << 20);
         Client silent = new Client(false);
         assertEquals("1008 no hello within 1 s", silent.closeReason());
     }
@@ -258,6 +258,31 @@ class WsEndpointTest {
         assertTrue(heapAfter - heapBefore < 4L * cap, "hub heap grew by " + (heapAfter - heapBefore) + " bytes");
         assertTrue(maxWaiting <= cap, "bytes waiting for one subscriber stayed within the cap: " + maxWaiting);
         assertTrue(writer.isOpen(), "the writer is unaffected");
+    }
+
+    @Test
+    void aMessageLargerThanTheQueueCapReachesIdleSubscribersWithoutDisconnectingThem() throws Exception {
+        int cap = 256 * 1024;
+        start(HubConfig.WebSocketOptions.OFF.withQueueBytes(cap), 16 << 20);
+        List<Client> idle = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Client c = new Client(false);
+            c.hello(TOKEN_A, 0, null);
+            c.awaitSubscribed();
+            idle.add(c);
+        }
+        Client writer = new Client(false);
+        writer.hello(TOKEN_A, 0, null);
+        writer.awaitSubscribed();
+        // one transaction of 4 values of 256 KiB: one message of about 1 MiB, four times the cap
+        writer.push("big.1", rows(1, 4, 256 * 1024));
+        for (Client c : idle) {
+            Envelope e = c.next();
+            assertEquals("changes", e.type());
+            assertEquals(4, ChangesetCodec.decode(e.body()).size(), "the whole push arrived");
+            assertTrue(c.isOpen(), "the idle subscriber stays connected");
+        }
+        assertEquals(0, hub.slowSubscriberDisconnects());
     }
 
     private static long usedHeapAfterGc() {

@@ -63,7 +63,7 @@ class HttpSyncTest {
             syncUntil(CONVERGE, () -> sameData(all) && rows(all[0]) == 3 * 36 + 1, all);
             assertEquals(3 * 36 + 1, count(all[0], "1"));
             assertEquals("X'0A0B'", dump(all[1]).lines().filter(l -> l.startsWith("w2-0|")).findFirst().orElseThrow().split("\\|")[4]);
-            assertEquals(0, hub.stats().duplicates());
+            assertEquals(0, hub.metrics().duplicates());
             for (Connection c : replicas) c.close();
         }
     }
@@ -80,12 +80,12 @@ class HttpSyncTest {
             SQLException lost = assertThrows(SQLException.class, () -> sync(a).syncNow());
             assertTrue(lost.getMessage().contains("unreachable"), lost.getMessage());
             assertEquals(1, proxy.droppedResponses());
-            assertEquals(1, hub.stats().pushes(), "the hub committed the push whose response was lost");
-            long storedBefore = hub.stats().stored();
+            assertEquals(1, hub.metrics().pushes(), "the hub committed the push whose response was lost");
+            long storedBefore = hub.metrics().stored();
             sync(a).syncNow();
-            assertEquals(1, hub.stats().duplicates(), "the retry was answered as already applied");
-            assertEquals(1, hub.stats().pushes());
-            assertEquals(storedBefore, hub.stats().stored(), "nothing stored twice");
+            assertEquals(1, hub.metrics().duplicates(), "the retry was answered as already applied");
+            assertEquals(1, hub.metrics().pushes());
+            assertEquals(storedBefore, hub.metrics().stored(), "nothing stored twice");
             assertEquals(2 * 5, hub.cellCount("team-a"), "row cell and 4 columns per row, once each");
             assertTrue(events.stream().anyMatch(e -> e.message().contains("already applied")));
             sync(b).syncNow();

@@ -1,0 +1,86 @@
+package io.syncsqlite.hub;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code java -jar}'s entry point ({@link HubMain}) in a child JVM with a small heap, on loopback, HTTP and WebSocket. */
+final class HubChild implements AutoCloseable {
+    static final String TOKEN = "child-token";
+    static final String NAMESPACE = "a";
+    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+), WebSocket on port (\\d+)");
+
+    private final Process process;
+    private final Path log;
+    final int port;
+    final int wsPort;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Starts a hub with {@code heap} (e.g. {@code 256m}) and {@code options} on top of port, data and token. */
+    HubChild(Path dir, String heap, String... options) throws IOException {
+        log = dir.resolve("hub.log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), HubMain.class.getName(), "--port", "0", "--ws-port", "0",
+                "--data", dir.resolve("hub.db").toString(), "--token", TOKEN + "=" + NAMESPACE));
+        cmd.addAll(List.of(options));
+        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                port = Integer.parseInt(m.group(1));
+                wsPort = Integer.parseInt(m.group(2));
+                return;
+            }
+        }
+        throw new IOException("the hub did not start: " + Files.readString(log));
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    URI wsUri() {
+        return URI.create("ws://127.0.0.1:" + wsPort);
+    }
+
+    /** GET {@code path} on the hub's HTTP port. */
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri().resolve(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of {@code name} in {@code /metrics} (the full name with labels, without the prefix). */
+    long metric(String name) throws IOException, InterruptedException {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith("syncsqlite_hub_" + name + " ")) return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return 0;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+}
