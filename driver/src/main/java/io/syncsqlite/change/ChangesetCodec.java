@@ -379,6 +379,29 @@ public final class ChangesetCodec {
         }
     }
 
+    /**
+     * At least the bytes {@link #write} takes for {@code c} in a changeset of {@code origin}, and never far more: what
+     * a transport sizes its pushes by. Long texts are measured (UTF-8 and JSON escapes), short ones bounded (at most 6
+     * bytes a character), so measuring costs a pass over long values only.
+     */
+    public static long encodedSize(Change c, String origin) {
+        // {"t":…,"pk":[…],"c":…,"hlc":…,"cl":…}, with numbers of up to 20 characters, and a comma
+        long n = 80 + text(c.table()) + (c.column() == null ? 4 : text(c.column())) + (c.site().equals(origin) ? 0 : 8 + text(c.site()));
+        for (Object v : c.pk()) n += 1 + encodedSize(v);
+        return c.column() == null ? n : n + 7 + encodedSize(c.value());
+    }
+
+    private static long encodedSize(Object v) {
+        if (v instanceof String s) return text(s);
+        if (v instanceof byte[] b) return 10 + (b.length + 2L) / 3 * 4;
+        return v == null ? 4 : 24; // numbers: at most 20 digits and a sign, doubles at most 24 characters; {"r":"-Infinity"} fits too
+    }
+
+    /** A JSON string's bytes: measured when long, bounded when short (6 bytes a character: the longest escape). */
+    private static long text(String s) {
+        return s.length() < 1024 ? 2 + 6L * s.length() : 2 + utf8Length(s, true);
+    }
+
     /** SQLite's length of a value in bytes: UTF-8 bytes of TEXT, bytes of a BLOB, 8 for numbers, 0 for NULL. */
     public static long valueSize(Object value) {
         if (value instanceof byte[] b) return b.length;
@@ -387,10 +410,17 @@ public final class ChangesetCodec {
     }
 
     private static long utf8Length(String s) {
+        return utf8Length(s, false);
+    }
+
+    /** UTF-8 bytes of {@code s}; with {@code escaped}, as the inside of a JSON string (control characters take 6, quote and backslash 2). */
+    private static long utf8Length(String s, boolean escaped) {
         long n = 0;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
-            if (ch < 0x80) n++;
+            if (escaped && ch < 0x20) n += 6;
+            else if (escaped && (ch == '"' || ch == '\\')) n += 2;
+            else if (ch < 0x80) n++;
             else if (ch < 0x800) n += 2;
             else if (Character.isHighSurrogate(ch)) {
                 n += 4;

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
+import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.merge.DeadLetterStore;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Pushing local changes to a hub, whatever the protocol (HTTP request or WebSocket message): in parts of bounded size
@@ -85,6 +89,39 @@ public final class HubPush {
         }
     }
 
+    /**
+     * How large a push may be, as the hub states it (with the client's own cap on changes): parts stay within both.
+     *
+     * @param maxChanges most changes in one push
+     * @param maxBytes   most bytes of one pushed changeset, encoded
+     * @param limits     the hub's admission limits as it states them ({@code "unknown"} when it does not), kept with
+     *                   a change set aside for not fitting, so it is offered again when they change
+     */
+    public record Caps(int maxChanges, long maxBytes, String limits) {
+        /** Assumed of a hub that states no byte cap: below the smallest cap hubs have had. */
+        public static final long DEFAULT_MAX_BYTES = 8L << 20;
+        /** The envelope around the changes of a changeset: {@code {"v":1,"site":…,"changes":[…]}}. */
+        static final int CHANGESET_OVERHEAD = 256;
+        private static final Pattern BODY = Pattern.compile("(?:^|;)\\s*body<=(\\d{1,18})");
+        private static final Pattern CHANGES = Pattern.compile("(?:^|;)\\s*changes<=(\\d{1,9})");
+
+        /**
+         * The caps a hub states in its limits ({@code …; body<=N; changes<=M}, as it sends them with every answer), within
+         * the client's own {@code maxChanges}; {@link #DEFAULT_MAX_BYTES} when it states none ({@code limits} null or
+         * {@code "unknown"}).
+         */
+        public static Caps of(String limits, int maxChanges) {
+            String l = limits == null ? "unknown" : limits;
+            long bytes = DEFAULT_MAX_BYTES;
+            int changes = maxChanges;
+            Matcher m = BODY.matcher(l);
+            if (m.find()) bytes = Long.parseLong(m.group(1));
+            m = CHANGES.matcher(l);
+            if (m.find()) changes = (int) Math.min(changes, Long.parseLong(m.group(1)));
+            return new Caps(Math.max(1, changes), bytes, l);
+        }
+    }
+
     /** Where a replica is in a hub's history: the hub's epoch and sequence, stored as {@code epoch:seq}. */
     public record Cursor(String epoch, long seq) {
         public static Cursor parse(String s) {
@@ -102,9 +139,52 @@ public final class HubPush {
         }
     }
 
-    /** Pushes {@code cs} in parts of at most {@code maxChanges} changes, never splitting a row; {@code hub} names it in events. */
-    public static void pushAll(SyncSession session, String hub, Changeset cs, String batch, int maxChanges, Sender sender) throws Exception {
-        List<Changeset> parts = rowAlignedParts(cs, maxChanges);
+    /**
+     * The highest position this replica has seen of the hub: its cursor ({@code cursorKey}) or the position the hub
+     * gave one of its own pushes ({@code seenKey}, see {@link #recordSeen}), whichever has the higher sequence
+     * (sequences only grow across a hub's epochs); {@code null} when it has seen nothing. A hub that does not hold
+     * everything up to it was restored from a backup or replaced.
+     */
+    public static Cursor lastSeen(SyncSession session, String cursorKey, String seenKey) throws SQLException {
+        Cursor cursor = session.cursor(cursorKey).map(Cursor::parse).orElse(null);
+        Cursor pushed = session.cursor(seenKey).filter(v -> !v.isEmpty()).map(Cursor::parse).orElse(null);
+        if (cursor == null) return pushed;
+        return pushed == null || cursor.seq() >= pushed.seq() ? cursor : pushed;
+    }
+
+    /**
+     * Records the position the hub gave one of this replica's pushes (written with the session's next write, the
+     * publication), when it is past the one recorded or of a later epoch.
+     */
+    public static void recordSeen(SyncSession session, String seenKey, Cursor pushed) throws SQLException {
+        Cursor before = session.cursor(seenKey).filter(v -> !v.isEmpty()).map(Cursor::parse).orElse(null);
+        if (before == null || pushed.seq() > before.seq() || !pushed.epoch().equals(before.epoch())) session.advanceCursor(seenKey, pushed.toString());
+    }
+
+    /**
+     * Forgets the positions of pushes to a hub that lost them, once every version was pushed again ({@link #republish}):
+     * until then a crash repeats the republication, which is harmless (the hub keeps one version per cell).
+     */
+    public static void forgetSeen(SyncSession session, String seenKey) throws SQLException {
+        session.saveCursor(seenKey, "");
+    }
+
+    /**
+     * Pushes {@code cs} in parts within {@code caps} (changes and encoded bytes), never splitting a row; {@code hub}
+     * names it in events. A row that cannot fit in any part is not sent: its changes are kept as dead letters, offered
+     * again when the hub states other limits.
+     */
+    public static void pushAll(SyncSession session, String hub, Changeset cs, String batch, Caps caps, Sender sender) throws Exception {
+        List<Change> oversized = new ArrayList<>();
+        List<Changeset> parts = sizedParts(cs, caps.maxChanges(), caps.maxBytes(), oversized);
+        if (!oversized.isEmpty()) {
+            List<DeadLetterStore.Refusal> refused = new ArrayList<>();
+            for (Change c : oversized) {
+                refused.add(new DeadLetterStore.Refusal(c, "change of table " + c.table() + (c.column() == null ? "" : " column " + c.column())
+                        + " does not fit (with its row) in the " + caps.maxBytes() + " bytes hub " + hub + " accepts in one push"));
+            }
+            session.setAside(refused, refuser(hub), caps.limits());
+        }
         List<InFlight> started = new ArrayList<>();
         // up to PARTS_IN_FLIGHT parts ahead; answers are settled in order, each part on its own as before (parts never
         // share a row, so the order the hub stores them in does not matter, and a retried round repeats their batch ids)
@@ -180,13 +260,63 @@ public final class HubPush {
         }
     }
 
-    /** Sends every version this replica wrote, so a hub that lost them (restored, re-created) has them again. */
-    public static void republish(SyncSession session, String hub, int maxChanges, Sender sender) throws Exception {
+    /**
+     * Sends every version this replica holds, its own and those it received, so a hub that lost them (restored,
+     * re-created) has them again: the replica that wrote a version may never come back.
+     */
+    public static void republish(SyncSession session, String hub, Caps caps, Sender sender) throws Exception {
         List<Changeset> chunks = new ArrayList<>();
         // collected first: the snapshot holds a read transaction, and network I/O never happens inside a session call
-        session.snapshot(true, maxChanges, chunks::add);
+        session.snapshot(false, caps.maxChanges(), chunks::add);
         String run = Long.toString(System.currentTimeMillis(), 36);
-        for (int i = 0; i < chunks.size(); i++) pushAll(session, hub, chunks.get(i), "snap-" + run + "-" + i, maxChanges, sender);
+        for (int i = 0; i < chunks.size(); i++) pushAll(session, hub, chunks.get(i), "snap-" + run + "-" + i, caps, sender);
+    }
+
+    /**
+     * {@code cs} cut into parts of at most {@code maxChanges} changes and {@code maxBytes} encoded bytes, never
+     * splitting a row; a change that alone takes more than {@code maxBytes} goes to {@code oversized}, and so does
+     * the rest of a row that still takes more.
+     */
+    static List<Changeset> sizedParts(Changeset cs, int maxChanges, long maxBytes, List<Change> oversized) {
+        List<Changeset> parts = new ArrayList<>();
+        List<Change> current = new ArrayList<>();
+        long currentBytes = Caps.CHANGESET_OVERHEAD;
+        List<Change> changes = cs.changes();
+        for (int start = 0; start < changes.size(); ) {
+            // a row's changes, without those that could not fit in any push on their own (as a hub refuses a value
+            // over its cap: the rest of the row goes)
+            List<Change> row = new ArrayList<>();
+            long rowBytes = 0;
+            int end = start;
+            for (; end < changes.size() && sameRow(changes.get(start), changes.get(end)); end++) {
+                long bytes = ChangesetCodec.encodedSize(changes.get(end), cs.origin());
+                if (bytes + Caps.CHANGESET_OVERHEAD > maxBytes) {
+                    oversized.add(changes.get(end));
+                } else {
+                    row.add(changes.get(end));
+                    rowBytes += bytes;
+                }
+            }
+            start = end;
+            if (row.isEmpty()) continue;
+            if (rowBytes + Caps.CHANGESET_OVERHEAD > maxBytes) {
+                oversized.addAll(row);
+                continue;
+            }
+            if (!current.isEmpty() && (current.size() + row.size() > maxChanges || currentBytes + rowBytes > maxBytes)) {
+                parts.add(new Changeset(cs.origin(), current));
+                current = new ArrayList<>();
+                currentBytes = Caps.CHANGESET_OVERHEAD;
+            }
+            current.addAll(row);
+            currentBytes += rowBytes;
+        }
+        if (!current.isEmpty()) parts.add(new Changeset(cs.origin(), current));
+        return parts;
+    }
+
+    private static boolean sameRow(Change a, Change b) {
+        return a.table().equals(b.table()) && a.pk().equals(b.pk());
     }
 
     /** {@code cs} cut into parts of at most {@code max} changes (more only for one row), never splitting a row. */
@@ -195,8 +325,7 @@ public final class HubPush {
         List<Change> current = new ArrayList<>();
         Change previous = null;
         for (Change c : cs.changes()) {
-            boolean sameRow = previous != null && previous.table().equals(c.table()) && previous.pk().equals(c.pk());
-            if (!sameRow && current.size() >= max) {
+            if ((previous == null || !sameRow(previous, c)) && current.size() >= max) {
                 parts.add(new Changeset(cs.origin(), current));
                 current = new ArrayList<>();
             }

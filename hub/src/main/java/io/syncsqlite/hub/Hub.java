@@ -25,6 +25,7 @@ public final class Hub {
     private final HubConfig config;
     private final HubStore store;
     private final ChangeValidator validator;
+    private final String limits;
     private final HubMetrics metrics = new HubMetrics();
     private final List<PushListener> listeners = new CopyOnWriteArrayList<>();
     /** Held from a push's commit to its listeners' notification, so they see pushes in sequence order. */
@@ -44,6 +45,9 @@ public final class Hub {
         this.config = config;
         this.store = store;
         this.validator = new ChangeValidator(config.maxBatchChanges(), config.maxValueBytes(), config.maxClockDrift());
+        // the push caps too: clients size their pushes by them, and a change set aside for not fitting is offered again
+        // when they change
+        this.limits = validator.limits() + "; body<=" + config.maxBodyBytes() + "; changes<=" + config.maxBatchChanges();
     }
 
     HubConfig config() {
@@ -63,9 +67,12 @@ public final class Hub {
         return metrics;
     }
 
-    /** The admission limits as one line (sent with every response): clients retry what was refused when it changes. */
+    /**
+     * The admission limits as one line (sent with every response), push caps included ({@code body<=} encoded bytes,
+     * {@code changes<=}): clients size their pushes by them, and retry what was refused when they change.
+     */
     public String limits() {
-        return validator.limits();
+        return limits;
     }
 
     /**
@@ -131,14 +138,30 @@ public final class Hub {
         return store.head(ns);
     }
 
-    /** Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}. */
-    HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException, HttpError {
-        long last = store.lastSequence();
-        if (since > last) {
-            // the store was restored or replaced, whatever epoch it claims (docs/hub.md)
-            throw new HttpError(409, "cursor " + since + " is ahead of this hub's last sequence " + last
-                    + ": the hub store was restored or replaced; push your own versions again and read from 0");
+    /**
+     * Whether a client that has seen sequence {@code seen} under {@code epoch} ({@code null}: none) may go on from its
+     * cursor: false when this store does not hold everything it may have seen (restored from a backup, or replaced),
+     * see {@link HubStore#knows}.
+     */
+    boolean knows(String epoch, long seen) {
+        return store.knows(epoch, seen);
+    }
+
+    /**
+     * Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}, for a
+     * client that has seen {@code seen} under {@code epoch} (409 when this store does not hold all of it).
+     */
+    HubStore.Page pull(String ns, String epoch, long since, long seen, int limit) throws SQLException, InterruptedException, HttpError {
+        if (!store.knows(epoch, Math.max(since, seen))) {
+            throw new HttpError(409, "cursor " + Math.max(since, seen) + " of epoch " + epoch + " is not in this hub's history (epoch " + epoch()
+                    + ", last sequence " + store.lastSequence() + "): the hub store was restored or replaced; push every version you hold again"
+                    + " and read from 0");
         }
+        return pull(ns, since, limit);
+    }
+
+    /** Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}. */
+    HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
         HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()));
         metrics.pulled();
         return page;
@@ -149,7 +172,8 @@ public final class Hub {
      * that site (usually all of them) carry no site of their own; an empty list goes out under the hub's epoch.
      */
     byte[] changeset(List<Change> changes) {
-        return ChangesetCodec.encode(new Changeset(changes.isEmpty() ? epoch() : changes.get(0).site(), changes));
+        // an empty changeset needs an origin in the form of a site id: the store's id, the epoch's first 32 hex digits
+        return ChangesetCodec.encode(new Changeset(changes.isEmpty() ? epoch().substring(0, 32) : changes.get(0).site(), changes));
     }
 
     private static Supplier<byte[]> once(Supplier<byte[]> make) {

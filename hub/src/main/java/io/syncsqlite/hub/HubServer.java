@@ -333,8 +333,9 @@ public final class HubServer implements AutoCloseable {
         String ns = namespace(ex);
         Map<String, String> q = Query.parse(ex.getRequestURI().getRawQuery());
         long since = Query.number(q, "since", 0, 0, Long.MAX_VALUE);
+        long seen = Query.number(q, "seen", since, 0, Long.MAX_VALUE);
         int limit = (int) Query.number(q, "limit", Math.min(1000, config.maxPullLimit()), 1, config.maxPullLimit());
-        HubStore.Page page = hub.pull(ns, since, limit);
+        HubStore.Page page = hub.pull(ns, q.get("epoch"), since, seen, limit);
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
         send(ex, 200, "application/json", hub.changeset(page.changes()));

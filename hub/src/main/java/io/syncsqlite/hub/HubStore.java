@@ -40,8 +40,18 @@ public interface HubStore extends AutoCloseable {
     record Page(List<Change> changes, long next, boolean more) {
     }
 
-    /** The id of this store's history; cursors from another epoch are meaningless here. */
+    /**
+     * The id of this store's history as clients store it in their cursors: it changes with every opening of the store
+     * (a new generation), and {@link #knows} says which of the earlier ones are still this store's.
+     */
     String epoch();
+
+    /**
+     * True when this store holds everything a client that has seen sequence {@code seen} under {@code epoch} (an
+     * epoch this store gave, or {@code null} for none) may have seen: false for a store restored from a backup taken
+     * before, or replaced. Such a client pushes every version it holds again and re-reads from 0.
+     */
+    boolean knows(String epoch, long seen);
 
     /**
      * Stores the winning changes of {@code cs} under new hub sequences, atomically with {@code batchId}, so a retried

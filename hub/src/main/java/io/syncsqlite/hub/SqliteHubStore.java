@@ -4,12 +4,8 @@ import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.InvalidChangesetException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,12 +38,12 @@ public final class SqliteHubStore implements HubStore {
     private final StoredRows rowStore;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    private String epoch;
+    private final String storeId;
+    private final String generation;
+    /** Generations of this store's history before this opening, with the last sequence committed under each. */
+    private final Map<String, Long> generations = new java.util.HashMap<>();
     private volatile long seq;
     private final Path file;
-    private final Path highWater;
-    /** Written under the write lock only. */
-    private FileChannel highWaterChannel;
 
     /** Opens (creating if needed) the store in {@code file}. */
     public SqliteHubStore(Path file) throws SQLException {
@@ -68,6 +64,7 @@ public final class SqliteHubStore implements HubStore {
             s.execute("CREATE TABLE IF NOT EXISTS hub_batches(ns TEXT NOT NULL, site TEXT NOT NULL, batch TEXT NOT NULL, n INTEGER NOT NULL,"
                     + " PRIMARY KEY (ns, site, batch)) WITHOUT ROWID");
             s.execute("CREATE INDEX IF NOT EXISTS hub_batches_age ON hub_batches(ns, site, n)");
+            s.execute("CREATE TABLE IF NOT EXISTS hub_generations(gen TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID");
             byte[] id = new byte[16];
             new SecureRandom().nextBytes(id);
             // the epoch is created once with the store: a re-created or foreign store has another one
@@ -77,12 +74,11 @@ public final class SqliteHubStore implements HubStore {
             }
             try (ResultSet rs = s.executeQuery("SELECT (SELECT value FROM hub_meta WHERE key = 'epoch'), (SELECT value FROM hub_meta WHERE key = 'seq')")) {
                 rs.next();
-                epoch = rs.getString(1);
+                storeId = rs.getString(1);
                 seq = rs.getLong(2);
             }
         }
-        highWater = file.resolveSibling(file.getFileName() + ".highwater");
-        epoch = restoredCheck(epoch);
+        generation = newGeneration();
         writer.setAutoCommit(false);
         CellTableMigration.run(writer, file);
         rowStore = new StoredRows(writer);
@@ -97,44 +93,38 @@ public final class SqliteHubStore implements HubStore {
     }
 
     /**
-     * A store file whose last sequence is behind the one this hub recorded beside it ({@code <data>.highwater}) was
-     * restored from a backup or replaced: it gets a new epoch, so every client re-publishes its own versions and
-     * re-reads, instead of trusting cursors into a history the file no longer holds (its epoch came back with it).
+     * Starts a new generation of this store's history: every opening of the store gets one, recorded in the store
+     * with the last sequence committed under it (updated with every push, in its transaction). A client presents the
+     * generation and the highest sequence it has seen (applied, or assigned to its own pushes); {@link #knows} then
+     * tells whether this store holds everything up to it. A store restored from a backup, however it was restored
+     * (the file alone or the whole data folder), lacks the generations opened after the backup and holds a smaller
+     * last sequence for the generation that was running at the backup: every client that saw anything the backup
+     * does not hold presents a pair it does not know. Nothing else needs to survive the restore.
      */
-    private String restoredCheck(String stored) throws SQLException {
-        long reached;
-        try {
-            reached = Long.parseLong(Files.readString(highWater).trim());
-        } catch (IOException | NumberFormatException e) {
-            return stored; // no record yet (a new hub), or a torn write: nothing to compare
-        }
-        if (seq >= reached) return stored;
-        byte[] id = new byte[16];
+    private String newGeneration() throws SQLException {
+        byte[] id = new byte[8];
         new SecureRandom().nextBytes(id);
-        String fresh = HexFormat.of().formatHex(id);
-        try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_meta SET value = ? WHERE key = 'epoch'")) {
-            ps.setString(1, fresh);
+        String gen = HexFormat.of().formatHex(id);
+        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO hub_generations(gen, last_seq) VALUES (?, ?)")) {
+            ps.setString(1, gen);
+            ps.setLong(2, seq);
             ps.executeUpdate();
         }
-        System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING,
-                "hub store ends at sequence {0} but {1} records that this hub had reached {2}: the store was restored or replaced;"
-                        + " new epoch {3} (was {4}), clients push their versions again and re-read", seq, highWater, reached, fresh, stored);
-        return fresh;
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("SELECT gen, last_seq FROM hub_generations")) {
+            while (rs.next()) generations.put(rs.getString(1), rs.getLong(2));
+        }
+        return gen;
     }
 
-    /**
-     * Records the sequence reached, beside the store file (see {@link #restoredCheck}), through a channel kept open:
-     * opening the file for every push cost about as much as storing a thousand cells.
-     */
-    private void recordHighWater() {
-        try {
-            if (highWaterChannel == null) highWaterChannel = FileChannel.open(highWater, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            byte[] reached = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
-            highWaterChannel.write(ByteBuffer.wrap(reached), 0);
-            highWaterChannel.truncate(reached.length);
-        } catch (IOException e) {
-            System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING, "cannot record the sequence reached in " + highWater, e);
-        }
+    @Override
+    public boolean knows(String epoch, long seen) {
+        if (epoch == null) return seen <= seq;
+        if (epoch.equals(storeId)) return seen <= seq; // a cursor from before generations were recorded
+        if (!epoch.startsWith(storeId + ".")) return false;
+        String gen = epoch.substring(storeId.length() + 1);
+        if (gen.equals(generation)) return seen <= seq;
+        Long last = generations.get(gen);
+        return last != null && seen <= last;
     }
 
     @Override
@@ -142,10 +132,10 @@ public final class SqliteHubStore implements HubStore {
         return seq;
     }
 
-    /** The id of this store's history; cursors from another epoch are meaningless here. */
+    /** This store's id and the generation of this opening, {@code <store id>.<generation>}: see {@link #knows}. */
     @Override
     public String epoch() {
-        return epoch;
+        return storeId + "." + generation;
     }
 
     /**
@@ -184,8 +174,12 @@ public final class SqliteHubStore implements HubStore {
                 ps.setLong(1, seq);
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_generations SET last_seq = ? WHERE gen = ?")) {
+                ps.setLong(1, seq);
+                ps.setString(2, generation);
+                ps.executeUpdate();
+            }
             writer.commit();
-            if (seq != before) recordHighWater();
             return new PushOutcome(false, cs.size(), accepted.size(), accepted.isEmpty() ? previous : seq, previous, accepted);
         } catch (SQLException | RuntimeException e) {
             seq = before;
@@ -305,21 +299,12 @@ public final class SqliteHubStore implements HubStore {
         }
     }
 
-    private void closeHighWater() {
-        try {
-            if (highWaterChannel != null) highWaterChannel.close();
-        } catch (IOException e) {
-            System.getLogger(SqliteHubStore.class.getName()).log(System.Logger.Level.WARNING, "cannot close " + highWater, e);
-        }
-    }
-
     @Override
     public void close() throws SQLException {
         writeLock.lock();
         try {
             rowStore.close();
             writer.close();
-            closeHighWater();
             for (Connection r : readers) r.close();
         } finally {
             writeLock.unlock();

@@ -31,11 +31,14 @@ import org.java_websocket.server.WebSocketServer;
  * then the hub streams every accepted change of the namespace after the cursor — stored pages first, then each push
  * as it lands — and admits {@code push} messages through {@link Hub#push}, exactly as HTTP does. The protocol:
  * <ul>
- * <li>client → hub {@code {"type":"hello","token":…,"since":n,"epoch":…,"namespace":…}} (namespace optional: the
- *     client's expectation, refused with 403 when the token grants another)</li>
- * <li>hub → client {@code {"type":"welcome","epoch":…,"namespace":…,"since":n,"reset":bool}}: {@code reset} when the
- *     client's epoch is another history or its cursor is ahead of the namespace (store restored): the stream then
- *     starts at 0 and the client republishes its own versions</li>
+ * <li>client → hub {@code {"type":"hello","token":…,"since":n,"seen":n,"epoch":…,"namespace":…}}: {@code since} the
+ *     cursor, {@code seen} the highest sequence the client has seen under {@code epoch} (its cursor or the sequence of
+ *     an acknowledged push of its own); namespace optional: the client's expectation, refused with 403 when the token
+ *     grants another</li>
+ * <li>hub → client {@code {"type":"welcome","epoch":…,"namespace":…,"since":n,"reset":bool,"limits":…}} ({@code limits} as
+ *     {@link Hub#limits()}, push caps included): {@code reset} when this
+ *     store does not hold everything the client has seen ({@link Hub#knows}: restored from a backup, or replaced): the
+ *     stream then starts at 0 and the client pushes every version it holds again</li>
  * <li>client → hub {@code {"type":"push","batch":…}\n<changeset>} → {@code {"type":"ack","batch":…,"status":…,
  *     "received":n,"stored":n,"seq":n,"limits":…}\n{"refused":[{"change":i,"reason":…}]}} or {@code {"type":"error","batch":…,"status":4xx/5xx,"error":…}}</li>
  * <li>hub → client {@code {"type":"changes","from":a,"to":b}\n<changeset>}: the namespace's changes in
@@ -253,6 +256,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         if (s.connection().getDraft() instanceof HubDraft d) d.authenticated();
         preAuth.authenticated(s.connection());
         long since = e.number("since").orElse(0L);
+        long seen = e.number("seen").orElse(since);
         String epoch = e.text("epoch").orElse(null);
         long head;
         try {
@@ -263,9 +267,9 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             return;
         }
         // another history, or a cursor past what this store holds (restored from a backup): start over from 0
-        boolean reset = since < 0 || (epoch != null && !epoch.equals(hub.epoch())) || since > head;
+        boolean reset = since < 0 || !hub.knows(epoch, Math.max(since, seen)) || since > head;
         if (reset) since = 0;
-        s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset).encode());
+        s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset, "limits", hub.limits()).encode());
         subscribers.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet()).add(s);
         s.subscribed(ns, since, head);
         LOG.log(System.Logger.Level.DEBUG, "ws subscribed ns={0} since={1} reset={2} remote={3}", ns, since, reset, s.connection().getRemoteSocketAddress());

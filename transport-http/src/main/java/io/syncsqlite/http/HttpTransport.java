@@ -23,11 +23,14 @@ import java.util.concurrent.Executors;
 /**
  * {@code sync.transport=http}: each round pushes the local outbox to the hub in bounded parts, then pulls pages after
  * the stored cursor until the hub has no more. The cursor is {@code epoch:sequence} of the hub and is stored with each
- * applied page; a hub with another epoch (re-created, restored) gets this replica's own versions pushed again and is
- * pulled from the start.
+ * applied page. Every pull also presents the highest position this replica has seen of the hub (its cursor, or the
+ * sequence the hub gave one of its pushes); a hub whose store does not hold all of it (restored from a backup,
+ * replaced) answers 409, and this replica pushes every version it holds again and pulls from the start.
  */
 final class HttpTransport implements Transport {
     static final String CURSOR = "http.cursor";
+    /** The highest sequence this replica has seen from the hub, with its epoch: applied, or given to its own push. */
+    static final String SEEN = "http.seen";
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final HubClient hub;
@@ -40,6 +43,8 @@ final class HttpTransport implements Transport {
         return t;
     });
     private Instant notBefore = Instant.MIN;
+    /** While the replica pushes everything again to a hub that lost history: its acknowledgements are not recorded as seen. */
+    private boolean republishing;
     private Boolean online;
 
     HttpTransport(HubClient hub, int maxPushChanges, int pullLimit) {
@@ -72,12 +77,20 @@ final class HttpTransport implements Transport {
     }
 
     private void pushAll(SyncSession session, Changeset cs, String batch) throws Exception {
-        HubPush.pushAll(session, hub.base().toString(), cs, batch, maxPushChanges, this::send);
+        HubPush.pushAll(session, hub.base().toString(), cs, batch, caps(), (part, b) -> send(session, part, b));
     }
 
-    private HubPush.Reply send(Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused {
+    /** What one push may hold, by what the hub states (asked once when nothing was heard from it yet). */
+    private HubPush.Caps caps() throws IOException, InterruptedException {
+        if (hub.limits() == null) hub.fetchLimits();
+        return HubPush.Caps.of(hub.limits(), maxPushChanges);
+    }
+
+    private HubPush.Reply send(SyncSession session, Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused, SQLException {
         try {
             HubClient.PushReply r = hub.push(part, batch);
+            // recorded with the publication that follows: a hub restored from before this push must be noticed
+            if (!republishing) HubPush.recordSeen(session, SEEN, new Cursor(r.epoch(), r.seq()));
             return new HubPush.Reply(r.duplicate(), r.refused(), limits());
         } catch (HubException e) {
             if (e.rejectsContent()) throw new HubPush.Refused(e.status(), e.getMessage(), limits(), e);
@@ -101,34 +114,35 @@ final class HttpTransport implements Transport {
     private void pull(SyncSession session) throws Exception {
         Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
         long since = stored.map(Cursor::seq).orElse(0L);
-        CompletableFuture<HubClient.PullPage> next = fetch(since);
+        Cursor seen = HubPush.lastSeen(session, CURSOR, SEEN);
+        CompletableFuture<HubClient.PullPage> next = fetch(seen, since);
         try {
             while (true) {
                 HubClient.PullPage page;
-                String lostHistory = null;
                 try {
                     page = await(next);
-                    if (stored.isPresent() && !stored.get().epoch().equals(page.epoch())) {
-                        lostHistory = "epoch " + page.epoch() + ", was " + stored.get().epoch();
-                    }
                 } catch (HubException e) {
-                    // 409: our cursor is past the hub's last sequence, so the store lost history (restored, replaced)
-                    if (e.status() != 409 || since == 0) throw e;
-                    page = null;
-                    lostHistory = e.getMessage();
-                }
-                next = null;
-                if (lostHistory != null) {
-                    session.report(SyncEvent.progress("hub " + hub.base() + " has a new history (" + lostHistory
-                            + "): pushing this replica's own versions again and re-reading the hub from the start"));
-                    republish(session);
+                    // 409: the hub does not hold everything this replica has seen of it (restored, replaced)
+                    if (e.status() != 409 || seen == null) throw e;
+                    next = null;
+                    session.report(SyncEvent.progress("hub " + hub.base() + " has lost history (" + e.getMessage()
+                            + "): pushing every version this replica holds again and re-reading the hub from the start"));
+                    republishing = true;
+                    try {
+                        republish(session);
+                    } finally {
+                        republishing = false;
+                    }
+                    HubPush.forgetSeen(session, SEEN);
                     stored = Optional.empty();
+                    seen = null;
                     since = 0;
-                    next = fetch(since);
+                    next = fetch(null, since);
                     continue;
                 }
-                if (page.more()) next = fetch(page.next());
-                if (!page.changes().isEmpty() || page.next() != since || stored.isEmpty()) {
+                next = null;
+                if (page.more()) next = fetch(new Cursor(page.epoch(), page.next()), page.next());
+                if (!page.changes().isEmpty() || page.next() != since || stored.isEmpty() || !stored.get().epoch().equals(page.epoch())) {
                     session.apply(page.changes(), Map.of(CURSOR, new Cursor(page.epoch(), page.next()).toString()));
                     stored = Optional.of(new Cursor(page.epoch(), page.next()));
                 }
@@ -140,10 +154,11 @@ final class HttpTransport implements Transport {
         }
     }
 
-    private CompletableFuture<HubClient.PullPage> fetch(long since) {
+    /** The page after {@code since}, asked by a replica that has seen {@code seen} ({@code null}: nothing). */
+    private CompletableFuture<HubClient.PullPage> fetch(Cursor seen, long since) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return hub.pull(since, pullLimit);
+                return hub.pull(seen == null ? null : seen.epoch(), since, seen == null ? since : seen.seq(), pullLimit);
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
@@ -160,7 +175,7 @@ final class HttpTransport implements Transport {
     }
 
     private void republish(SyncSession session) throws Exception {
-        HubPush.republish(session, hub.base().toString(), maxPushChanges, this::send);
+        HubPush.republish(session, hub.base().toString(), caps(), (part, b) -> send(session, part, b));
     }
 
     private void connected(SyncSession session, boolean reachable, Exception cause) {

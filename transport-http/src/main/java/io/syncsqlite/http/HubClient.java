@@ -35,7 +35,7 @@ public final class HubClient {
     private volatile String limits;
 
     /** What the hub said to a push; {@code refused} maps a change's position in the pushed changeset to the hub's reason. */
-    public record PushReply(boolean duplicate, int stored, String epoch, Map<Integer, String> refused) {
+    public record PushReply(boolean duplicate, int stored, long seq, String epoch, Map<Integer, String> refused) {
     }
 
     /** One page of a pull. */
@@ -60,6 +60,12 @@ public final class HubClient {
     /** Pushes {@code cs} as batch {@code batchId}. */
     public PushReply push(Changeset cs, String batchId) throws IOException, InterruptedException {
         byte[] body = ChangesetCodec.encode(cs);
+        // a body over the hub's cap is not sent: the hub would answer 413 and close while the upload is still going,
+        // which the JDK client reports as a broken connection rather than as the 413
+        long cap = HubPush.Caps.of(limits, Integer.MAX_VALUE).maxBytes();
+        if (body.length > cap) {
+            throw new HubException(413, "not sent to hub " + base + ": a push of " + body.length + " bytes exceeds the " + cap + " bytes it accepts", null);
+        }
         HttpRequest.Builder b = request("v1/push").header("Sync-Batch", batchId).header("Content-Type", "application/json");
         if (body.length >= GZIP_THRESHOLD) {
             body = gzip(body);
@@ -68,6 +74,7 @@ public final class HubClient {
         HttpResponse<InputStream> r = send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
         boolean duplicate = false;
         int stored = 0;
+        long seq = 0;
         Map<Integer, String> refused = Map.of();
         try (InputStream in = body(r); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("hub " + base + " answered a push with something other than a JSON object");
@@ -76,11 +83,12 @@ public final class HubClient {
                 p.nextToken();
                 if (field.equals("status")) duplicate = p.getText().equals("already-applied");
                 else if (field.equals("stored")) stored = p.getIntValue();
+                else if (field.equals("seq")) seq = p.getLongValue();
                 else if (field.equals("refused")) refused = HubPush.readRefusals(p, cs.size(), base.toString());
                 else p.skipChildren();
             }
         }
-        return new PushReply(duplicate, stored, epoch(r), refused);
+        return new PushReply(duplicate, stored, seq, epoch(r), refused);
     }
 
     /** The hub's admission limits as it last stated them ({@code Sync-Limits}), or {@code null} before any answer. */
@@ -88,9 +96,23 @@ public final class HubClient {
         return limits;
     }
 
-    /** Changes after {@code since}, at most about {@code limit}. */
-    public PullPage pull(long since, int limit) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = send(request("v1/pull?since=" + since + "&limit=" + limit).GET().build());
+    /** Asks the hub for its limits (any answer carries them; health needs no work of the hub). */
+    public void fetchLimits() throws IOException, InterruptedException {
+        try (InputStream in = send(request("v1/health").GET().build()).body()) {
+            in.readAllBytes();
+        } catch (HubException e) {
+            // an unhealthy hub still stated its limits with the answer
+        }
+    }
+
+    /**
+     * Changes after {@code since}, at most about {@code limit}, for a client that has seen {@code seen} under
+     * {@code epoch} (null: nothing yet); the hub answers 409 when its store does not hold all of that.
+     */
+    public PullPage pull(String epoch, long since, long seen, int limit) throws IOException, InterruptedException {
+        String query = "v1/pull?since=" + since + "&limit=" + limit
+                + (epoch == null ? "" : "&seen=" + seen + "&epoch=" + java.net.URLEncoder.encode(epoch, java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<InputStream> r = send(request(query).GET().build());
         Changeset cs;
         try (InputStream in = body(r)) {
             cs = ChangesetCodec.read(in);

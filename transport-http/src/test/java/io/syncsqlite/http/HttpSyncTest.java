@@ -75,6 +75,7 @@ class HttpSyncTest {
             Connection b = open(dir.resolve("b.db"), hub.uri().toString(), "&sync.interval=1h");
             List<SyncEvent> events = new CopyOnWriteArrayList<>();
             sync(a).addListener(events::add);
+            sync(a).syncNow(); // a first round: the replica knows the hub's limits, so the next response is the push's
             exec(a, "INSERT INTO item(id, title, n) VALUES ('x', 'one', 1), ('y', 'two', 2)");
             proxy.dropNextResponse();
             SQLException lost = assertThrows(SQLException.class, () -> sync(a).syncNow());
@@ -114,8 +115,9 @@ class HttpSyncTest {
                     hub = Replicas.hub(dir.resolve("hub.db"), port);
                 }
             }
-            assertEquals(epoch, hub.epoch(), "the restarted hub keeps its history");
+            assertEquals(epoch.substring(0, 32), hub.epoch().substring(0, 32), "the restarted hub keeps its history (the same store)");
             syncUntil(CONVERGE, () -> rows(b) == 200, a, b);
+            assertTrue(events.stream().noneMatch(e -> e.message().contains("lost history")), "a restart is not taken for a restore");
             assertTrue(sameData(a, b));
             assertTrue(events.stream().anyMatch(e -> e.message().startsWith("offline:")));
             assertTrue(events.stream().anyMatch(e -> e.message().startsWith("connected to hub")));
@@ -165,7 +167,7 @@ class HttpSyncTest {
             List<SyncEvent> events = new CopyOnWriteArrayList<>();
             sync(a).addListener(events::add);
             sync(a).syncNow();
-            assertTrue(events.stream().anyMatch(e -> e.message().contains("new history")));
+            assertTrue(events.stream().anyMatch(e -> e.message().contains("lost history")), events::toString);
             sync(fresh).syncNow();
             assertEquals(dump(a), dump(fresh));
             assertEquals(1, count(fresh, "id = 'kept'"));

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.framing.CloseFrame;
 
 /**
  * One WebSocket connection to the hub: says hello with the stored cursor, applies the stream of changes the hub sends
@@ -45,11 +46,21 @@ final class HubSocket extends WebSocketClient {
     private final SyncSession session;
     private final Duration timeout;
     private final Optional<Cursor> stored;
+    /** The highest position this replica has seen of the hub, presented in the hello so a restored hub is noticed. */
+    private final Cursor seen;
+    /** The highest sequence the hub acknowledged for a push over this connection. */
+    private volatile long ackedSeq;
     private final String namespace;
     private final String token;
     private final CompletableFuture<Envelope> welcome = new CompletableFuture<>();
     private final CompletableFuture<Long> live = new CompletableFuture<>();
     private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    /** Encoded bytes of each pushed part awaiting its answer. */
+    private final Map<String, Integer> pendingBytes = new ConcurrentHashMap<>();
+    /** The hub's limits as its welcome stated them. */
+    private volatile String limits;
+    /** The largest part awaiting an answer when the hub closed the connection as "message too big" (1009), or 0. */
+    private volatile long refusedAsTooBig;
     /**
      * Applies what the socket thread decoded, in arrival order, so decoding the next message overlaps applying this
      * one; at most {@link #IN_FLIGHT} decoded messages wait, after which the socket thread (and TCP) waits too.
@@ -67,11 +78,12 @@ final class HubSocket extends WebSocketClient {
     private volatile boolean closing;
     private volatile IOException failure;
 
-    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, String namespace) {
+    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, Cursor seen, String namespace) {
         super(settings.url(), new ClientDraft(MAX_MESSAGE_BYTES), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
         this.session = session;
         this.timeout = settings.timeout();
         this.stored = stored;
+        this.seen = seen;
         this.namespace = namespace;
         this.token = settings.token();
         setTcpNoDelay(true);
@@ -91,7 +103,8 @@ final class HubSocket extends WebSocketClient {
         if (!connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw failure != null ? failure : new IOException("hub " + uri + " is unreachable (no WebSocket connection within " + timeout.toMillis() + " ms)");
         }
-        send(Envelope.of("hello", "token", token, "since", stored.map(Cursor::seq).orElse(0L), "epoch", stored.map(Cursor::epoch).orElse(null),
+        send(Envelope.of("hello", "token", token, "since", stored.map(Cursor::seq).orElse(0L), "epoch", seen == null ? null : seen.epoch(),
+                "seen", seen == null ? null : seen.seq(),
                 "namespace", namespace).encode());
         return await(welcome, "the hub's welcome");
     }
@@ -122,13 +135,24 @@ final class HubSocket extends WebSocketClient {
 
             @Override
             public HubPush.InFlight start(Changeset part, String batch) throws IOException {
+                byte[] body = ChangesetCodec.encode(part);
+                long cap = HubPush.Caps.of(limits, Integer.MAX_VALUE).maxBytes();
+                if (body.length > cap) {
+                    // not sent: the hub would close the connection as "message too big" (1009)
+                    String why = "not sent to hub " + uri + ": a push of " + body.length + " bytes exceeds the " + cap + " bytes it accepts";
+                    return () -> {
+                        throw new HubPush.Refused(413, why, limits, null);
+                    };
+                }
                 CompletableFuture<Envelope> reply = new CompletableFuture<>();
                 pending.put(batch, reply);
+                pendingBytes.put(batch, body.length);
                 try {
                     if (!isOpen()) throw failure();
-                    HubSocket.this.send(Envelope.withBody(ChangesetCodec.encode(part), "push", "batch", batch).encode());
+                    HubSocket.this.send(Envelope.withBody(body, "push", "batch", batch).encode());
                 } catch (IOException | RuntimeException e) {
                     pending.remove(batch);
+                    pendingBytes.remove(batch);
                     throw e;
                 }
                 return () -> answer(part, batch, reply);
@@ -141,6 +165,7 @@ final class HubSocket extends WebSocketClient {
         try {
             Envelope r = await(reply, "the acknowledgement of batch " + batch);
             String limits = r.text("limits").orElse("unknown");
+            if (r.type().equals("ack")) ackedSeq = Math.max(ackedSeq, r.number("seq").orElse(0L));
             if (r.type().equals("ack")) return new HubPush.Reply("already-applied".equals(r.text("status").orElse("")), refusals(r, part.size()), limits);
             int status = r.number("status").orElse(500L).intValue();
             String message = "hub " + uri + " refused batch " + batch + " (" + status + "): " + r.text("error").orElse("");
@@ -148,7 +173,31 @@ final class HubSocket extends WebSocketClient {
             throw new IOException(message);
         } finally {
             pending.remove(batch);
+            pendingBytes.remove(batch);
         }
+    }
+
+    /** The hub's epoch as its welcome stated it ({@code null} before the welcome). */
+    String epoch() {
+        return epoch;
+    }
+
+    /** The highest sequence the hub gave a push acknowledged on this connection, 0 for none. */
+    long ackedSeq() {
+        return ackedSeq;
+    }
+
+    /** The hub's limits as its welcome stated them ({@code null} before the welcome, or from a hub that states none). */
+    String limits() {
+        return limits;
+    }
+
+    /**
+     * The size of the largest part awaiting an answer when the hub closed the connection as "message too big" (1009):
+     * a hub that states no byte cap refused a part that large; 0 when it did not happen.
+     */
+    long refusedAsTooBig() {
+        return refusedAsTooBig;
     }
 
     /** The changes an ack says the hub refused one by one (in its body), by position in the pushed part. */
@@ -198,6 +247,7 @@ final class HubSocket extends WebSocketClient {
             switch (e.type()) {
                 case "welcome" -> {
                     epoch = e.text("epoch").orElseThrow(() -> new InvalidChangesetException("welcome without epoch"));
+                    limits = e.text("limits").orElse(null);
                     at = e.number("since").orElse(0L);
                     welcome.complete(e);
                 }
@@ -290,6 +340,12 @@ final class HubSocket extends WebSocketClient {
         IOException f = failure;
         welcome.completeExceptionally(f);
         live.completeExceptionally(f);
+        if (code == CloseFrame.TOOBIG && !pending.isEmpty()) {
+            // a part was too big for the hub: answered like its 413, so the parts are halved and the round cut smaller
+            refusedAsTooBig = pendingBytes.values().stream().mapToLong(Integer::longValue).max().orElse(0);
+            pending.forEach((batch, p) -> p.complete(Envelope.of("error", "batch", batch, "status", 413, "error",
+                    "the hub closed the connection as message too big (1009): " + (reason == null ? "" : reason))));
+        }
         pending.values().forEach(p -> p.completeExceptionally(f));
         // a live connection that drops is reconnected by an engine round at once; a connection that never came up
         // failed its round, which the engine retries with full-jitter backoff (asking again here would skip it)

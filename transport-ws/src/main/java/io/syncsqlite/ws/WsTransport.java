@@ -17,12 +17,16 @@ import java.util.Optional;
  */
 final class WsTransport implements Transport {
     static final String CURSOR = "ws.cursor";
+    /** The highest position the hub gave one of this replica's pushes (see {@link HubPush#lastSeen}). */
+    static final String SEEN = "ws.seen";
 
     private final WsTransportProvider.Settings settings;
     private final String namespace;
     /** Used by the engine thread only (rounds and close). */
     private HubSocket socket;
     private Boolean online;
+    /** Bytes a push may take, learned from a hub that states no cap and closed as "message too big" (1009). */
+    private long learnedMaxBytes = Long.MAX_VALUE;
 
     WsTransport(WsTransportProvider.Settings settings, String namespace) {
         this.settings = settings;
@@ -39,12 +43,15 @@ final class WsTransport implements Transport {
         try {
             HubSocket s = connected(session);
             for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
-                HubPush.pushAll(session, settings.url().toString(), b.changeset(), Long.toString(b.upToSeq()), settings.pushChanges(), s.pusher());
+                HubPush.pushAll(session, settings.url().toString(), b.changeset(), Long.toString(b.upToSeq()), caps(s), s.pusher());
+                // recorded with the publication: a hub restored from before these pushes must be noticed
+                if (s.ackedSeq() > 0) HubPush.recordSeen(session, SEEN, new Cursor(s.epoch(), s.ackedSeq()));
                 session.published(b);
             }
             online(session, true, null);
         } catch (Exception e) {
             online(session, false, e);
+            if (socket != null && socket.refusedAsTooBig() > 0) learnedMaxBytes = Math.min(learnedMaxBytes, Math.max(1024, socket.refusedAsTooBig() / 2));
             if (socket != null && !socket.isOpen()) drop();
             throw e;
         }
@@ -55,16 +62,24 @@ final class WsTransport implements Transport {
         if (socket != null && socket.isOpen()) return socket;
         drop();
         Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
-        HubSocket s = new HubSocket(settings, session, stored, namespace);
+        Cursor seen = HubPush.lastSeen(session, CURSOR, SEEN);
+        HubSocket s = new HubSocket(settings, session, stored, seen, namespace);
         socket = s;
         Envelope welcome = s.open();
-        if (welcome.flag("reset") && stored.isPresent()) {
-            session.report(SyncEvent.progress("hub " + settings.url() + " has a new history (epoch " + welcome.text("epoch").orElse("?") + ", was "
-                    + stored.get().epoch() + "): pushing this replica's own versions again and re-reading the hub from the start"));
-            HubPush.republish(session, settings.url().toString(), settings.pushChanges(), s.pusher());
+        if (welcome.flag("reset") && seen != null) {
+            session.report(SyncEvent.progress("hub " + settings.url() + " has lost history (epoch " + welcome.text("epoch").orElse("?") + " does not hold "
+                    + seen + "): pushing every version this replica holds again and re-reading the hub from the start"));
+            HubPush.republish(session, settings.url().toString(), caps(s), s.pusher());
+            HubPush.forgetSeen(session, SEEN);
         }
         s.awaitCaughtUp();
         return s;
+    }
+
+    /** What one push may hold: what the hub's welcome states, and less after it refused a part as too big. */
+    private HubPush.Caps caps(HubSocket s) {
+        HubPush.Caps stated = HubPush.Caps.of(s.limits(), settings.pushChanges());
+        return new HubPush.Caps(stated.maxChanges(), Math.min(stated.maxBytes(), learnedMaxBytes), stated.limits());
     }
 
     private void drop() {

@@ -123,7 +123,7 @@ class HubLoadIT {
                 hub.push(new Changeset(site, rows), Long.toString(++seq));
                 pushes.incrementAndGet();
                 for (boolean more = true; more; ) {
-                    HubClient.PullPage page = hub.pull(cursor, 1000);
+                    HubClient.PullPage page = hub.pull(null, cursor, cursor, 1000);
                     cursor = page.next();
                     more = page.more();
                     pulls.incrementAndGet();

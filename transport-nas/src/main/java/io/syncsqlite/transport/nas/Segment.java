@@ -4,14 +4,16 @@ import io.syncsqlite.ErrorText;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,8 +21,10 @@ import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A segment file read whole and verified (lengths, checksum, site and name); its changesets are decoded one at a
- * time by {@link #forEach}, so a large snapshot is never held decoded in memory at once.
+ * A segment file verified before anything in it is read whole: its size, header and trailer (read on their own) must
+ * say it is a segment of a sane size published by the folder's site under its name, and its checksum (computed
+ * reading it through once) must match. Its changesets are then decoded one at a time from the file by
+ * {@link #forEach}, so neither the file nor a large snapshot is ever held in memory at once.
  */
 final class Segment {
     /** Receives decoded changesets; may fail with what applying them throws. */
@@ -30,53 +34,80 @@ final class Segment {
 
     private final Path file;
     private final String site;
-    private final byte[] bytes;
+    private final long bodyLength;
     private final int frames;
 
-    private Segment(Path file, String site, byte[] bytes, int frames) {
+    private Segment(Path file, String site, long bodyLength, int frames) {
         this.file = file;
         this.site = site;
-        this.bytes = bytes;
+        this.bodyLength = bodyLength;
         this.frames = frames;
     }
 
     /**
      * Reads and verifies {@code file}, which must have been published by {@code site} under {@code name}.
      *
-     * @throws CorruptSegmentException when the file is truncated, damaged or not what its name says
+     * @throws CorruptSegmentException when the file is truncated, damaged, of an impossible size or not what its name
+     *                                 says
      * @throws java.nio.file.NoSuchFileException when it was removed (compacted) since it was listed
      */
     static Segment read(Path file, String site, SegmentName name) throws IOException {
-        byte[] b = Files.readAllBytes(file);
-        int min = SegmentFormat.HEADER_LENGTH + SegmentFormat.TRAILER_LENGTH;
-        if (b.length < min) throw new CorruptSegmentException(file, "only " + b.length + " bytes, shorter than header and trailer (" + min + ")");
-        ByteBuffer trailer = ByteBuffer.wrap(b, b.length - SegmentFormat.TRAILER_LENGTH, SegmentFormat.TRAILER_LENGTH);
-        long bodyLength = trailer.getLong();
-        int frames = trailer.getInt();
-        int crc = trailer.getInt();
-        byte[] magic = new byte[SegmentFormat.TRAILER_MAGIC.length];
-        trailer.get(magic);
-        if (!Arrays.equals(magic, SegmentFormat.TRAILER_MAGIC)) throw new CorruptSegmentException(file, "no trailer (truncated or half-written)");
-        if (bodyLength != b.length - (long) min) {
-            throw new CorruptSegmentException(file, "length " + b.length + " does not match the " + bodyLength + " body bytes its trailer announces");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            int min = SegmentFormat.HEADER_LENGTH + SegmentFormat.TRAILER_LENGTH;
+            if (size < min) throw new CorruptSegmentException(file, "only " + size + " bytes, shorter than header and trailer (" + min + ")");
+            if (size > SegmentFormat.MAX_SEGMENT) {
+                throw new CorruptSegmentException(file, size + " bytes, more than a segment may take (" + SegmentFormat.MAX_SEGMENT + "); not read");
+            }
+            ByteBuffer trailer = readFully(ch, size - SegmentFormat.TRAILER_LENGTH, SegmentFormat.TRAILER_LENGTH);
+            long bodyLength = trailer.getLong();
+            int frames = trailer.getInt();
+            int crc = trailer.getInt();
+            byte[] magic = new byte[SegmentFormat.TRAILER_MAGIC.length];
+            trailer.get(magic);
+            if (!Arrays.equals(magic, SegmentFormat.TRAILER_MAGIC)) throw new CorruptSegmentException(file, "no trailer (truncated or half-written)");
+            if (bodyLength != size - min) {
+                throw new CorruptSegmentException(file, "length " + size + " does not match the " + bodyLength + " body bytes its trailer announces");
+            }
+            ByteBuffer header = readFully(ch, 0, SegmentFormat.HEADER_LENGTH);
+            header.get(magic);
+            if (!Arrays.equals(magic, SegmentFormat.HEADER_MAGIC)) throw new CorruptSegmentException(file, "unknown format (header magic)");
+            byte[] siteBytes = new byte[SegmentFormat.SITE_LENGTH];
+            header.get(siteBytes);
+            String headerSite = new String(siteBytes, StandardCharsets.US_ASCII);
+            boolean snapshot = header.get() == 1;
+            long seq = header.getLong();
+            if (!headerSite.equals(site) || seq != name.seq() || snapshot != name.snapshot()) {
+                throw new CorruptSegmentException(file, "its header says site " + ErrorText.printable(headerSite) + ", " + (snapshot ? "snapshot " : "segment ")
+                        + seq + ", which does not match its folder and name");
+            }
+            if (frames < 0) throw new CorruptSegmentException(file, "negative changeset count");
+            if ((int) checksum(ch, size - SegmentFormat.TRAILER_LENGTH) != crc) throw new CorruptSegmentException(file, "checksum mismatch (damaged content)");
+            return new Segment(file, site, bodyLength, frames);
         }
-        CRC32C actual = new CRC32C();
-        actual.update(b, 0, b.length - SegmentFormat.TRAILER_LENGTH);
-        if ((int) actual.getValue() != crc) throw new CorruptSegmentException(file, "checksum mismatch (damaged content)");
-        ByteBuffer header = ByteBuffer.wrap(b, 0, SegmentFormat.HEADER_LENGTH);
-        header.get(magic);
-        if (!Arrays.equals(magic, SegmentFormat.HEADER_MAGIC)) throw new CorruptSegmentException(file, "unknown format (header magic)");
-        byte[] siteBytes = new byte[SegmentFormat.SITE_LENGTH];
-        header.get(siteBytes);
-        String headerSite = new String(siteBytes, StandardCharsets.US_ASCII);
-        boolean snapshot = header.get() == 1;
-        long seq = header.getLong();
-        if (!headerSite.equals(site) || seq != name.seq() || snapshot != name.snapshot()) {
-            throw new CorruptSegmentException(file, "its header says site " + headerSite + ", " + (snapshot ? "snapshot " : "segment ") + seq
-                    + ", which does not match its folder and name");
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) throw new EOFException("file shrank while it was read");
         }
-        if (frames < 0) throw new CorruptSegmentException(file, "negative changeset count");
-        return new Segment(file, site, b, frames);
+        return b.flip();
+    }
+
+    /** CRC32C of the first {@code length} bytes, read through a small buffer. */
+    private static long checksum(FileChannel ch, long length) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        for (long at = 0; at < length; ) {
+            buf.clear().limit((int) Math.min(buf.capacity(), length - at));
+            int n = ch.read(buf, at);
+            if (n < 0) throw new EOFException("file shrank while it was read");
+            buf.flip();
+            crc.update(buf);
+            at += n;
+        }
+        return crc.getValue();
     }
 
     /** Number of changesets in the file. */
@@ -134,8 +165,8 @@ final class Segment {
     }
 
     private void decodeAll(int from, Sink sink) throws Exception {
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-                new ByteArrayInputStream(bytes, SegmentFormat.HEADER_LENGTH, bytes.length - SegmentFormat.HEADER_LENGTH - SegmentFormat.TRAILER_LENGTH), 64 * 1024))) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+             DataInputStream in = new DataInputStream(new GZIPInputStream(body(ch.position(SegmentFormat.HEADER_LENGTH)), 64 * 1024))) {
             for (int i = 0; i < frames; i++) {
                 int length = in.readInt();
                 if (length < 0 || length > SegmentFormat.MAX_FRAME) throw new CorruptSegmentException(file, "changeset " + i + " has an impossible length " + length);
@@ -153,5 +184,29 @@ final class Segment {
             // whatever a crafted file makes the decoder throw is a property of that file, never of the round
             throw new CorruptSegmentException(file, "undecodable content (" + ErrorText.of(e) + ")", e);
         }
+    }
+
+    /** The body of the segment, read from the channel (positioned at its start), ending where the trailer begins. */
+    private InputStream body(FileChannel ch) {
+        InputStream in = Channels.newInputStream(ch);
+        return new InputStream() {
+            private long left = bodyLength;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) return -1;
+                int b = in.read();
+                if (b >= 0) left--;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                if (left <= 0) return -1;
+                int n = in.read(buf, off, (int) Math.min(len, left));
+                if (n > 0) left -= n;
+                return n;
+            }
+        };
     }
 }

@@ -20,6 +20,11 @@ final class SegmentFormat {
     static final int TRAILER_LENGTH = 8 + 4 + 4 + TRAILER_MAGIC.length;
     /** Largest single frame accepted when reading; a batch of a few thousand rows is far below it. */
     static final int MAX_FRAME = 256 * 1024 * 1024;
+    /**
+     * Largest segment file read: a snapshot of a large database is far below it; a file named like a segment that
+     * claims more is reported and skipped without being read.
+     */
+    static final long MAX_SEGMENT = 1L << 30;
 
     private SegmentFormat() {
     }

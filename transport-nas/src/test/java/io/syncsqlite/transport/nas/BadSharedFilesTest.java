@@ -45,6 +45,39 @@ class BadSharedFilesTest {
         }
     }
 
+    @Test
+    void aHugeFileNamedLikeASegmentIsReportedOnceAndSkippedWithoutBeingRead() throws Exception {
+        Path share = Files.createDirectories(dir.resolve("share"));
+        try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, ""); NasReplica c = new NasReplica(dir.resolve("c.db"), share, "")) {
+            // a 3 GB sparse file, and one whose header and trailer say "segment" around 512 MB of zeros
+            Path sparse = Files.createDirectories(share.resolve("test").resolve(BAD_SITE)).resolve(SegmentName.changes(1).fileName());
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+                f.setLength(3L << 30);
+            }
+            byte[] real = PlantedSegment.bytes(EVIL_SITE, 1, json("{\"v\":1,\"site\":\"" + EVIL_SITE + "\",\"changes\":[]}"));
+            Path claims = Files.createDirectories(share.resolve("test").resolve(EVIL_SITE)).resolve(SegmentName.changes(1).fileName());
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(claims.toFile(), "rw")) {
+                long size = (512L << 20) + SegmentFormat.HEADER_LENGTH + SegmentFormat.TRAILER_LENGTH;
+                f.setLength(size);
+                f.write(real, 0, SegmentFormat.HEADER_LENGTH);
+                f.seek(size - SegmentFormat.TRAILER_LENGTH);
+                f.writeLong(512L << 20);
+                f.writeInt(1);
+                f.writeInt(0);
+                f.write(SegmentFormat.TRAILER_MAGIC);
+            }
+            c.exec("INSERT INTO todo(id, title) VALUES ('c1', 'from c')");
+            c.syncNow();
+            a.syncNow();
+            a.syncNow();
+            assertEquals("c1|from c|0\n", a.dump(), "the other sites are read");
+            List<String> errors = a.errors().stream().map(SyncEvent::message).toList();
+            assertTrue(errors.stream().anyMatch(m -> m.contains(sparse.toString()) && m.contains("more than a segment may take")), errors::toString);
+            assertTrue(errors.stream().anyMatch(m -> m.contains(claims.toString()) && m.contains("checksum mismatch")), errors::toString);
+            assertEquals(2, a.errors().size(), () -> "each file is reported once: " + a.errors());
+        }
+    }
+
     private static byte[] json(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
