@@ -109,9 +109,7 @@ class XerialApiDifferentialTest {
             Twins.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
             List<String> events = new ArrayList<>();
             SQLiteConnection s = (SQLiteConnection) c;
-            s.addUpdateListener((type, database, table, rowId) -> {
-                if (!table.startsWith("_syncsqlite_")) events.add(type + " " + table + " " + rowId);
-            });
+            s.addUpdateListener((type, database, table, rowId) -> events.add(type + " " + database + "." + table + " " + rowId));
             s.addCommitListener(new org.sqlite.SQLiteCommitListener() {
                 @Override
                 public void onCommit() {

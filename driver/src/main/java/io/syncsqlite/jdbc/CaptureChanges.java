@@ -28,6 +28,8 @@ final class CaptureChanges implements SQLiteUpdateListener {
         // xerial's executeUpdate holds this (reentrant) monitor as well: no other thread's statement on this connection
         // can run between registering the counter and removing it, so its rows are never counted here
         synchronized (db) {
+            // a closed connection's null handle must never reach SQLite (it crashes the JVM): xerial reports the close
+            if (db.isClosed()) return update.run();
             CaptureChanges counter = new CaptureChanges();
             db.addUpdateListener(counter);
             try {

@@ -28,6 +28,7 @@ import org.sqlite.SQLiteConnection;
 public final class ConnectionWrapper extends ConnectionDelegate implements SyncConnection {
     private final Replica replica;
     private final GateHolds holds;
+    private final AppListeners listeners;
     private DatabaseMetaDataWrapper metaData;
     private boolean released;
 
@@ -35,6 +36,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         super(delegate);
         this.replica = replica;
         this.holds = new GateHolds(replica.gate(), delegate);
+        this.listeners = new AppListeners(delegate);
     }
 
     /** This connection's holds on the file's write gate (transactions, running statements, open result sets). */
@@ -102,7 +104,8 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     private void afterWrite() throws SQLException {
-        if (delegate.getAutoCommit()) replica.onLocalCommit();
+        // an empty batch "runs" on a closed connection too: nothing was written, and xerial reports nothing
+        if (!delegate.isClosed() && delegate.getAutoCommit()) replica.onLocalCommit();
     }
 
     /** The SQL SQLite runs for the application's {@code sql}: INSERTs get cross-replica keys where SQLite would pick them. */
@@ -219,6 +222,28 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     @Override
     public void abort(Executor executor) throws SQLException {
         delegate.abort(executor);
+    }
+
+    /** Hears of the application's tables only (see {@link AppListeners}); ignored on a closed connection. */
+    @Override
+    public void addUpdateListener(org.sqlite.SQLiteUpdateListener listener) {
+        listeners.addUpdateListener(listener);
+    }
+
+    @Override
+    public void removeUpdateListener(org.sqlite.SQLiteUpdateListener listener) {
+        listeners.removeUpdateListener(listener);
+    }
+
+    /** Ignored on a closed connection, where xerial would crash the JVM (see {@link AppListeners}). */
+    @Override
+    public void addCommitListener(org.sqlite.SQLiteCommitListener listener) {
+        listeners.addCommitListener(listener);
+    }
+
+    @Override
+    public void removeCommitListener(org.sqlite.SQLiteCommitListener listener) {
+        listeners.removeCommitListener(listener);
     }
 
     private synchronized void release() {

@@ -21,7 +21,7 @@ final class DatabaseMetaDataWrapper extends DatabaseMetaDataDelegate {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return connection;
+        return delegate.getConnection() == null ? null : connection; // xerial forgets it once the connection closed
     }
 
     @Override

@@ -124,6 +124,7 @@ final class GateHolds {
     private boolean sqliteInTransaction() throws SQLException {
         DB db = xerial.getDatabase();
         synchronized (db) {
+            if (db.isClosed()) return false; // closed while the statement ran: no transaction, and no handle to ask
             try {
                 if (db._exec("BEGIN") != Codes.SQLITE_OK) return true;
             } catch (SQLException inTransaction) { // "cannot start a transaction within a transaction"
