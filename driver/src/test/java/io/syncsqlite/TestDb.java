@@ -106,6 +106,16 @@ public final class TestDb implements AutoCloseable {
         return sites.local();
     }
 
+    /** Gives this replica key block {@code tag}, as a transport's coordination would (see {@link io.syncsqlite.keys.KeyScheme}). */
+    public void useKeyBlock(int tag) throws SQLException {
+        io.syncsqlite.keys.KeyBlocks.store(raw, site(), tag);
+    }
+
+    /** The key block tag new keys use: the coordinated one, else the provisional one. */
+    public int keyBlock() throws SQLException {
+        return io.syncsqlite.keys.KeyBlocks.coordinatedTag(raw).orElse(io.syncsqlite.keys.KeyScheme.provisionalTag(site()));
+    }
+
     /** Every row of {@code table}, each value with its storage class, rows sorted so replicas compare as text. */
     public String dump(String table) throws SQLException {
         List<String> rows = new ArrayList<>();

@@ -138,7 +138,7 @@ public final class Instrumenter {
             if (!write && (reg == null || !reg.slots.keySet().containsAll(valueColumns(table)))) return null;
             CapturedTable ct = reg == null ? register(c, table) : extend(c, reg, table);
             captured.add(ct);
-            desiredTriggers.putAll(new TriggerSql(ct, SchemaReader.uniqueKeys(c, table.name())).triggers());
+            desiredTriggers.putAll(new TriggerSql(ct, SchemaReader.uniqueKeys(c, table.name()), config.wideKeys()).triggers());
         }
         if (!existing.equals(desiredTriggers)) {
             if (!write) return null;

@@ -34,6 +34,11 @@ public final class MetaTables {
      */
     public static final int CAPTURE_WRITES_PER_OUTBOX_ROW = 2;
     public static final String DEAD_LETTERS = Sql.PREFIX + "deadletters";
+    /**
+     * The block tag the transport coordinated for a site id of this file (see {@code KeyScheme}); a row only counts for
+     * the current local site, so a copied file, which becomes a new site, does not share its original's block.
+     */
+    public static final String KEY_TAGS = Sql.PREFIX + "keytags";
 
     private static final String DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS " + DEAD_LETTERS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, col TEXT NOT NULL, val, hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL,"
@@ -73,6 +78,7 @@ public final class MetaTables {
         // local changes a peer or this driver refused to carry (value or name over a limit, a hub's rule): kept with the
         // reason and the limits that refused them, offered again once those limits change (retry = 1)
         DEAD_LETTERS_DDL,
+        "CREATE TABLE IF NOT EXISTS " + KEY_TAGS + "(site TEXT PRIMARY KEY, tag INTEGER NOT NULL) WITHOUT ROWID",
         "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
 
@@ -106,7 +112,7 @@ public final class MetaTables {
 
     /** Whether the metadata has every table this version of the driver uses (older databases gain the new ones). */
     static boolean current(Connection c) throws SQLException {
-        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS);
+        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS) && tableExists(c, KEY_TAGS);
     }
 
     static boolean tableExists(Connection c, String name) throws SQLException {

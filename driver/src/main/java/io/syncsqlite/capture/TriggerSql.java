@@ -23,13 +23,19 @@ final class TriggerSql {
     private final String table;
     private final String versions;
 
+    private final boolean wideKeys;
+
     TriggerSql(CapturedTable table) {
-        this(table, List.of());
+        this(table, List.of(), false);
     }
 
-    /** @param uniqueKeys the column sets of the table's UNIQUE constraints besides its key (see {@link #replaceTrigger}) */
-    TriggerSql(CapturedTable table, List<List<String>> uniqueKeys) {
+    /**
+     * @param uniqueKeys the column sets of the table's UNIQUE constraints besides its key (see {@link #replaceTrigger})
+     * @param wideKeys   keys SQLite would choose become wide keys ({@code sync.keys=wide}), not keys of this replica's block
+     */
+    TriggerSql(CapturedTable table, List<List<String>> uniqueKeys, boolean wideKeys) {
         this.uniqueKeys = uniqueKeys;
+        this.wideKeys = wideKeys;
         this.t = table;
         this.table = Sql.quote(table.name());
         this.versions = Sql.quote(table.versionTable());
@@ -86,7 +92,7 @@ final class TriggerSql {
     private String crossReplicaKeyTrigger() {
         String key = Sql.quote(t.primaryKey().get(0));
         StringBuilder cols = new StringBuilder(key);
-        StringBuilder vals = new StringBuilder(RowidKeySql.newKey(t, RowidKeySql.LOCAL_TAG, "0"));
+        StringBuilder vals = new StringBuilder(wideKeys ? RowidKeySql.newWideKey(t, null, "0") : RowidKeySql.newKey(t));
         for (CapturedTable.Slot s : t.columns()) {
             cols.append(", ").append(Sql.quote(s.name()));
             vals.append(", NEW.").append(Sql.quote(s.name()));

@@ -19,6 +19,8 @@ public final class SyncConfig {
     public static final String MAX_CLOCK_DRIFT = "sync.maxClockDrift";
     public static final String NAMESPACE = "sync.namespace";
     public static final String BATCH_SIZE = "sync.batchSize";
+    /** Which keys the driver chooses for INTEGER PRIMARY KEY rows: {@code int} (default, below 2^31) or {@code wide}. */
+    public static final String KEYS = "sync.keys";
 
     /**
      * Tables of migration tools, never synced: each replica runs its own migrations, and a copied history would make
@@ -27,13 +29,14 @@ public final class SyncConfig {
     public static final Set<String> TOOL_TABLES = Set.of("flyway_schema_history", "databasechangelog", "databasechangeloglock");
 
     /** Keys every connection understands, whatever its transport. */
-    public static final Set<String> CORE_KEYS = Set.of(TRANSPORT, INTERVAL, EXCLUDE, MAX_CLOCK_DRIFT, NAMESPACE, BATCH_SIZE);
+    public static final Set<String> CORE_KEYS = Set.of(TRANSPORT, INTERVAL, EXCLUDE, MAX_CLOCK_DRIFT, NAMESPACE, BATCH_SIZE, KEYS);
 
     private final Map<String, String> raw;
     private final Duration interval;
     private final Duration maxClockDrift;
     private final Set<String> excluded;
     private final int batchSize;
+    private final boolean wideKeys;
 
     private SyncConfig(Map<String, String> raw) throws SQLException {
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -41,6 +44,12 @@ public final class SyncConfig {
         this.maxClockDrift = Durations.parse(MAX_CLOCK_DRIFT, raw.getOrDefault(MAX_CLOCK_DRIFT, "5m"));
         this.excluded = parseList(raw.get(EXCLUDE));
         this.batchSize = parsePositiveInt(BATCH_SIZE, raw.getOrDefault(BATCH_SIZE, "5000"));
+        String keys = raw.getOrDefault(KEYS, "int");
+        if (!keys.equals("int") && !keys.equals("wide")) {
+            throw new SQLException("Invalid value '" + keys + "' for " + KEYS + ": accepted values are int (keys below 2^31, the default) and wide"
+                    + " (64-bit keys that need no coordination)", "HY024");
+        }
+        this.wideKeys = keys.equals("wide");
         String ns = raw.get(NAMESPACE);
         if (ns != null && !ns.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
             throw new SQLException("Invalid value '" + ns + "' for " + NAMESPACE
@@ -73,6 +82,11 @@ public final class SyncConfig {
     /** How many captured rows go into one outgoing batch. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** Whether the driver chooses wide keys ({@code sync.keys=wide}) rather than keys below 2^31 (see {@code docs/keys-and-gate.md}). */
+    public boolean wideKeys() {
+        return wideKeys;
     }
 
     public String namespace() {

@@ -11,6 +11,7 @@ import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.identity.SiteIdentity;
+import io.syncsqlite.keys.KeyBlocks;
 import io.syncsqlite.merge.ApplyResult;
 import io.syncsqlite.merge.ChangeApplier;
 import io.syncsqlite.merge.ChangeExtractor;
@@ -39,6 +40,7 @@ import java.util.function.Consumer;
  * are emitted outside the gate: a listener may use the database.
  */
 final class EngineSession implements SyncSession {
+    private static final System.Logger LOG = System.getLogger(EngineSession.class.getName());
     private static final Duration RETRY_EVERY = Duration.ofSeconds(30);
     /**
      * Work per write transaction of an apply, the longest an application waits for it: slices start at
@@ -67,6 +69,10 @@ final class EngineSession implements SyncSession {
     /** The engine connection's {@code foreign_keys} as this session last set it ({@code null}: as opened). */
     private Boolean foreignKeys;
     private final java.util.Set<String> nullKeyTablesReported = new java.util.HashSet<>();
+    /** Tables whose nearly full key block was reported (once each). */
+    private final java.util.Set<String> keyBlockTablesReported = new java.util.HashSet<>();
+    /** The site whose key block tag is coordinated (stored); until the local site has one, the transport is asked each round. */
+    private volatile String keyTagSite;
     /** When tables were last looked at for NULL-key rows, and at which schema version. */
     private long nullKeysCheckedNanos;
     private long nullKeysCheckedSchema = -1;
@@ -169,6 +175,48 @@ final class EngineSession implements SyncSession {
         nullKeysCheckedNanos = now;
         for (Map.Entry<String, Long> e : NullKeyRows.count(c, schema, nullKeyTablesReported).entrySet()) {
             if (nullKeyTablesReported.add(e.getKey())) engine.emit(SyncEvent.error(NullKeyRows.message(e.getKey(), e.getValue()), null));
+        }
+        reportKeyBlocks(schema);
+    }
+
+    /**
+     * Asks the transport for a key block tag until this site has one ({@link io.syncsqlite.keys.KeyScheme}), offering its
+     * provisional tag first; a granted tag is stored through the gate, and new keys use it from then on.
+     */
+    void coordinateKeyTag(io.syncsqlite.spi.Transport transport) throws Exception {
+        String site = sites.local();
+        if (site.equals(keyTagSite) || replica.config().wideKeys()) return;
+        synchronized (this) {
+            if (!schema().hasMetadata()) return;
+            if (KeyBlocks.coordinatedTag(c).isPresent()) {
+                keyTagSite = site;
+                return;
+            }
+        }
+        java.util.OptionalInt granted = transport.claimKeyTag(site, io.syncsqlite.keys.KeyScheme.provisionalTag(site)); // network: outside any lock
+        if (granted.isEmpty()) return;
+        synchronized (this) {
+            gate.engine(() -> Transactions.write(c, () -> {
+                KeyBlocks.store(c, site, granted.getAsInt());
+                return null;
+            }));
+        }
+        keyTagSite = site;
+        engine.emit(SyncEvent.progress("key block " + granted.getAsInt() + " granted to this replica: new INTEGER PRIMARY KEY values are "
+                + granted.getAsInt() + " * 2^20 + n"));
+    }
+
+    /**
+     * Says once per table, with an ERROR event and a log warning, when this replica's key block in it is three quarters
+     * full, long before its keys pass 2^31; checked as often as {@link #reportNullKeys}.
+     */
+    private void reportKeyBlocks(CaptureSchema schema) throws SQLException {
+        if (replica.config().wideKeys()) return;
+        for (Map.Entry<String, Long> e : KeyBlocks.nearlyFull(c, schema).entrySet()) {
+            if (!keyBlockTablesReported.add(e.getKey())) continue;
+            String message = KeyBlocks.nearlyFullMessage(e.getKey(), e.getValue()) + " (" + replica.url().target() + ")";
+            LOG.log(System.Logger.Level.WARNING, message);
+            engine.emit(SyncEvent.error(message, null));
         }
     }
 

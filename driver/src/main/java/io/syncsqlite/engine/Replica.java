@@ -100,6 +100,7 @@ public final class Replica {
                     // the file was open without sync settings (capture only): the first connection that sets them decides
                     r.config = config;
                     r.instrumenter = new Instrumenter(config, r::warnOnce);
+                    r.keys = null; // sync.keys may differ
                     r.committedSchemaVersion = -1;
                     r.connections++;
                     return r;
@@ -377,7 +378,7 @@ public final class Replica {
         KeyedInserts k = keys;
         if (k == null) {
             synchronized (this) {
-                if (keys == null) keys = new KeyedInserts(site);
+                if (keys == null) keys = new KeyedInserts(site, config.wideKeys());
                 k = keys;
             }
         }

@@ -93,6 +93,7 @@ public final class SyncEngine {
         TransportProvider provider = provider(name);
         Connection c = SqliteConnections.openInternal(replica.url());
         try {
+            org.sqlite.BusyHandler.setHandler(c, new EngineBusyHandler(replica.gate()));
             for (io.syncsqlite.SyncConnection.EngineConnectionSetup setup : replica.engineSetups()) setup.setUp(c);
             SiteDictionary sites = new SiteDictionary(c);
             Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
@@ -296,6 +297,7 @@ public final class SyncEngine {
             emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
             long start = System.nanoTime();
             session.beginRound(!waiting.isEmpty());
+            session.coordinateKeyTag(transport);
             transport.sync(session);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
             if (failures >= STALL_ROUNDS) emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));

@@ -20,8 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * for that slice only.
  *
  * <p>Fairness: applications that queued during a slice go before the engine's next one; an application arriving
- * while the engine waits lets it go first, but never for longer than {@link #ENGINE_PRIORITY}, so a long transaction
- * elsewhere, or a thread that already holds the file through another connection, never stalls it for long.
+ * while the engine waits lets it go first, but never for longer than {@link #ENGINE_PRIORITY}, and only while every
+ * hold on the file is younger than that: behind a long transaction or an open result set the engine could not go
+ * anyway, so a long reader delays the engine alone, never other statements.
+ *
+ * <p>SQLite's lock: when another connection or process holds SQLite's write lock as a slice begins, the engine waits
+ * for it outside the gate ({@link #awaitLockOutside}, called by its busy handler, {@link EngineBusyHandler}), so
+ * application statements go on meanwhile, as they would beside any other writer; it comes back in once no
+ * application holds the file.
  */
 public final class WriteGate {
     /** How long a newly arriving application statement lets a waiting engine go first. */
@@ -31,6 +37,8 @@ public final class WriteGate {
     public static final class Holder {
         private int holds;
         private Thread thread;
+        /** When its current hold began (System.nanoTime). */
+        private long since;
 
         /** Whether this connection holds the file now. */
         public boolean holds() {
@@ -41,17 +49,22 @@ public final class WriteGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<Thread, Integer> holdingThreads = new HashMap<>();
+    /** The holders holding now. */
+    private final java.util.Set<Holder> holding = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int holders;
     private int waitingApps;
     /** Application holds taken so far (connections starting a statement or transaction): tells the engine the file is in use. */
     private volatile long applicationEntries;
+    /** The engine writes now: applications wait (false while it waits for SQLite's lock outside the gate). */
     private boolean engineInside;
     private boolean engineWaiting;
+    /** The thread running an engine slice, from entering to the end of the slice (also while it waits outside). */
     private volatile Thread engineThread;
 
     /**
      * Adds one hold for {@code h}; the first waits while the engine writes (one slice) and, when the engine is
-     * waiting for its turn, up to {@link #ENGINE_PRIORITY} more.
+     * waiting for its turn and could take it (every hold on the file is younger than {@link #ENGINE_PRIORITY}), up to
+     * {@link #ENGINE_PRIORITY} more.
      */
     public void enter(Holder h) {
         lock.lock();
@@ -62,7 +75,7 @@ public final class WriteGate {
                 long deadline = System.nanoTime() + ENGINE_PRIORITY.toNanos();
                 boolean interrupted = false;
                 try {
-                    while (engineInside || engineWaiting && System.nanoTime() < deadline) {
+                    while (engineInside || engineWaiting && System.nanoTime() < deadline && onlyYoungHolds()) {
                         try {
                             if (engineInside) changed.await();
                             else changed.awaitNanos(deadline - System.nanoTime());
@@ -80,6 +93,8 @@ public final class WriteGate {
                 holders++;
                 applicationEntries++;
                 h.thread = me;
+                h.since = System.nanoTime();
+                holding.add(h);
                 holdingThreads.merge(me, 1, Integer::sum);
             }
         } finally {
@@ -110,8 +125,19 @@ public final class WriteGate {
         }
     }
 
+    /**
+     * Whether letting a waiting engine go first can help it: no hold is older than {@link #ENGINE_PRIORITY}. An older
+     * one (a long transaction, an open result set) keeps the engine out whatever arriving statements do.
+     */
+    private boolean onlyYoungHolds() {
+        long oldest = System.nanoTime() - ENGINE_PRIORITY.toNanos();
+        for (Holder h : holding) if (h.since - oldest < 0) return false;
+        return true;
+    }
+
     private void drop(Holder h) {
         holders--;
+        holding.remove(h);
         holdingThreads.computeIfPresent(h.thread, (t, n) -> n == 1 ? null : n - 1);
         h.thread = null;
         changed.signalAll();
@@ -140,7 +166,7 @@ public final class WriteGate {
         if (engineThread == Thread.currentThread()) return slice.run(); // already inside
         lock.lock();
         try {
-            while (engineInside || engineWaiting) awaitForEngine(); // one engine writer at a time (transport threads too)
+            while (engineThread != null || engineWaiting) awaitForEngine(); // one engine writer at a time (transport threads too)
             // applications that queued during the previous slice go first
             while (waitingApps > 0) awaitForEngine();
             engineWaiting = true;
@@ -165,6 +191,40 @@ public final class WriteGate {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * The engine's slice meets SQLite's lock held by another connection or process: called from the engine
+     * connection's busy handler, this steps out of the gate for {@code pause}, so application statements are not held
+     * up by a lock they do not need, then comes back in once no application holds the file. Outside a slice it only
+     * pauses. (Busy waits happen as a slice's {@code BEGIN IMMEDIATE} takes the lock, before it wrote anything.)
+     */
+    void awaitLockOutside(Duration pause) throws InterruptedException {
+        boolean inside;
+        lock.lock();
+        try {
+            inside = engineThread == Thread.currentThread() && engineInside;
+            if (inside) {
+                engineInside = false;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        Thread.sleep(pause.toMillis());
+        if (!inside) return;
+        lock.lock();
+        try {
+            engineWaiting = true;
+            try {
+                while (holders > 0) changed.await();
+            } finally {
+                engineWaiting = false;
+            }
+            engineInside = true;
+        } finally {
+            lock.unlock();
         }
     }
 

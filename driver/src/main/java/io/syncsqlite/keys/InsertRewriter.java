@@ -55,6 +55,7 @@ final class InsertRewriter {
     static final Outcome UNTOUCHED = new Untouched();
 
     private final Map<String, CapturedTable> rowidTables = new HashMap<>();
+    /** The replica's wide tag with {@code sync.keys=wide}; negative for keys of the replica's block. */
     private final long tag;
 
     InsertRewriter(CaptureSchema schema, long tag) {
@@ -171,7 +172,8 @@ final class InsertRewriter {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String offset = m.group(1).equals("rn") ? "(row_number() OVER () - 1)" : m.group(1);
-            m.appendReplacement(out, Matcher.quoteReplacement(RowidKeySql.newKey(table, Long.toString(tag), offset)));
+            String key = tag < 0 ? RowidKeySql.newKey(table, offset) : RowidKeySql.newWideKey(table, Long.toString(tag), offset);
+            m.appendReplacement(out, Matcher.quoteReplacement(key));
         }
         return m.appendTail(out).toString();
     }

@@ -36,9 +36,12 @@ public final class KeyedInserts {
     private InsertRewriter rewriter;
     private long rewriterSchemaVersion = -1;
 
-    /** @param siteId this database's site id, whose {@link KeyScheme#tag tag} goes into every key */
-    public KeyedInserts(String siteId) {
-        this.tag = KeyScheme.tag(siteId);
+    /**
+     * @param siteId   this database's site id, whose {@link KeyScheme#tag wide tag} goes into every wide key
+     * @param wideKeys whether keys are wide ({@code sync.keys=wide}) rather than keys of the replica's block
+     */
+    public KeyedInserts(String siteId, boolean wideKeys) {
+        this.tag = wideKeys ? KeyScheme.tag(siteId) : -1;
     }
 
     /** A source of the current captured schema (the replica's, re-instrumented when the schema changed). */

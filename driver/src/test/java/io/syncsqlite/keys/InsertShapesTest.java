@@ -22,16 +22,14 @@ class InsertShapesTest {
     @TempDir
     Path dir;
     Connection c;
-    long tag;
-    long floor;
+    int tag;
 
     @BeforeEach
     void open() throws SQLException {
         c = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("shapes.db"));
         exec("CREATE TABLE parent(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, n INTEGER DEFAULT 0)");
         exec("CREATE TABLE src(name TEXT)");
-        tag = KeyScheme.tag(c.unwrap(io.syncsqlite.SyncConnection.class).siteId());
-        floor = System.currentTimeMillis() / 1000 - KeyScheme.EPOCH_SECONDS;
+        tag = KeyScheme.provisionalTag(c.unwrap(io.syncsqlite.SyncConnection.class).siteId()); // capture only: never coordinated
     }
 
     @AfterEach
@@ -66,7 +64,7 @@ class InsertShapesTest {
     void defaultValuesMultiRowSelectAndWith() throws SQLException {
         exec("INSERT INTO parent DEFAULT VALUES");
         long dv = lastRowid();
-        assertEquals(tag, KeyScheme.tagOf(dv));
+        assertEquals(tag, KeyScheme.blockTagOf(dv));
         exec("INSERT INTO parent(name) VALUES ('m1'), ('m2'), ('m3')");
         assertSchemeKey(idOf("m3"), "m3");
         assertTrue(idOf("m1") < idOf("m2") && idOf("m2") < idOf("m3"), "keys increase within a statement");
@@ -124,7 +122,7 @@ class InsertShapesTest {
         c.commit();
         List<Long> ids = ids();
         assertEquals(52, ids.size());
-        for (long id : ids) assertEquals(tag, KeyScheme.tagOf(id));
+        for (long id : ids) assertEquals(tag, KeyScheme.blockTagOf(id));
         assertEquals(52, scalar("SELECT count(DISTINCT id) FROM parent"));
     }
 
@@ -139,7 +137,7 @@ class InsertShapesTest {
         c = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("shapes.db"));
         exec("INSERT INTO parent(name) VALUES ('z')");
         assertTrue(idOf("z") > idOf("y"));
-        assertEquals(tag, KeyScheme.tagOf(idOf("z")));
+        assertEquals(tag, KeyScheme.blockTagOf(idOf("z")));
     }
 
     @Test
@@ -162,9 +160,8 @@ class InsertShapesTest {
 
     private void assertSchemeKey(long id, String name) throws SQLException {
         assertEquals(id, idOf(name), "reported key is the stored key of " + name);
-        assertEquals(tag, KeyScheme.tagOf(id), "tag of " + name);
-        assertTrue(KeyScheme.seq(id) >= floor, "seq at least the time floor for " + name);
-        assertTrue(id > 0 && id < (1L << 53), "positive, below 2^53: " + id);
+        assertEquals(tag, KeyScheme.blockTagOf(id), "block of " + name);
+        assertTrue(id > 0 && id < (1L << 31), "positive, below 2^31: " + id);
     }
 
     private long idOf(String name) throws SQLException {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The one intended difference in values: where SQLite picks an INTEGER PRIMARY KEY, the driver supplies a key unique
- * across replicas (issue 6), so {@code 1, 2, 3} become large keys carrying this replica's tag. A syncsqlite trace line
+ * across replicas (issue 6), so {@code 1, 2, 3} become keys of this replica's key block. A syncsqlite trace line
  * is accepted for the plain one when they differ only there and every such key stands, throughout the trace, for one
  * and the same plain value (so keys still identify the same rows in the same order); anything else stays a difference.
  */
@@ -22,7 +22,7 @@ final class RowidKeys {
 
     static List<String> align(List<String> plain, List<String> sync, String siteId) {
         if (siteId == null || plain.size() != sync.size()) return sync;
-        long tag = KeyScheme.tag(siteId);
+        int tag = KeyScheme.provisionalTag(siteId); // the TCK's replicas never coordinate
         Map<Long, String> keyToPlain = new HashMap<>();
         List<String> out = new ArrayList<>(sync.size());
         for (int i = 0; i < sync.size(); i++) {
@@ -33,7 +33,7 @@ final class RowidKeys {
         return out;
     }
 
-    private static boolean onlyKeysDiffer(String plain, String sync, long tag, Map<Long, String> keyToPlain) {
+    private static boolean onlyKeysDiffer(String plain, String sync, int tag, Map<Long, String> keyToPlain) {
         Matcher mp = NUMBER.matcher(plain);
         Matcher ms = NUMBER.matcher(sync);
         StringBuilder restPlain = new StringBuilder();
@@ -49,7 +49,7 @@ final class RowidKeys {
             is = ms.end();
             if (mp.group().equals(ms.group())) continue;
             long key = Long.parseLong(ms.group(1));
-            if (key < (1L << KeyScheme.TAG_BITS) || KeyScheme.tagOf(key) != tag) return false;
+            if (KeyScheme.blockTagOf(key) != tag) return false;
             String known = keyToPlain.getOrDefault(key, pending.get(key));
             if (known != null && !known.equals(mp.group(1))) return false;
             pending.put(key, mp.group(1));

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MemoryLog {
     private static final Map<String, MemoryLog> LOGS = new ConcurrentHashMap<>();
     private final List<byte[]> entries = new ArrayList<>();
+    /** Key block tags handed out, to their site (guarded by this). */
+    private final Map<Integer, String> keyTags = new java.util.HashMap<>();
 
     static MemoryLog of(String namespace) {
         return LOGS.computeIfAbsent(namespace, n -> new MemoryLog());
@@ -19,6 +21,12 @@ final class MemoryLog {
     /** Stores the changeset encoded, as a real transport would ship it. */
     synchronized void append(Changeset cs) {
         entries.add(ChangesetCodec.encode(cs));
+    }
+
+    /** A key block tag for {@code site}: its own if it has one, else {@code wish} or the lowest free one. */
+    synchronized java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
+        for (Map.Entry<Integer, String> e : keyTags.entrySet()) if (e.getValue().equals(site)) return java.util.OptionalInt.of(e.getKey());
+        return io.syncsqlite.spi.KeyTagClaims.claim(wish, tag -> keyTags.putIfAbsent(tag, site) == null);
     }
 
     /** Entries from position {@code from} on. */

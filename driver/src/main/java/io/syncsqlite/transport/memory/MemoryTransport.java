@@ -36,6 +36,11 @@ final class MemoryTransport implements Transport {
     }
 
     @Override
+    public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
+        return log.claimKeyTag(site, wish);
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -20,9 +20,11 @@ final class Families {
     private Families() {
     }
 
-    static void createSchema(Path file) throws SQLException {
+    /** Creates the schema and gives the replica key block {@code tag}, as the transport's coordination would. */
+    static void createSchema(Path file, int tag) throws SQLException {
         try (TestDb db = new TestDb(file)) {
             db.exec(SCHEMA);
+            db.useKeyBlock(tag);
         }
     }
 

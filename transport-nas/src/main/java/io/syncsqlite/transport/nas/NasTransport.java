@@ -52,10 +52,7 @@ final class NasTransport implements Transport {
 
     @Override
     public void sync(SyncSession session) throws Exception {
-        if (!Files.isDirectory(root)) {
-            throw new IOException("the shared folder sync.dir=" + root + " is missing or not a directory (is the share mounted?); "
-                    + "local changes are kept and syncing resumes when it is back");
-        }
+        requireRoot();
         createFolder(namespaceFolder);
         createFolder(ownFolder);
         publisher.publish(session);
@@ -72,6 +69,23 @@ final class NasTransport implements Transport {
                     puller.siteFailed(session, name, folder, e);
                 }
             }
+        }
+    }
+
+    /** A key block tag from {@code <namespace>/keytags/} ({@link KeyTagFiles}). */
+    @Override
+    public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
+        requireRoot();
+        createFolder(namespaceFolder);
+        Path tags = namespaceFolder.resolve(KeyTagFiles.FOLDER);
+        createFolder(tags);
+        return KeyTagFiles.claim(tags, site, wish);
+    }
+
+    private void requireRoot() throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException("the shared folder sync.dir=" + root + " is missing or not a directory (is the share mounted?); "
+                    + "local changes are kept and syncing resumes when it is back");
         }
     }
 

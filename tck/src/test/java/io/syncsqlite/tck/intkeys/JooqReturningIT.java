@@ -3,7 +3,6 @@ package io.syncsqlite.tck.intkeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.syncsqlite.keys.KeyScheme;
-import io.syncsqlite.SyncConnection;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,13 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** jOOQ inserts with RETURNING on two offline replicas: the returned id is the stored, collision-free key. */
-class JooqReturningTest {
+class JooqReturningIT {
     static final Table<Record> PARENT = DSL.table(DSL.name("parent"));
     static final Field<Long> PARENT_ID = DSL.field(DSL.name("id"), SQLDataType.BIGINT.identity(true));
     static final Field<String> PARENT_NAME = DSL.field(DSL.name("name"), SQLDataType.VARCHAR);
     static final Table<Record> CHILD = DSL.table(DSL.name("child"));
     static final Field<Long> CHILD_PARENT = DSL.field(DSL.name("parent_id"), SQLDataType.BIGINT);
     static final Field<String> CHILD_LABEL = DSL.field(DSL.name("label"), SQLDataType.VARCHAR);
+
+    private static final int PARENTS = 300;
 
     @TempDir
     Path dir;
@@ -32,23 +33,23 @@ class JooqReturningTest {
     void returningOnTwoReplicasMergesWithoutCollisions() throws Exception {
         Path a = dir.resolve("a.db");
         Path b = dir.resolve("b.db");
+        int tag = 1;
         for (Path p : new Path[] {a, b}) {
-            Families.createSchema(p);
-            write(p, p == a ? "a" : "b");
+            Families.createSchema(p, tag);
+            write(p, p == a ? "a" : "b", tag++);
         }
-        Families.exchangeAndCheck(a, b, 1000, 2);
+        Families.exchangeAndCheck(a, b, PARENTS, 2);
     }
 
-    private static void write(Path file, String replica) throws Exception {
+    private static void write(Path file, String replica, int tag) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file)) {
-            long tag = KeyScheme.tag(c.unwrap(SyncConnection.class).siteId());
             DSLContext ctx = DSL.using(c);
             assertEquals(org.jooq.SQLDialect.SQLITE, ctx.dialect(), "dialect detected from getURL()");
             ctx.transaction(tx -> {
-                for (int i = 0; i < 1000; i++) {
+                for (int i = 0; i < PARENTS; i++) {
                     String name = replica + i;
                     Long id = tx.dsl().insertInto(PARENT, PARENT_NAME).values(name).returning(PARENT_ID).fetchOne(PARENT_ID);
-                    assertEquals(tag, KeyScheme.tagOf(id));
+                    assertEquals(tag, KeyScheme.blockTagOf(id));
                     assertEquals(id, tx.dsl().select(PARENT_ID).from(PARENT).where(PARENT_NAME.eq(name)).fetchOne(PARENT_ID));
                     tx.dsl().insertInto(CHILD, CHILD_PARENT, CHILD_LABEL).values(id, name + "/0").values(id, name + "/1").execute();
                 }

@@ -16,14 +16,18 @@ import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hibernate IDENTITY entities on two offline replicas: ids reported to Hibernate are the stored, collision-free keys. */
-class HibernateIdentityTest {
+/**
+ * Hibernate IDENTITY entities with {@code Integer} ids on two replicas: ids reported to Hibernate are the stored,
+ * collision-free keys, they fit the {@code Integer}, {@code find} finds them, and a later change to an entity the other
+ * replica created reaches the row it should.
+ */
+class HibernateIdentityIT {
     @Entity
     @Table(name = "parent")
     public static class Parent {
         @Id
         @GeneratedValue(strategy = GenerationType.IDENTITY)
-        Long id;
+        Integer id;
         String name;
     }
 
@@ -32,11 +36,13 @@ class HibernateIdentityTest {
     public static class Child {
         @Id
         @GeneratedValue(strategy = GenerationType.IDENTITY)
-        Long id;
+        Integer id;
         @ManyToOne(optional = false)
         Parent parent;
         String label;
     }
+
+    private static final int PARENTS = 300;
 
     @TempDir
     Path dir;
@@ -45,30 +51,44 @@ class HibernateIdentityTest {
     void identityEntitiesOnTwoReplicasMergeWithoutCollisions() throws Exception {
         Path a = dir.resolve("a.db");
         Path b = dir.resolve("b.db");
+        int tag = 1;
         for (Path p : new Path[] {a, b}) {
-            Families.createSchema(p);
+            Families.createSchema(p, tag++);
             write(p, p == a ? "a" : "b");
         }
-        Families.exchangeAndCheck(a, b, 1000, 1);
+        Families.exchangeAndCheck(a, b, PARENTS, 1);
+        int fromA;
+        try (SessionFactory sf = sessionFactory(a)) {
+            fromA = sf.fromSession(session -> session.createSelectionQuery("from HibernateIdentityIT$Parent where name = 'a7'", Parent.class)
+                    .getSingleResult().id);
+        }
+        try (SessionFactory sf = sessionFactory(b)) {
+            sf.inTransaction(session -> session.find(Parent.class, fromA).name = "a7 renamed on b");
+            sf.inSession(session -> assertEquals("a7 renamed on b", session.find(Parent.class, fromA).name));
+        }
     }
 
-    private static void write(Path file, String replica) throws Exception {
-        long tag;
-        try (TestDb db = new TestDb(file)) {
-            tag = KeyScheme.tag(db.site());
-        }
-        try (SessionFactory sf = new Configuration()
+    private static SessionFactory sessionFactory(Path file) {
+        return new Configuration()
                 .addAnnotatedClass(Parent.class).addAnnotatedClass(Child.class)
                 .setProperty("hibernate.connection.url", "jdbc:syncsqlite:" + file)
                 .setProperty("hibernate.dialect", "org.hibernate.community.dialect.SQLiteDialect")
                 .setProperty("hibernate.hbm2ddl.auto", "none")
-                .buildSessionFactory()) {
+                .buildSessionFactory();
+    }
+
+    private static void write(Path file, String replica) throws Exception {
+        int tag;
+        try (TestDb db = new TestDb(file)) {
+            tag = db.keyBlock();
+        }
+        try (SessionFactory sf = sessionFactory(file)) {
             sf.inTransaction(session -> {
-                for (int i = 0; i < 1000; i++) {
+                for (int i = 0; i < PARENTS; i++) {
                     Parent p = new Parent();
                     p.name = replica + i;
                     session.persist(p);
-                    assertEquals(tag, KeyScheme.tagOf(p.id), "IDENTITY id carries this replica's tag");
+                    assertEquals(tag, KeyScheme.blockTagOf(p.id), "IDENTITY id is a key of this replica's block");
                     Child c = new Child();
                     c.parent = p;
                     c.label = p.name + "/0";
@@ -76,7 +96,7 @@ class HibernateIdentityTest {
                 }
             });
             sf.inSession(session -> {
-                Parent first = session.createSelectionQuery("from HibernateIdentityTest$Parent where name = :n", Parent.class)
+                Parent first = session.createSelectionQuery("from HibernateIdentityIT$Parent where name = :n", Parent.class)
                         .setParameter("n", replica + "0").getSingleResult();
                 assertEquals(first.id, session.find(Parent.class, first.id).id);
             });

@@ -1,0 +1,196 @@
+package io.syncsqlite.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syncsqlite.SyncConnection;
+import io.syncsqlite.SyncEvent;
+import io.syncsqlite.capture.RowidKeySql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keys the driver chooses fit Java's int, never collide across replicas, and say so long before they stop fitting. */
+class IntKeysTest {
+    private static final long INT_LIMIT = 1L << 31;
+
+    @TempDir
+    Path dir;
+
+    private Connection open(String name, String ns, String more) throws SQLException {
+        return DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve(name) + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h" + more);
+    }
+
+    @Test
+    void replicasInsertingConcurrentlyGetIntKeysThatNeverCollide() throws Exception {
+        String ns = "intkeys-" + System.nanoTime();
+        int replicas = 4;
+        int rows = 250;
+        List<Connection> conns = new ArrayList<>();
+        try {
+            for (int r = 0; r < replicas; r++) {
+                Connection c = open("r" + r + ".db", ns, "");
+                conns.add(c);
+                exec(c, "CREATE TABLE item(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)");
+                c.unwrap(SyncConnection.class).syncNow(); // the first round coordinates this replica's key block
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(replicas);
+            try {
+                List<Callable<Void>> writers = new ArrayList<>();
+                for (int r = 0; r < replicas; r++) {
+                    Connection c = conns.get(r);
+                    String who = "r" + r;
+                    writers.add(() -> {
+                        insertThroughInts(c, who, rows);
+                        return null;
+                    });
+                }
+                for (Future<Void> f : pool.invokeAll(writers)) f.get();
+            } finally {
+                pool.shutdown();
+            }
+            for (int round = 0; round < 2; round++) for (Connection c : conns) c.unwrap(SyncConnection.class).syncNow();
+            Set<Long> blocks = new HashSet<>();
+            for (Connection c : conns) {
+                assertEquals(replicas * rows, scalar(c, "SELECT count(*) FROM item"), "no row replaced another one with the same key");
+                assertEquals(replicas * rows, scalar(c, "SELECT count(DISTINCT name) FROM item"));
+                assertTrue(scalar(c, "SELECT max(id) FROM item") < INT_LIMIT);
+                assertEquals(1, scalar(c, "SELECT count(DISTINCT id / " + RowidKeySql.BLOCK + ") FROM item WHERE name LIKE 'r" + conns.indexOf(c) + "-%'"),
+                        "each replica's rows share its block");
+                blocks.add(scalar(c, "SELECT min(id) / " + RowidKeySql.BLOCK + " FROM item WHERE name LIKE 'r" + conns.indexOf(c) + "-%'"));
+            }
+            assertEquals(replicas, blocks.size(), "every replica was granted a block of its own: " + blocks);
+        } finally {
+            for (Connection c : conns) c.close();
+        }
+    }
+
+    /** What applications do with ids held in int: getInt from the generated keys, setInt to find the row again. */
+    private static void insertThroughInts(Connection c, String who, int rows) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO item(name) VALUES (?)", Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement find = c.prepareStatement("SELECT name FROM item WHERE id = ?")) {
+            for (int i = 0; i < rows; i++) {
+                insert.setString(1, who + "-" + i);
+                insert.executeUpdate();
+                int id;
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getInt(1);
+                    assertEquals(keys.getLong(1), id, "the key fits an int");
+                }
+                find.setInt(1, id);
+                try (ResultSet rs = find.executeQuery()) {
+                    assertTrue(rs.next(), "setInt finds the row just inserted");
+                    assertEquals(who + "-" + i, rs.getString(1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void offlineRowsKeepTheProvisionalBlockThatCoordinationGrants() throws Exception {
+        Path file = dir.resolve("offline.db");
+        String site;
+        long first;
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file)) {
+            exec(c, "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT)", "INSERT INTO item(name) VALUES ('offline')");
+            site = c.unwrap(SyncConnection.class).siteId();
+            first = scalar(c, "SELECT id FROM item");
+        }
+        assertEquals(KeyScheme.provisionalTag(site) * RowidKeySql.BLOCK + 1, first, "never online: the provisional block");
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file + "?sync.transport=memory&sync.namespace=offline-" + System.nanoTime()
+                + "&sync.interval=1h")) {
+            c.unwrap(SyncConnection.class).syncNow();
+            exec(c, "INSERT INTO item(name) VALUES ('online')");
+            assertEquals(first + 1, scalar(c, "SELECT id FROM item WHERE name = 'online'"), "the free provisional tag was granted");
+        }
+    }
+
+    @Test
+    void aCoordinatorGrantsTheWishOrTheLowestFreeTagAndTheSameTagAgain() throws Exception {
+        io.syncsqlite.spi.Transport t = new io.syncsqlite.transport.memory.MemoryTransportProvider().open(new io.syncsqlite.spi.TransportContext(
+                io.syncsqlite.config.SyncConfig.of(java.util.Map.of("sync.namespace", "tags-" + System.nanoTime())), "s0", dir));
+        assertEquals(OptionalInt.of(5), t.claimKeyTag("s1", 5));
+        assertEquals(OptionalInt.of(1), t.claimKeyTag("s2", 5));
+        assertEquals(OptionalInt.of(2), t.claimKeyTag("s3", 1));
+        assertEquals(OptionalInt.of(5), t.claimKeyTag("s1", 7), "asked again: its own tag");
+    }
+
+    @Test
+    void aNearlyFullBlockRaisesAnErrorEventAndItsKeysGoOnBeyondIt() throws Exception {
+        String ns = "full-" + System.nanoTime();
+        try (Connection c = open("full.db", ns, "")) {
+            exec(c, "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT)");
+            SyncConnection sync = c.unwrap(SyncConnection.class);
+            sync.syncNow();
+            exec(c, "INSERT INTO item(name) VALUES ('first')");
+            long base = scalar(c, "SELECT id FROM item") - 1;
+            List<SyncEvent> errors = new CopyOnWriteArrayList<>();
+            sync.addListener(e -> {
+                if (e.type() == SyncEvent.Type.ERROR) errors.add(e);
+            });
+            exec(c, "INSERT INTO item VALUES (" + (base + KeyBlocks.WARN_AT - 1) + ", 'explicit')");
+            sync.syncNow();
+            assertEquals(List.of(), errors, "below three quarters nothing is said");
+            exec(c, "INSERT INTO item(name) VALUES ('three quarters')");
+            assertEquals(base + KeyBlocks.WARN_AT, scalar(c, "SELECT id FROM item WHERE name = 'three quarters'"), "keys are dense");
+            sync.syncNow();
+            sync.syncNow();
+            assertEquals(1, errors.size(), "one ERROR event per table: " + errors);
+            assertTrue(errors.get(0).message().contains("\"item\"") && errors.get(0).message().contains("2^31"), errors.get(0).message());
+            exec(c, "INSERT INTO item VALUES (" + (base + RowidKeySql.BLOCK - 1) + ", 'last of the block')", "INSERT INTO item(name) VALUES ('spilled')");
+            long tag = base / RowidKeySql.BLOCK;
+            assertEquals((RowidKeySql.TAGS + tag) * RowidKeySql.SPILL + RowidKeySql.BLOCK, scalar(c, "SELECT id FROM item WHERE name = 'spilled'"));
+            exec(c, "INSERT INTO item(name) VALUES ('spilled too')");
+            assertEquals((RowidKeySql.TAGS + tag) * RowidKeySql.SPILL + RowidKeySql.BLOCK + 1, scalar(c, "SELECT id FROM item WHERE name = 'spilled too'"));
+        }
+    }
+
+    @Test
+    void wideKeysAreAnOptionAndExistingKeysStay() throws Exception {
+        Path file = dir.resolve("wide.db");
+        long wide;
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file + "?sync.keys=wide")) {
+            exec(c, "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT)", "INSERT INTO item(name) VALUES ('wide')");
+            wide = scalar(c, "SELECT id FROM item");
+            assertTrue(wide > 1L << 45, "a wide key: " + wide);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + file)) {
+            exec(c, "INSERT INTO item(name) VALUES ('int')");
+            assertEquals(wide, scalar(c, "SELECT id FROM item WHERE name = 'wide'"), "an existing key stays");
+            assertTrue(scalar(c, "SELECT id FROM item WHERE name = 'int'") < INT_LIMIT);
+        }
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:syncsqlite:" + file + "?sync.keys=long"));
+        assertTrue(e.getMessage().contains("sync.keys"), e.getMessage());
+    }
+
+    private static void exec(Connection c, String... sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String q : sql) s.execute(q);
+        }
+    }
+
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
