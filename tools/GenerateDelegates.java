@@ -5,9 +5,10 @@ import java.util.*;
 import java.util.stream.*;
 
 /**
- * Writes the forwarding base classes of the JDBC wrappers (driver/src/main/java/io/syncsqlite/jdbc/*Delegate.java).
- * Run from the repository root with xerial's jar on the class path:
- * {@code java -cp ~/.m2/repository/org/xerial/sqlite-jdbc/<version>/sqlite-jdbc-<version>.jar tools/GenerateDelegates.java}.
+ * Writes the forwarding base classes of the JDBC wrappers ({@code io.syncsqlite.jdbc.*Delegate}) into the folder given
+ * as its argument. The driver's build runs it (exec-maven-plugin, generate-sources phase, with xerial's jar on the
+ * class path) into {@code driver/target/generated-sources/delegates}, so the classes always match the JDK's JDBC
+ * interfaces and xerial's connection class; nothing generated is committed.
  * The generated classes forward every method unchanged, except that ResultSets pass through {@code wrapResultSet} so
  * their back-references stay ours; the hand-written wrappers override what needs more. The connection's base is itself
  * an {@code org.sqlite.SQLiteConnection} over the wrapped connection's native handle, and forwards xerial's own public
@@ -20,7 +21,8 @@ public class GenerateDelegates {
     static final String SQLITE_CONNECTION = "org.sqlite.SQLiteConnection";
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of("driver/src/main/java/io/syncsqlite/jdbc");
+        if (args.length != 1) throw new IllegalArgumentException("usage: GenerateDelegates <output folder of package io.syncsqlite.jdbc>");
+        Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         List<Spec> specs = List.of(
             new Spec(Class.forName(SQLITE_CONNECTION), "ConnectionDelegate", SQLITE_CONNECTION, "delegate", false),

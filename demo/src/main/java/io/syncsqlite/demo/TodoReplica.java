@@ -1,4 +1,4 @@
-package io.syncsqlite.transport.nas.demo;
+package io.syncsqlite.demo;
 
 import io.syncsqlite.SyncConnection;
 import io.syncsqlite.SyncEvent;
@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
  * One replica of the live demo, in its own JVM: a todo app using plain JDBC on {@code jdbc:syncsqlite:} that syncs
  * through a shared folder. It adds its todos, waits until every replica has (a barrier), then edits the same rows the others
  * edit at the same moment, and prints its view after every sync that changes it. Lines starting with {@code @} are
- * for {@link TodoDemo}: {@code @DONE} when it has made all its edits, {@code @STATE <hash>} after each round.
+ * for {@link TodoDemo}: {@code @STATE <hash> <finished>} after each round, the hash of its todo table and how many
+ * replicas it knows to have finished their edits (a row in {@code finished}, committed with each replica's last
+ * edits), so a state can be told from one printed before somebody's last edit arrived.
  * <p>
  * Arguments: name, database file, and where to sync: a shared folder, or the {@code ws://} address of a hub (the
- * demo's own, which grants {@link TodoDemo#HUB_TOKEN}).
+ * demo's own; the token comes from the environment, {@code SYNCSQLITE_TOKEN}, as it should in an application).
  */
 public final class TodoReplica {
     private static final int REPLICAS = 3;
@@ -48,6 +50,8 @@ public final class TodoReplica {
             s.execute("CREATE TABLE IF NOT EXISTS todo(id TEXT PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, note TEXT)");
             // the barrier before the concurrent edits: one row per replica, never deleted (see run())
             s.execute("CREATE TABLE IF NOT EXISTS ready(name TEXT PRIMARY KEY)");
+            // after the edits: one row per replica, committed together with its last edits
+            s.execute("CREATE TABLE IF NOT EXISTS finished(name TEXT PRIMARY KEY)");
         }
         String url = "jdbc:syncsqlite:" + args[1] + "?" + transport(args[2]) + "&sync.namespace=todo-demo&sync.interval=300ms";
         try (Connection c = DriverManager.getConnection(url)) {
@@ -56,7 +60,7 @@ public final class TodoReplica {
     }
 
     private static String transport(String where) {
-        return where.startsWith("ws://") ? "sync.transport=ws&sync.url=" + where + "&sync.token=" + TodoDemo.HUB_TOKEN : "sync.transport=nas&sync.dir=" + where;
+        return where.startsWith("ws://") ? "sync.transport=ws&sync.url=" + where : "sync.transport=nas&sync.dir=" + where;
     }
 
     private void run() throws Exception {
@@ -86,7 +90,9 @@ public final class TodoReplica {
         // the engine applies before it reports: print the rounds already done before editing
         for (SyncEvent e = events.poll(); e != null; e = events.poll()) handle(e);
 
-        // everybody edits at once: different columns of one row all survive, the same cell gets one winner
+        // everybody edits at once: different columns of one row all survive, the same cell gets one winner; the edits
+        // and this replica's row in "finished" commit together, so whoever sees that row has all of them
+        conn.setAutoCommit(false);
         switch (name) {
             case "alice" -> {
                 update("UPDATE todo SET done = 1 WHERE id = ?", "alice-1");
@@ -104,9 +110,11 @@ public final class TodoReplica {
             }
         }
         update("UPDATE todo SET title = ? WHERE id = ?", "Water the plants (" + name + " wins)", "carol-1");
+        update("INSERT INTO finished(name) VALUES (?)", name);
+        conn.commit();
+        conn.setAutoCommit(true);
         say("edit: everyone renames carol-1 at the same time; the last writer will win everywhere");
         showViewIfChanged();
-        System.out.println("@DONE");
         while (!quit) nextRound();
     }
 
@@ -125,7 +133,7 @@ public final class TodoReplica {
                     say(String.format("sync: published %d changes, pulled %d, applied %d (%d ms)", r.pushed(), r.pulled(), r.applied(), r.duration().toMillis()));
                 }
                 showViewIfChanged();
-                System.out.println("@STATE " + hash(view()));
+                System.out.println("@STATE " + hash(view()) + " " + count("finished"));
             }
             case CHANGED -> {
                 // what an app does to refresh its view: the event names the tables remote changes just wrote
@@ -161,7 +169,11 @@ public final class TodoReplica {
     }
 
     private int readyReplicas() throws SQLException {
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ready")) {
+        return count("ready");
+    }
+
+    private int count(String table) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getInt(1);
         }

@@ -1,5 +1,6 @@
-package io.syncsqlite.transport.nas.demo;
+package io.syncsqlite.demo;
 
+import io.syncsqlite.hub.HubMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,20 +18,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The live demo: starts three {@link TodoReplica} processes (alice, bob, carol), each with its own SQLite file, all
  * syncing through one folder with {@code sync.transport=nas} and no server. It prints their output, waits until all
- * of them have made their edits and report the same table, then stops them and says so.
+ * of them report the same table in a state that already holds every replica's last edits, then stops them and says so.
  * <p>
- * Arguments (optional): a working folder (by default a new temp folder), then {@code --hub <syncsqlite-hub.jar>} to
- * sync live over WebSocket through a hub the demo starts on loopback instead of through a folder.
+ * Arguments (optional): a working folder (by default a new temp folder), then {@code --ws} to sync live over WebSocket
+ * through a hub the demo starts on loopback (in its own JVM) instead of through a folder.
  */
 public final class TodoDemo {
     private static final List<String> NAMES = List.of("alice", "bob", "carol");
     /** The token the demo's hub grants for the demo's namespace. */
-    static final String HUB_TOKEN = "todo-demo-token";
+    private static final String HUB_TOKEN = "todo-demo-token";
     /** Gives up only when no replica printed anything for this long: a slow, busy machine is slow, not stuck. */
     private static final long QUIET_MILLIS = 120_000;
 
+    /** Per replica, the hash of its table in its last state that held every replica's last edits. */
     private final Map<String, String> states = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> done = new ConcurrentHashMap<>();
     private volatile long lastOutput = System.currentTimeMillis();
 
     private TodoDemo() {
@@ -38,24 +39,31 @@ public final class TodoDemo {
 
     public static void main(String[] args) throws Exception {
         List<String> rest = new ArrayList<>(List.of(args));
-        int hub = rest.indexOf("--hub");
-        Path hubJar = hub >= 0 && hub + 1 < rest.size() ? Path.of(rest.remove(hub + 1)) : null;
-        if (hub >= 0) rest.remove(hub);
+        boolean ws = rest.remove("--ws");
         Path work = !rest.isEmpty() ? Files.createDirectories(Path.of(rest.get(0))) : Files.createTempDirectory("syncsqlite-demo");
-        System.exit(new TodoDemo().run(work, hubJar) ? 0 : 1);
+        System.exit(run(work, ws) ? 0 : 1);
     }
 
-    private boolean run(Path work, Path hubJar) throws Exception {
+    /** Runs the demo in {@code work}, through a folder or (with {@code ws}) a hub; true when the replicas converged. */
+    static boolean run(Path work, boolean ws) throws Exception {
+        return new TodoDemo().runReplicas(work, ws);
+    }
+
+    private boolean runReplicas(Path work, boolean ws) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> processes = new ArrayList<>();
         Process hub = null;
         String where;
-        if (hubJar == null) {
+        if (!ws) {
             where = Files.createDirectories(work.resolve("shared-folder")).toString();
             System.out.println("Three replicas, one SQLite file each, syncing through " + where + " (no server).");
         } else {
-            hub = new ProcessBuilder(java, "-jar", hubJar.toString(), "--port", "0", "--ws-port", "0", "--data", work.resolve("hub.db").toString(),
-                    "--token", HUB_TOKEN + "=todo-demo").redirectErrorStream(true).start();
+            // secrets go through the environment, never the command line (which ps shows)
+            ProcessBuilder hubProcess = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HubMain.class.getName(),
+                    "--port", "0", "--ws-port", "0",
+                    "--data", work.resolve("hub.db").toString()).redirectErrorStream(true);
+            hubProcess.environment().put("SYNCSQLITE_HUB_TOKENS", HUB_TOKEN + "=todo-demo");
+            hub = hubProcess.start();
             try {
                 where = "ws://127.0.0.1:" + wsPort(hub);
             } catch (IOException e) {
@@ -66,9 +74,10 @@ public final class TodoDemo {
         }
         try {
             for (String name : NAMES) {
-                Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TodoReplica.class.getName(),
-                        name, work.resolve(name + ".db").toString(), where)
-                        .redirectErrorStream(true).start();
+                ProcessBuilder replica = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TodoReplica.class.getName(),
+                        name, work.resolve(name + ".db").toString(), where).redirectErrorStream(true);
+                if (hub != null) replica.environment().put("SYNCSQLITE_TOKEN", HUB_TOKEN);
+                Process p = replica.start();
                 processes.add(p);
                 Thread out = new Thread(() -> relay(name, p), "output of " + name);
                 out.setDaemon(true);
@@ -120,8 +129,13 @@ public final class TodoDemo {
         throw new IOException("the hub ended before listening");
     }
 
+    /**
+     * Every replica printed a state that holds every replica's last edits (its {@code finished} table has all of
+     * them, committed together with those edits), and those states are the same table: judged from states printed
+     * after the last edit anywhere, never from one that might predate it.
+     */
     private synchronized boolean converged() {
-        return done.size() == NAMES.size() && states.size() == NAMES.size() && states.values().stream().distinct().count() == 1;
+        return states.size() == NAMES.size() && states.values().stream().distinct().count() == 1;
     }
 
     private void relay(String name, Process p) {
@@ -129,9 +143,12 @@ public final class TodoDemo {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lastOutput = System.currentTimeMillis();
-                if (line.startsWith("@STATE ")) states.put(name, line.substring(7));
-                else if (line.equals("@DONE")) done.put(name, true);
-                else System.out.println(prefix + line);
+                if (line.startsWith("@STATE ")) {
+                    String[] state = line.substring(7).split(" ");
+                    if (Integer.parseInt(state[1]) == NAMES.size()) states.put(name, state[0]);
+                } else {
+                    System.out.println(prefix + line);
+                }
                 synchronized (this) {
                     notifyAll();
                 }
