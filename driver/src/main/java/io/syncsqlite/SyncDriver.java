@@ -29,6 +29,9 @@ import java.util.logging.Logger;
 public final class SyncDriver implements Driver {
     static {
         try {
+            // the transports are looked up now, while the JVM loads its JDBC drivers and before any database opens: a
+            // transport that sets up its libraries when loaded (ws: their logging) is then ready before xerial logs
+            SyncEngine.installedTransports();
             DriverManager.registerDriver(new SyncDriver());
         } catch (SQLException e) {
             throw new ExceptionInInitializerError(e);
@@ -66,7 +69,12 @@ public final class SyncDriver implements Driver {
                         + config.transport().map(t -> " for sync.transport=" + t).orElse("") + " are " + accepted, "HY024");
             }
         }
-        if (provider != null) provider.validate(config);
+        if (provider != null) {
+            SyncEngine.usingTransport(config.transport().get(), () -> {
+                provider.validate(config);
+                return null;
+            });
+        }
         return config;
     }
 

@@ -97,13 +97,10 @@ public final class ConnectionUrl {
     /** Whether the connection opens read-only ({@code open_mode} without the read-write flag, or {@code mode=ro}). */
     public boolean isReadOnly() {
         String openMode = sqliteProperties.getProperty("open_mode");
-        int q = sqliteUrl.indexOf('?');
-        if (q >= 0) {
-            for (String pair : sqliteUrl.substring(q + 1).split("&")) {
-                String lower = pair.toLowerCase(java.util.Locale.ROOT);
-                if (lower.equals("mode=ro")) return true;
-                if (lower.startsWith("open_mode=")) openMode = pair.substring("open_mode=".length());
-            }
+        for (String pair : parameters()) {
+            String lower = pair.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("mode=ro")) return true;
+            if (lower.startsWith("open_mode=")) openMode = pair.substring("open_mode=".length());
         }
         try {
             return openMode != null && (Integer.parseInt(openMode.trim()) & 2) == 0; // SQLITE_OPEN_READWRITE = 2
@@ -122,8 +119,20 @@ public final class ConnectionUrl {
         return target;
     }
 
+    /**
+     * Whether the database lives in memory: an empty name, {@code :memory:}, or a {@code file:} URI with
+     * {@code mode=memory} (as a parameter of the URL, where xerial reads it). Such a database has no file to put side
+     * files beside, and nothing to sync.
+     */
     public boolean isInMemory() {
-        return target.isEmpty() || target.contains(":memory:") || target.contains("mode=memory");
+        return target.isEmpty() || target.contains(":memory:") || target.contains("mode=memory")
+                || parameters().stream().anyMatch(p -> p.equalsIgnoreCase("mode=memory"));
+    }
+
+    /** The parameters passed to xerial, as {@code key=value} strings. */
+    private java.util.List<String> parameters() {
+        int q = sqliteUrl.indexOf('?');
+        return q < 0 ? java.util.List.of() : java.util.List.of(sqliteUrl.substring(q + 1).split("&"));
     }
 
     public Map<String, String> syncSettings() {

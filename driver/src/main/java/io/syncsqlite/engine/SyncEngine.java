@@ -6,6 +6,7 @@ import io.syncsqlite.SyncListener;
 import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
 import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.merge.ApplyResult;
 import io.syncsqlite.merge.ChangeApplier;
 import io.syncsqlite.merge.ChangeExtractor;
@@ -52,6 +53,7 @@ public final class SyncEngine {
     private final Connection connection;
     private final ChangeApplier applier;
     private final List<SyncListener> listeners;
+    private final SyncLog log;
     /** Reasons for waiting changes already reported: a schema drift is one event while it lasts, not one per batch. */
     private final Set<String> reportedWaiting = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -77,6 +79,7 @@ public final class SyncEngine {
         this.lease = new EngineLease(file);
         this.replica = replica;
         this.listeners = replica.listeners(); // listeners added before the engine existed hear it from its first round
+        this.log = new SyncLog(replica.url().target());
         this.paused = replica.paused();
         this.transportName = transportName;
         this.transport = transport;
@@ -96,7 +99,8 @@ public final class SyncEngine {
             org.sqlite.BusyHandler.setHandler(c, new EngineBusyHandler(replica.gate()));
             for (io.syncsqlite.SyncConnection.EngineConnectionSetup setup : replica.engineSetups()) setup.setUp(c);
             SiteDictionary sites = new SiteDictionary(c);
-            Transport transport = provider.open(new TransportContext(replica.config(), MetaTables.localSiteId(c), file));
+            TransportContext context = new TransportContext(replica.config(), MetaTables.localSiteId(c), file);
+            Transport transport = usingTransport(name, () -> provider.open(context));
             SyncEngine e = new SyncEngine(replica, file, name, transport, c, sites, roundNow);
             e.thread.start();
             return e;
@@ -106,12 +110,42 @@ public final class SyncEngine {
         }
     }
 
-    /** The provider named {@code name}, or an {@link SQLException} listing the names that are installed. */
+    /** The artifact that brings each transport of the project, for a message when its jar is missing. */
+    private static final Map<String, String> ARTIFACTS = Map.of("nas", "io.syncsqlite:syncsqlite-transport-nas",
+            "http", "io.syncsqlite:syncsqlite-transport-http", "ws", "io.syncsqlite:syncsqlite-transport-ws");
+
+    /**
+     * The provider named {@code name}, or an {@link SQLException} that names the artifact to add (for a transport of
+     * this project whose jar is missing) or lists the names that are installed.
+     */
     public static TransportProvider provider(String name) throws SQLException {
         TransportProvider p = Providers.BY_NAME.get(name);
         if (p != null) return p;
+        String artifact = ARTIFACTS.get(name);
+        if (artifact != null) {
+            throw new SQLException("sync.transport=" + name + " needs the " + artifact + " jar (with its dependencies) on the classpath: add that"
+                    + " dependency to the application; transports installed now: " + Providers.BY_NAME.keySet(), "HY024");
+        }
         throw new SQLException("Invalid value '" + name + "' for sync.transport: accepted values are " + Providers.BY_NAME.keySet()
                 + " (a transport module must be on the classpath)", "HY024");
+    }
+
+    /**
+     * Runs a transport's code that may be the first to touch its libraries: a jar copied without its dependencies
+     * fails with a {@link LinkageError} naming a class, which becomes a message naming the artifact to add.
+     */
+    public static <T> T usingTransport(String name, Transactions.SqlWork<T> work) throws SQLException {
+        try {
+            return work.run();
+        } catch (LinkageError e) {
+            throw new SQLException("sync.transport=" + name + " cannot load " + ErrorText.of(e) + ": add " + ARTIFACTS.getOrDefault(name, "its module")
+                    + " as a dependency with its own dependencies (a build tool such as Maven or Gradle brings them), not its jar alone", "HY024", e);
+        }
+    }
+
+    /** The names of the installed transports (looking them up the first time). */
+    public static Set<String> installedTransports() {
+        return Providers.BY_NAME.keySet();
     }
 
     /** The installed transports, looked up once rather than on every {@code connect()}. */
@@ -120,7 +154,17 @@ public final class SyncEngine {
 
         private static Map<String, TransportProvider> load() {
             Map<String, TransportProvider> out = new TreeMap<>();
-            for (TransportProvider p : ServiceLoader.load(TransportProvider.class, SyncEngine.class.getClassLoader())) out.putIfAbsent(p.name(), p);
+            var providers = ServiceLoader.load(TransportProvider.class, SyncEngine.class.getClassLoader()).iterator();
+            while (true) {
+                try {
+                    if (!providers.hasNext()) break;
+                    TransportProvider p = providers.next();
+                    out.putIfAbsent(p.name(), p);
+                } catch (java.util.ServiceConfigurationError | LinkageError broken) {
+                    // one transport that cannot load (a jar without its dependencies) leaves the others usable
+                    LOG.log(System.Logger.Level.WARNING, "a sync transport on the classpath cannot be loaded: " + ErrorText.of(broken));
+                }
+            }
             return java.util.Collections.unmodifiableMap(out);
         }
     }
@@ -205,6 +249,7 @@ public final class SyncEngine {
     }
 
     void emit(SyncEvent event) {
+        log.event(event);
         for (SyncListener l : listeners) {
             try {
                 l.onEvent(event);
@@ -217,10 +262,16 @@ public final class SyncEngine {
     void emitApplyEvents(ApplyResult r) {
         for (String c : r.conflicts()) emit(new SyncEvent(SyncEvent.Type.CONFLICT, c, null, null));
         for (String w : r.awaitingSchema()) {
-            if (reportedWaiting.add(w)) emit(SyncEvent.progress("schema drift: changes for " + w + " are kept pending until this replica's schema has it"));
+            if (reportedWaiting.add(w)) emitNotable(SyncEvent.progress("schema drift: changes for " + w + " are kept pending until this replica's schema has it"));
         }
         for (String p : r.problems()) emit(SyncEvent.error(p, null));
-        for (String a : r.archived()) emit(SyncEvent.progress(a + ": changes for it are archived in _syncsqlite_archived, not applied"));
+        for (String a : r.archived()) emitNotable(SyncEvent.progress(a + ": changes for it are archived in _syncsqlite_archived, not applied"));
+    }
+
+    /** An event that is also worth a line at INFO in the application's log (see {@link SyncLog}). */
+    private void emitNotable(SyncEvent event) {
+        log.notable(event.message());
+        emit(event);
     }
 
     /** Stops the thread after a final push, then closes the transport and the engine's connection; waits for it. */
@@ -300,7 +351,10 @@ public final class SyncEngine {
             session.coordinateKeyTag(transport);
             transport.sync(session);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
-            if (failures >= STALL_ROUNDS) emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
+            if (failures >= STALL_ROUNDS) {
+                log.recovered(failures);
+                emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
+            }
             failures = 0;
             List<SyncStatus.Waiting> pending = session.waiting();
             reportedWaiting.retainAll(pending.stream().map(SyncStatus.Waiting::reason).toList());
@@ -311,7 +365,7 @@ public final class SyncEngine {
         } catch (Throwable e) {
             failures++;
             String message = "sync round of " + replica.url().target() + " failed (" + transportName + "): " + ErrorText.of(e);
-            LOG.log(System.Logger.Level.DEBUG, message, e);
+            log.roundFailed(failures, STALL_ROUNDS, message, e);
             setState(SyncStatus.State.OFFLINE, message);
             emit(new SyncEvent(SyncEvent.Type.FAILED, message, null, e));
             if (failures == STALL_ROUNDS) {
@@ -333,7 +387,7 @@ public final class SyncEngine {
         if (!lease.tryAcquire()) return false;
         if (!transportStarted) {
             transportStarted = true;
-            if (standbyReported) emit(SyncEvent.progress("took over syncing " + replica.url().target() + " (the previous holder of " + lease.file() + " is gone)"));
+            if (standbyReported) emitNotable(SyncEvent.progress("took over syncing " + replica.url().target() + " (the previous holder of " + lease.file() + " is gone)"));
             standbyReported = false;
             transport.start(session);
         }
@@ -348,7 +402,7 @@ public final class SyncEngine {
         status = new SyncStatus(SyncStatus.State.STANDBY, transportName, status.lastSuccess(), null, status.rounds());
         if (!standbyReported) {
             standbyReported = true;
-            emit(SyncEvent.progress("another process syncs " + replica.url().target() + " (it holds " + lease.file()
+            emitNotable(SyncEvent.progress("another process syncs " + replica.url().target() + " (it holds " + lease.file()
                     + "); this one captures its writes for that process to publish, and takes over if it stops"));
         }
         waiting.forEach(f -> f.complete(SyncResult.EMPTY));

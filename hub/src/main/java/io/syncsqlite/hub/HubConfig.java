@@ -1,9 +1,12 @@
 package io.syncsqlite.hub;
 
-import java.io.IOException;
 import io.syncsqlite.change.ChangesetCodec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a hub runs. Built from command-line arguments by {@link #parse}, or directly (tests, embedding).
@@ -74,8 +77,14 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         }
     }
 
+    /** Tokens from the environment: {@code TOKEN=NAMESPACE} entries separated by commas or white space. */
+    public static final String TOKENS_ENV = "SYNCSQLITE_HUB_TOKENS";
+    /** The keystore's password from the environment. */
+    public static final String KEYSTORE_PASSWORD_ENV = "SYNCSQLITE_KEYSTORE_PASSWORD";
+
     public static final String USAGE = "usage: java -jar syncsqlite-hub.jar --port 7070 --data hub.db"
-            + " (--tokens tokens.properties | --token TOKEN=NAMESPACE ...) [--keystore ks.p12 --keystore-password PASSWORD]"
+            + " (--token-file tokens.properties | env " + TOKENS_ENV + "=TOKEN=NAMESPACE,...)"
+            + " [--keystore ks.p12 (--keystore-password-file FILE | env " + KEYSTORE_PASSWORD_ENV + ")]"
             + " [--max-body-bytes 23369728] [--max-batch-changes 10000] [--max-value-bytes 16777216] [--max-pull-limit 10000]"
             + " [--threads 64] [--max-in-flight 64] [--shutdown-grace-seconds 30] [--bind 127.0.0.1] [--max-clock-drift-seconds 300]"
             + " [--read-timeout-seconds 10] [--max-per-client 16]"
@@ -123,11 +132,22 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
                 maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
     }
 
-    /** Parses the command line; throws {@link IllegalArgumentException} with a message naming the bad argument. */
+    /** Parses the command line and this process's environment (see {@link #parse(Map, String...)}). */
     public static HubConfig parse(String... args) throws IOException {
+        return parse(System.getenv(), args);
+    }
+
+    /**
+     * Parses the command line; throws {@link IllegalArgumentException} with a message naming the bad argument. Secrets
+     * come from files or {@code env} ({@value #TOKENS_ENV}, {@value #KEYSTORE_PASSWORD_ENV}), so they need not be on a
+     * command line, where every user of the machine sees them ({@code ps}); {@code --token} and
+     * {@code --keystore-password} still work, with a warning.
+     */
+    public static HubConfig parse(Map<String, String> env, String... args) throws IOException {
         HubConfig c = of(7070, null, new Tokens());
         Path ks = null;
-        char[] ksPassword = null;
+        char[] ksPassword = Optional.ofNullable(env.get(KEYSTORE_PASSWORD_ENV)).filter(p -> !p.isEmpty()).map(String::toCharArray).orElse(null);
+        grantFromEnvironment(c.tokens, env.get(TOKENS_ENV));
         int maxBody = c.maxBodyBytes, maxChanges = c.maxBatchChanges, maxValue = c.maxValueBytes, maxPull = c.maxPullLimit;
         int threads = c.threads, inFlight = c.maxInFlight, port = c.port;
         Duration grace = c.shutdownGrace;
@@ -144,14 +164,17 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
             switch (a) {
                 case "--port" -> port = number(a, v, 0, 65535);
                 case "--data" -> data = Path.of(v);
-                case "--tokens" -> tokens.grantAll(Path.of(v));
+                case "--token-file", "--tokens" -> tokens.grantAll(Path.of(v));
                 case "--token" -> {
-                    int eq = v.lastIndexOf('=');
-                    if (eq <= 0) throw new IllegalArgumentException("--token expects TOKEN=NAMESPACE, got '" + v.replaceAll(".", "*") + "'");
-                    tokens.grant(v.substring(0, eq), v.substring(eq + 1));
+                    grant(tokens, a, v);
+                    warnSecretOnCommandLine(a);
                 }
                 case "--keystore" -> ks = Path.of(v);
-                case "--keystore-password" -> ksPassword = v.toCharArray();
+                case "--keystore-password-file" -> ksPassword = firstLine(a, Path.of(v)).toCharArray();
+                case "--keystore-password" -> {
+                    ksPassword = v.toCharArray();
+                    warnSecretOnCommandLine(a);
+                }
                 case "--max-body-bytes" -> maxBody = number(a, v, 1024, Integer.MAX_VALUE);
                 case "--max-batch-changes" -> maxChanges = number(a, v, 1, 1_000_000);
                 case "--max-value-bytes" -> maxValue = number(a, v, 1, Integer.MAX_VALUE);
@@ -173,10 +196,38 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
             }
         }
         if (data == null) throw new IllegalArgumentException("--data is required\n" + USAGE);
-        if (tokens.isEmpty()) throw new IllegalArgumentException("give at least one --token TOKEN=NAMESPACE or --tokens FILE\n" + USAGE);
-        if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs --keystore-password");
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("no tokens: give --token-file FILE (lines of TOKEN=NAMESPACE) or set " + TOKENS_ENV + "\n" + USAGE);
+        }
+        if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs its password: --keystore-password-file FILE or " + KEYSTORE_PASSWORD_ENV);
         return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace, ws, bind, drift,
                 readTimeout, perClient);
+    }
+
+    private static void grantFromEnvironment(Tokens tokens, String entries) {
+        if (entries == null) return;
+        for (String entry : entries.trim().split("[,\\s]+")) {
+            if (!entry.isEmpty()) grant(tokens, TOKENS_ENV, entry);
+        }
+    }
+
+    private static void grant(Tokens tokens, String source, String entry) {
+        int eq = entry.lastIndexOf('=');
+        // never echo the entry: it holds a secret
+        if (eq <= 0) throw new IllegalArgumentException(source + " expects TOKEN=NAMESPACE entries; one has no '=' (" + entry.length() + " characters)");
+        tokens.grant(entry.substring(0, eq), entry.substring(eq + 1));
+    }
+
+    private static void warnSecretOnCommandLine(String option) {
+        System.getLogger(HubConfig.class.getName()).log(System.Logger.Level.WARNING, option + " puts a secret on the command line, where every user"
+                + " of this machine can read it (ps); use --token-file / " + TOKENS_ENV + " and --keystore-password-file / " + KEYSTORE_PASSWORD_ENV);
+    }
+
+    /** The first non-blank line of a secret's file; the message never shows the file's content. */
+    private static String firstLine(String option, Path file) throws IOException {
+        String line = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        if (line.isEmpty()) throw new IllegalArgumentException("the file " + file + " given to " + option + " is empty");
+        return line;
     }
 
     private static int number(String option, String value, int min, int max) {

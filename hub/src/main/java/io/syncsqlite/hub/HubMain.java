@@ -19,11 +19,19 @@ public final class HubMain {
             System.exit(2);
             return;
         }
-        // a WebSocket endpoint that died and cannot be started again: exit, so a supervisor restarts the whole hub
-        HubServer hub = HubServer.start(config, () -> {
-            System.err.println("syncsqlite hub: the WebSocket endpoint cannot serve again; exiting with status 70 so the hub is restarted");
-            System.exit(70);
-        });
+        HubServer hub;
+        try {
+            // a WebSocket endpoint that died and cannot be started again: exit, so a supervisor restarts the whole hub
+            hub = HubServer.start(config, () -> {
+                System.err.println("syncsqlite hub: the WebSocket endpoint cannot serve again; exiting with status 70 so the hub is restarted");
+                System.exit(70);
+            });
+        } catch (Exception e) {
+            System.err.println("syncsqlite hub " + HubStartFailure.explain(config, e));
+            System.getLogger(HubMain.class.getName()).log(System.Logger.Level.DEBUG, "hub start failed", e);
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hub.close();

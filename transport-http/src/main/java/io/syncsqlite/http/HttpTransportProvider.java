@@ -1,6 +1,7 @@
 package io.syncsqlite.http;
 
 import io.syncsqlite.config.Durations;
+import io.syncsqlite.config.HubToken;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.spi.Transport;
 import io.syncsqlite.spi.TransportContext;
@@ -22,7 +23,7 @@ import java.util.Set;
  */
 public final class HttpTransportProvider implements TransportProvider {
     public static final String URL = "sync.url";
-    public static final String TOKEN = "sync.token";
+    public static final String TOKEN = HubToken.TOKEN;
     public static final String TIMEOUT = "sync.timeout";
     public static final String PUSH_CHANGES = "sync.pushChanges";
     public static final String PULL_LIMIT = "sync.pullLimit";
@@ -34,7 +35,7 @@ public final class HttpTransportProvider implements TransportProvider {
 
     @Override
     public Set<String> parameters() {
-        return Set.of(URL, TOKEN, TIMEOUT, PUSH_CHANGES, PULL_LIMIT);
+        return Set.of(URL, TOKEN, HubToken.TOKEN_FILE, TIMEOUT, PUSH_CHANGES, PULL_LIMIT);
     }
 
     @Override
@@ -61,8 +62,7 @@ public final class HttpTransportProvider implements TransportProvider {
             } catch (IllegalArgumentException e) {
                 throw new SQLException("Invalid value '" + url + "' for " + URL + ": accepted values are http:// or https:// URLs with a host", "HY024");
             }
-            String token = c.get(TOKEN).filter(t -> !t.isBlank()).orElseThrow(() -> new SQLException("Missing " + TOKEN
-                    + ": sync.transport=http needs the bearer token the hub was given for this namespace", "HY024"));
+            String token = HubToken.of(c, "http");
             Duration timeout = Durations.parse(TIMEOUT, c.get(TIMEOUT).orElse("30s"));
             if (timeout.isZero()) throw new SQLException("Invalid value '0' for " + TIMEOUT + ": accepted values are positive durations", "HY024");
             return new Settings(base, token, timeout, positive(c, PUSH_CHANGES, 8000), positive(c, PULL_LIMIT, 10000));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
+import io.syncsqlite.config.HubToken;
 import io.syncsqlite.spi.HubPush;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -145,8 +146,15 @@ public final class HubClient {
             message = errorMessage(in.readAllBytes());
         }
         Duration retryAfter = r.headers().firstValue("Retry-After").flatMap(HubClient::seconds).orElse(null);
+        if (r.headers().firstValue("Sync-Limits").isEmpty()) {
+            // every answer of the hub's HTTP endpoint states its limits: this is something else at that address
+            throw new HubException(r.statusCode(), "sync.url " + base + " answered " + r.statusCode() + " to " + req.method() + " " + req.uri().getPath()
+                    + " and is not a syncsqlite hub's HTTP endpoint (" + message + ")" + (message.contains("WebSocket")
+                    ? "; it is the hub's WebSocket port: use the hub's HTTP port (its --port) with sync.transport=http, or sync.transport=ws with sync.url=ws://…"
+                    : "; point sync.url at the hub's HTTP port (its --port)"), retryAfter);
+        }
         throw new HubException(r.statusCode(), "hub " + base + " answered " + r.statusCode() + " to " + req.method() + " "
-                + req.uri().getPath() + ": " + message, retryAfter);
+                + req.uri().getPath() + ": " + message + HubToken.advice(r.statusCode(), namespace), retryAfter);
     }
 
     private static Optional<Duration> seconds(String v) {

@@ -8,6 +8,7 @@ import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.Envelope;
 import io.syncsqlite.change.InvalidChangesetException;
+import io.syncsqlite.config.HubToken;
 import io.syncsqlite.spi.HubPush;
 import io.syncsqlite.spi.HubPush.Cursor;
 import io.syncsqlite.spi.SyncSession;
@@ -336,7 +337,12 @@ final class HubSocket extends WebSocketClient {
     @Override
     public void onClose(int code, String reason, boolean remote) {
         boolean wasLive = welcome.isDone() && !welcome.isCompletedExceptionally();
-        if (failure == null) failure = new IOException("hub " + uri + " closed the connection (" + code + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")");
+        if (failure == null) {
+            failure = new IOException("hub " + uri + " closed the connection (" + code + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")"
+                    + HubToken.advice(code - 4000, namespace) // the hub closes with 4000 + the HTTP status it would have answered
+                    + (reason != null && reason.contains("Invalid status code") // an HTTP answer to the upgrade request
+                    ? "; sync.url must name the hub's WebSocket port (its --ws-port), not its HTTP port" : ""));
+        }
         IOException f = failure;
         welcome.completeExceptionally(f);
         live.completeExceptionally(f);

@@ -1,6 +1,7 @@
 package io.syncsqlite.ws;
 
 import io.syncsqlite.config.Durations;
+import io.syncsqlite.config.HubToken;
 import io.syncsqlite.config.SyncConfig;
 import io.syncsqlite.spi.Transport;
 import io.syncsqlite.spi.TransportContext;
@@ -23,8 +24,18 @@ import java.util.Set;
  * </ul>
  */
 public final class WsTransportProvider implements TransportProvider {
+    static {
+        // loaded with the driver, before any database opens: xerial and Java-WebSocket both log through SLF4J when it is
+        // present, and this transport brings it
+        try {
+            Slf4jToSystemLogger.useUnlessTheApplicationHasAProvider();
+        } catch (LinkageError noSlf4j) {
+            // the jar was copied without its dependencies: nothing logs through SLF4J, and connect() says what to add
+        }
+    }
+
     public static final String URL = "sync.url";
-    public static final String TOKEN = "sync.token";
+    public static final String TOKEN = HubToken.TOKEN;
     public static final String TIMEOUT = "sync.timeout";
     public static final String PUSH_CHANGES = "sync.pushChanges";
     public static final String PING = "sync.ping";
@@ -36,12 +47,15 @@ public final class WsTransportProvider implements TransportProvider {
 
     @Override
     public Set<String> parameters() {
-        return Set.of(URL, TOKEN, TIMEOUT, PUSH_CHANGES, PING);
+        return Set.of(URL, TOKEN, HubToken.TOKEN_FILE, TIMEOUT, PUSH_CHANGES, PING);
     }
 
     @Override
     public void validate(SyncConfig config) throws SQLException {
         Settings.of(config);
+        // loads the socket class, and with it Java-WebSocket: a jar copied without its dependencies fails at connect,
+        // where the driver says which artifact to add, not in a background thread later
+        HubSocket.class.getName();
     }
 
     @Override
@@ -61,8 +75,7 @@ public final class WsTransportProvider implements TransportProvider {
             } catch (IllegalArgumentException e) {
                 throw new SQLException("Invalid value '" + url + "' for " + URL + ": accepted values are ws:// or wss:// URLs with a host", "HY024");
             }
-            String token = c.get(TOKEN).filter(t -> !t.isBlank()).orElseThrow(() -> new SQLException("Missing " + TOKEN
-                    + ": sync.transport=ws needs the bearer token the hub was given for this namespace", "HY024"));
+            String token = HubToken.of(c, "ws");
             Duration timeout = positiveDuration(c, TIMEOUT, "30s");
             Duration ping = positiveDuration(c, PING, "10s");
             String push = c.get(PUSH_CHANGES).orElse("8000");

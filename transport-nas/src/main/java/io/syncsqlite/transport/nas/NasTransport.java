@@ -5,6 +5,7 @@ import io.syncsqlite.spi.Transport;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,9 +54,13 @@ final class NasTransport implements Transport {
     @Override
     public void sync(SyncSession session) throws Exception {
         requireRoot();
-        createFolder(namespaceFolder);
-        createFolder(ownFolder);
-        publisher.publish(session);
+        try {
+            createFolder(namespaceFolder);
+            createFolder(ownFolder);
+            publisher.publish(session);
+        } catch (FileSystemException e) {
+            throw unwritable(e);
+        }
         try (DirectoryStream<Path> sites = Files.newDirectoryStream(namespaceFolder)) {
             for (Path folder : sites) {
                 String name = folder.getFileName().toString();
@@ -76,10 +81,14 @@ final class NasTransport implements Transport {
     @Override
     public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
         requireRoot();
-        createFolder(namespaceFolder);
-        Path tags = namespaceFolder.resolve(KeyTagFiles.FOLDER);
-        createFolder(tags);
-        return KeyTagFiles.claim(tags, site, wish);
+        try {
+            createFolder(namespaceFolder);
+            Path tags = namespaceFolder.resolve(KeyTagFiles.FOLDER);
+            createFolder(tags);
+            return KeyTagFiles.claim(tags, site, wish);
+        } catch (FileSystemException e) {
+            throw unwritable(e);
+        }
     }
 
     private void requireRoot() throws IOException {
@@ -87,6 +96,17 @@ final class NasTransport implements Transport {
             throw new IOException("the shared folder sync.dir=" + root + " is missing or not a directory (is the share mounted?); "
                     + "local changes are kept and syncing resumes when it is back");
         }
+    }
+
+    /**
+     * A write into the shared folder the file system refused (permissions, a read-only mount): a message that names the
+     * folder and says what to do, instead of the bare path and the operating system's words.
+     */
+    private IOException unwritable(FileSystemException e) {
+        String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return new IOException("cannot write into the shared folder sync.dir=" + root + " (" + (e.getFile() != null ? e.getFile() + ": " : "") + reason
+                + "): the user running this application needs write access to it (check the share's permissions and that it is mounted"
+                + " read-write); local changes are kept and syncing resumes once it can write", e);
     }
 
     /** Creates one level below an existing parent (never the shared root, see the class comment). */
