@@ -1,6 +1,8 @@
 package io.syncsqlite;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Control and observation of syncing, reached without new SQL:
@@ -35,6 +37,61 @@ public interface SyncConnection {
      * connection is carried over by the driver.
      */
     void onEngineConnection(EngineConnectionSetup setup) throws SQLException;
+
+    // --- the way out of every parked state (see docs/constraints.md) ---
+
+    /**
+     * Up to {@code limit} rows whose remote changes this replica keeps pending, oldest first. Changes wait for a table
+     * or column this replica does not have yet, for the rest of a row or of a batch that a constraint needs, or for the
+     * clock; they are retried by every round that may help.
+     *
+     * @throws SQLException 22023 when {@code limit} is below 1
+     */
+    List<PendingRow> pending(int limit) throws SQLException;
+
+    /** Up to {@code limit} local changes refused on their way out (see {@link DeadLetter}), oldest first. */
+    List<DeadLetter> deadLetters(int limit) throws SQLException;
+
+    /** Up to {@code limit} rows that lost a conflict between replicas and were kept (see {@link Conflict}), oldest first. */
+    List<Conflict> conflicts(int limit) throws SQLException;
+
+    /**
+     * Tries every pending change again now: a sync round of the file's engine that retries them first, or, with no
+     * engine (no transport), a retry on this file directly. Returns how many rows are still pending afterwards.
+     *
+     * @throws SQLException 25001 inside an open transaction of this connection, as {@link #syncNow()}
+     */
+    int retryPending() throws SQLException;
+
+    /**
+     * Gives up on the pending changes of one row: they move to {@code _syncsqlite_archived} with the reason
+     * "discarded by the application" (kept for inspection, never retried). Nothing changes in the row here or on other
+     * replicas. Returns how many changes were discarded, 0 when none waited for that row.
+     */
+    int discardPending(String table, List<Object> key) throws SQLException;
+
+    /** Offers dead letter {@code id} again at the next push; false when no dead letter has that id. */
+    boolean retryDeadLetter(long id) throws SQLException;
+
+    /**
+     * Forgets dead letter {@code id}: the local write stays in this database but is not published. False when no dead
+     * letter has that id.
+     */
+    boolean discardDeadLetter(long id) throws SQLException;
+
+    /** Forgets conflict record {@code id} (the application has dealt with it); false when no record has that id. */
+    boolean discardConflict(long id) throws SQLException;
+
+    /**
+     * Writes the loser of conflict {@code id} back as a new write of this replica (captured and synced like any other),
+     * its recorded values first overridden by {@code changes} (column name to value; a new email, say, since the old one
+     * is held by the winner). The row is inserted when absent, updated when present, and the record removed in the same
+     * transaction. When a constraint still refuses the row, SQLite's error is thrown and nothing changes.
+     *
+     * @return the key of the restored row
+     * @throws SQLException 02000 when no record has that id; 42S22 when {@code changes} names a column the table lacks
+     */
+    List<Object> restoreConflict(long id, Map<String, Object> changes) throws SQLException;
 
     /** Initialises the sync engine's connection (see {@link #onEngineConnection}). */
     @FunctionalInterface

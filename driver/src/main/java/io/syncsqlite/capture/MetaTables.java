@@ -42,7 +42,7 @@ public final class MetaTables {
 
     private static final String DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS " + DEAD_LETTERS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, col TEXT NOT NULL, val, hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL,"
-            + " refuser TEXT NOT NULL, limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, pk, col))";
+            + " refuser TEXT NOT NULL, limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, at INTEGER, UNIQUE (tbl, pk, col))";
 
     private static final String CONFLICTS_DDL = "CREATE TABLE IF NOT EXISTS " + CONFLICTS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, columns TEXT NOT NULL, row TEXT NOT NULL, winner TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)";
@@ -63,13 +63,15 @@ public final class MetaTables {
         "CREATE TABLE IF NOT EXISTS " + CURSORS + "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
         // remote changes that cannot be applied yet (unknown table/column, constraint, clock drift): kept, retried
         "CREATE TABLE IF NOT EXISTS " + PENDING + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
-                + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
+                + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER)",
+        // a row's pending pieces are found together (they apply as one row)
+        "CREATE INDEX IF NOT EXISTS " + PENDING + "_row ON " + PENDING + "(tbl, pk)",
         "CREATE TABLE IF NOT EXISTS " + DROPPED + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + TABLE_ALIASES + "(name TEXT PRIMARY KEY, tbl INTEGER NOT NULL) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS " + COLUMN_ALIASES + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, slot INTEGER NOT NULL,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS " + ARCHIVED + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
-                + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL)",
+                + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER)",
         // rows that lost a UNIQUE conflict (two replicas claimed one value), with their values, for the application
         CONFLICTS_DDL,
         // rows an INSERT is about to collide with on a UNIQUE column; those INSERT OR REPLACE deleted get tombstones.
@@ -87,6 +89,10 @@ public final class MetaTables {
 
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            // metadata made by an earlier version: the stores gain the time each entry was kept ("since when")
+            for (String table : new String[] {PENDING, ARCHIVED, DEAD_LETTERS}) {
+                if (tableExists(c, table) && !hasColumn(c, table, "at")) s.execute("ALTER TABLE " + table + " ADD COLUMN at INTEGER");
+            }
             for (String sql : DDL) s.execute(sql);
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO " + SITES + "(idx, site) VALUES (0, ?)")) {
@@ -112,7 +118,17 @@ public final class MetaTables {
 
     /** Whether the metadata has every table this version of the driver uses (older databases gain the new ones). */
     static boolean current(Connection c) throws SQLException {
-        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS) && tableExists(c, KEY_TAGS);
+        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS) && tableExists(c, KEY_TAGS) && hasColumn(c, PENDING, "at");
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     static boolean tableExists(Connection c, String name) throws SQLException {

@@ -20,6 +20,18 @@ public final class SqliteValues {
         return v;
     }
 
+    /**
+     * An application's Java value as one of SQLite's storage classes: Integer, Short, Byte and Boolean become Long,
+     * Float becomes Double; Long, Double, String, byte[] and null stay.
+     */
+    public static Object normalize(Object v) throws SQLException {
+        if (v == null || v instanceof Long || v instanceof Double || v instanceof String || v instanceof byte[]) return v;
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+        if (v instanceof Float f) return f.doubleValue();
+        if (v instanceof Boolean b) return b ? 1L : 0L;
+        throw new SQLException("Not an SQLite value: " + v.getClass().getName() + " (use Long, Double, String, byte[] or null)", "22023");
+    }
+
     public static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
         if (v == null) ps.setNull(i, Types.NULL);
         else if (v instanceof Long n) ps.setLong(i, n);

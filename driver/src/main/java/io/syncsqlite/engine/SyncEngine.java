@@ -197,6 +197,14 @@ public final class SyncEngine {
         }
     }
 
+    /** Runs a round now that retries every pending change first, and waits for it. */
+    public SyncResult retryPendingNow() throws SQLException {
+        synchronized (session) {
+            session.retryPendingNextRound();
+        }
+        return syncNow();
+    }
+
     /** Runs a round now and waits for its result. */
     public SyncResult syncNow() throws SQLException {
         if (Thread.currentThread() == thread) throw new SQLException("syncNow() cannot be called from a sync listener", "HY010");

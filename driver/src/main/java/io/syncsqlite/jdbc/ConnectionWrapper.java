@@ -1,6 +1,14 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.Conflict;
+import io.syncsqlite.DeadLetter;
+import io.syncsqlite.PendingRow;
 import io.syncsqlite.SyncConnection;
+import io.syncsqlite.merge.ChangeApplier;
+import io.syncsqlite.merge.SiteDictionary;
+import io.syncsqlite.merge.WayOut;
+import java.util.List;
+import java.util.Map;
 import io.syncsqlite.SyncListener;
 import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
@@ -305,6 +313,97 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     @Override
     public String siteId() throws SQLException {
         return replica.siteId(delegate);
+    }
+
+    @Override
+    public List<PendingRow> pending(int limit) throws SQLException {
+        return onOwnConnection(false, c -> WayOut.pending(c, limit));
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) throws SQLException {
+        return onOwnConnection(false, c -> WayOut.deadLetters(c, limit));
+    }
+
+    @Override
+    public List<Conflict> conflicts(int limit) throws SQLException {
+        return onOwnConnection(false, c -> WayOut.conflicts(c, limit));
+    }
+
+    @Override
+    public int retryPending() throws SQLException {
+        refuseInsideTransaction("retryPending()");
+        SyncEngine e = replica.engineStartingIfReady();
+        if (e != null) {
+            e.retryPendingNow();
+        } else {
+            onOwnConnection(true, c -> {
+                io.syncsqlite.capture.CaptureSchema schema = replica.ensureInstrumented(c);
+                try (ChangeApplier applier = new ChangeApplier(c, new SiteDictionary(c), replica.config().maxClockDrift())) {
+                    return applier.retryPending(schema);
+                }
+            });
+        }
+        return onOwnConnection(false, WayOut::pendingRows);
+    }
+
+    @Override
+    public int discardPending(String table, List<Object> key) throws SQLException {
+        return onOwnConnection(true, c -> WayOut.discardPending(c, table, key));
+    }
+
+    @Override
+    public boolean retryDeadLetter(long id) throws SQLException {
+        boolean marked = onOwnConnection(true, c -> WayOut.retryDeadLetter(c, id));
+        if (marked) replica.onLocalCommit();
+        return marked;
+    }
+
+    @Override
+    public boolean discardDeadLetter(long id) throws SQLException {
+        return onOwnConnection(true, c -> WayOut.discardDeadLetter(c, id));
+    }
+
+    @Override
+    public boolean discardConflict(long id) throws SQLException {
+        return onOwnConnection(true, c -> WayOut.discardConflict(c, id));
+    }
+
+    @Override
+    public List<Object> restoreConflict(long id, Map<String, Object> changes) throws SQLException {
+        List<Object> key = onOwnConnection(true, c -> WayOut.restoreConflict(c, id, changes));
+        replica.onLocalCommit();
+        return key;
+    }
+
+    /**
+     * Runs a way-out call on a connection of the driver's own (an in-memory database has only this one), so the
+     * application's connection keeps its {@code changes()} and transaction state. A writing call inside an open
+     * transaction of this connection would wait for that very transaction: it fails at once instead.
+     */
+    private <T> T onOwnConnection(boolean writes, WayOutCall<T> call) throws SQLException {
+        refuseIfClosed();
+        if (writes) refuseInsideTransaction("this call");
+        if (replica.url().isInMemory()) return call.run(delegate);
+        try (java.sql.Connection own = io.syncsqlite.engine.SqliteConnections.openInternal(replica.url())) {
+            return call.run(own);
+        }
+    }
+
+    @FunctionalInterface
+    private interface WayOutCall<T> {
+        T run(java.sql.Connection c) throws SQLException;
+    }
+
+    private void refuseInsideTransaction(String what) throws SQLException {
+        if (holds.heldHereOrByThisThread() || inTransaction()) {
+            throw new SQLException(what + " was called inside an open transaction (or with an open result set) on " + replica.url().target()
+                    + ": it writes the driver's metadata, which would wait for this very transaction. Call it after commit() or rollback().", "25001");
+        }
+    }
+
+    private void refuseIfClosed() throws SQLException {
+        if (delegate.isClosed()) throw new SQLException("The connection to " + replica.url().target() + " is closed", "08003");
     }
 
     private SyncEngine engine() throws SQLException {

@@ -33,9 +33,9 @@ public final class DeadLetterStore {
     /** Keeps {@code refused} (inside the caller's transaction), replacing older refused versions of the same cells. */
     public static void setAside(Connection c, List<Refusal> refused, String refuser, String limits) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.DEAD_LETTERS
-                + "(tbl, pk, col, val, hlc, site, cl, reason, refuser, limits, retry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+                + "(tbl, pk, col, val, hlc, site, cl, reason, refuser, limits, retry, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
                 + " ON CONFLICT (tbl, pk, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl,"
-                + " reason = excluded.reason, refuser = excluded.refuser, limits = excluded.limits, retry = 0"
+                + " reason = excluded.reason, refuser = excluded.refuser, limits = excluded.limits, retry = 0, at = excluded.at"
                 + " WHERE excluded.cl > cl OR (excluded.cl = cl AND excluded.hlc >= hlc)")) {
             for (Refusal r : refused) {
                 Change ch = r.change();
@@ -49,6 +49,7 @@ public final class DeadLetterStore {
                 ps.setString(8, r.reason());
                 ps.setString(9, refuser);
                 ps.setString(10, limits);
+                ps.setLong(11, System.currentTimeMillis());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -32,7 +32,7 @@ final class PendingStore {
 
     private static void store(Connection c, String table, Change ch, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                + "(tbl, pk, col, val, hlc, site, cl, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "(tbl, pk, col, val, hlc, site, cl, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, ch.table());
             ps.setString(2, ChangesetCodec.encodeValues(ch.pk()));
             ps.setString(3, ch.column());
@@ -41,6 +41,7 @@ final class PendingStore {
             ps.setString(6, ch.site());
             ps.setLong(7, ch.cl());
             ps.setString(8, reason);
+            ps.setLong(9, System.currentTimeMillis());
             ps.executeUpdate();
         }
     }
