@@ -152,7 +152,7 @@ final class EngineSession implements SyncSession {
         lastRetryNanos = System.nanoTime();
         appliesSinceRetry = 0;
         ApplyResult retried = gate.engine(() -> applier.retryPending(schema));
-        applied += retried.applied();
+        count(retried);
         changed(retried, "changes that were pending");
     }
 
@@ -220,7 +220,18 @@ final class EngineSession implements SyncSession {
         }
     }
 
-    synchronized SyncResult endRound(Duration duration) {
+    /**
+     * Ends a round: rows a constraint refused until everything received was applied are judged now (see
+     * {@link ChangeApplier#settleWaiting}), then the round's counts are returned.
+     */
+    synchronized SyncResult endRound(Duration duration) throws SQLException {
+        CaptureSchema schema = schema();
+        ApplyResult judged = gate.engine(() -> applier.settleWaiting(schema));
+        if (judged.received() > 0) {
+            appliesSinceRetry = 0;
+            count(judged);
+            changed(judged, "changes that waited for the rest of what was received");
+        }
         return new SyncResult(pushed, pulled, applied, conflicts, duration, changedRows);
     }
 
@@ -336,17 +347,19 @@ final class EngineSession implements SyncSession {
      */
     private ApplyResult applySliced(Changeset changes, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
         List<Change> all = changes.changes();
-        if (all.size() <= MIN_SLICE_CHANGES) return gate.engine(() -> applier.apply(changes, schema, cursors));
+        if (all.size() <= MIN_SLICE_CHANGES) return gate.engine(() -> applier.applyReceived(changes, schema, cursors, new ChangeApplier.Carry(), true));
         ApplyResult total = ApplyResult.NOTHING;
         long entries = gate.applicationEntries();
+        ChangeApplier.Carry carry = new ChangeApplier.Carry(); // rows a constraint refused go on to the next slice
         for (int from = 0; from < all.size(); ) {
             int to = Math.min(all.size(), from + sliceChanges);
             Changeset slice = new Changeset(changes.origin(), all.subList(from, to));
-            Map<String, String> sliceCursors = to == all.size() ? cursors : Map.of();
+            boolean last = to == all.size();
+            Map<String, String> sliceCursors = last ? cursors : Map.of();
             long[] took = new long[1];
             total = total.plus(gate.engine(() -> {
                 long t0 = System.nanoTime();
-                ApplyResult r = applier.apply(slice, schema, sliceCursors);
+                ApplyResult r = applier.applyReceived(slice, schema, sliceCursors, carry, last);
                 took[0] = System.nanoTime() - t0;
                 return r;
             }));

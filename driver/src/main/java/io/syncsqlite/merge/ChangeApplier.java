@@ -11,15 +11,14 @@ import io.syncsqlite.change.Changeset;
 import io.syncsqlite.clock.Hlc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
@@ -42,6 +41,10 @@ public final class ChangeApplier implements AutoCloseable {
     private boolean clockHintGiven;
     private final StatementCache statements;
     private final VersionPrefetch prefetch;
+    private final RowPlanner planner;
+    private final RowWriter writer;
+    private final UniqueIndexes indexes = new UniqueIndexes();
+    private final ConstraintSettler settler;
     private long statementsSchema = Long.MIN_VALUE;
     /** Pending changes retried per transaction: bounds the memory and the length of each write. */
     private static final int RETRY_PAGE = 5_000;
@@ -54,52 +57,104 @@ public final class ChangeApplier implements AutoCloseable {
         this.maxClockDrift = maxClockDrift;
         this.statements = new StatementCache(c);
         this.prefetch = new VersionPrefetch(c, statements);
+        this.planner = new RowPlanner(c, sites, statements);
+        this.writer = new RowWriter(statements);
+        this.settler = new ConstraintSettler(c, sites, planner, writer, indexes, prefetch);
     }
 
     /**
-     * Applies {@code cs} and stores {@code cursors} (transport cursor key to value) in the same transaction.
-     * Nothing is applied when this throws.
+     * Rows of a batch applied in slices (one transaction each) that a constraint still refused at the end of a slice:
+     * they are applied again with the next slice, and judged with the last. They need no store of their own: the
+     * transport's cursor commits with the last slice, so a crash before it receives the whole batch again.
+     */
+    public static final class Carry {
+        private List<Change> changes = List.of();
+
+        /** The carried changes, then {@code next}. */
+        List<Change> before(List<Change> next) {
+            if (changes.isEmpty()) return next;
+            List<Change> all = new ArrayList<>(changes.size() + next.size());
+            all.addAll(changes);
+            all.addAll(next);
+            return all;
+        }
+    }
+
+    /**
+     * Applies {@code cs} as one complete batch and stores {@code cursors} (transport cursor key to value) in the same
+     * transaction: a row a constraint refuses after the whole batch is written is judged at once. Nothing is applied
+     * when this throws.
      */
     public ApplyResult apply(Changeset cs, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
         useSchema(schema);
-        return applyHoldingOrphans(cs.changes(), schema, cursors, () -> { });
-    }
-
-    /** Work done first in every transaction of one apply (taking a page out of the pending store). */
-    private interface Prelude {
-        void run() throws SQLException;
+        return applyHoldingOrphans(cs::changes, cs.size(), schema, cursors, ConstraintSettler.AtEnd.JUDGE, null);
     }
 
     /**
-     * Applies {@code changes} in one transaction after {@code prelude}; when the deferred foreign-key check fails at
-     * COMMIT, finds the rows that break it and applies again holding back (or deleting) only those ({@link Orphans}).
+     * Applies one slice of what a transport received, in one transaction, with the rows {@code carry} holds from the
+     * slices before it. Rows a constraint still refuses at the end go on in {@code carry} to the next slice; after the
+     * last slice ({@code last}) they are parked, and judged by {@link #settleWaiting} once everything the round
+     * received is applied: what they collide with may move in a later page.
      */
-    private ApplyResult applyHoldingOrphans(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Prelude prelude) throws SQLException {
+    public ApplyResult applyReceived(Changeset slice, CaptureSchema schema, Map<String, String> cursors, Carry carry, boolean last) throws SQLException {
+        useSchema(schema);
+        List<Change> changes = carry.before(slice.changes());
+        return applyHoldingOrphans(() -> changes, slice.size(), schema, cursors, last ? ConstraintSettler.AtEnd.PARK : ConstraintSettler.AtEnd.CARRY, carry);
+    }
+
+    /**
+     * Judges the rows parked by {@link #applyReceived} until everything received was applied (a retry of the pending
+     * changes, which judges what still collides); nothing when none was parked so.
+     */
+    public ApplyResult settleWaiting(CaptureSchema schema) throws SQLException {
+        return settler.takeParkedForBatch() ? retryPending(schema) : ApplyResult.NOTHING;
+    }
+
+    /** The changes of one apply, read inside its transaction (a page of the pending store is taken out there). */
+    private interface Batch {
+        List<Change> changes() throws SQLException;
+    }
+
+    /**
+     * Applies the batch in one transaction; when the deferred foreign-key check fails at COMMIT, finds the rows that
+     * break it and applies again holding back (or deleting) only those ({@link Orphans}).
+     */
+    private ApplyResult applyHoldingOrphans(Batch batch, int received, CaptureSchema schema, Map<String, String> cursors, ConstraintSettler.AtEnd atEnd,
+                                            Carry carry)
+            throws SQLException {
         Orphans orphans = new Orphans();
+        List<List<Change>> read = new ArrayList<>(1);
         for (int attempt = 0; ; attempt++) {
             try {
-                return Transactions.write(c, () -> {
-                    prelude.run();
-                    return applyInTransaction(changes, schema, cursors, orphans);
+                Run run = Transactions.write(c, () -> {
+                    List<Change> changes = batch.changes();
+                    read.clear();
+                    read.add(changes);
+                    return applyInTransaction(changes, schema, cursors, orphans, atEnd);
                 });
+                if (carry != null) carry.changes = run.carried;
+                return run.result(received);
             } catch (SQLException e) {
                 sites.invalidate(c);
-                if (!isForeignKeyFailure(e)) throw e;
-                List<OrphanRows.Row> found = attempt < MAX_ORPHAN_PASSES ? probe(changes, schema, cursors, orphans, prelude) : null;
+                if (!isForeignKeyFailure(e) || read.isEmpty()) throw e;
+                List<OrphanRows.Row> found = attempt < MAX_ORPHAN_PASSES ? probe(batch, schema, cursors, orphans, atEnd) : null;
                 // rows that cannot be named: keep the whole batch until the rows it needs arrive
-                if (found == null || found.isEmpty()) return parkAll(changes, "foreign key not satisfied yet: " + e.getMessage(), cursors, prelude);
-                orphans.sort(found, changes);
+                if (found == null || found.isEmpty()) {
+                    ApplyResult parked = parkAll(batch, received, "foreign key not satisfied yet: " + e.getMessage(), cursors);
+                    if (carry != null) carry.changes = List.of();
+                    return parked;
+                }
+                orphans.sort(found, read.get(0));
             }
         }
     }
 
     /** Applies again without committing, and names the rows that break a foreign key at that point. */
-    private List<OrphanRows.Row> probe(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Orphans orphans, Prelude prelude)
+    private List<OrphanRows.Row> probe(Batch batch, CaptureSchema schema, Map<String, String> cursors, Orphans orphans, ConstraintSettler.AtEnd atEnd)
             throws SQLException {
         try {
             Transactions.write(c, () -> {
-                prelude.run();
-                applyInTransaction(changes, schema, cursors, orphans);
+                applyInTransaction(batch.changes(), schema, cursors, orphans, atEnd);
                 throw new OrphanRows.Found(OrphanRows.find(c, schema));
             });
         } catch (OrphanRows.Found f) {
@@ -129,28 +184,30 @@ public final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Retries the pending changes a page at a time. Each page leaves the pending store in the same transaction that
-     * applies it (or parks its changes again), so a crash at any point leaves every change either applied or still
-     * pending, and memory holds one page however many are pending. A pass covers what was pending when it began:
-     * changes parked again get new, higher ids and wait for the next pass.
+     * Retries the pending changes a page at a time, each page as one batch whose rows are whole (every piece of a row
+     * kept pending goes with it). Each page leaves the pending store in the same transaction that applies it (or parks
+     * its changes again), so a crash at any point leaves every change either applied or still pending, and memory holds
+     * one page however many are pending. A pass covers what was pending when it began: changes parked again get new,
+     * higher ids and wait for the next pass.
      */
     public ApplyResult retryPending(CaptureSchema schema) throws SQLException {
         if (PendingStore.isEmpty(c)) return ApplyResult.NOTHING;
         useSchema(schema);
         long last = PendingStore.lastId(c);
-        int received = 0;
-        int applied = 0;
-        int parked = 0;
+        ApplyResult total = ApplyResult.NOTHING;
         for (long after = 0, end; (end = PendingStore.pageEnd(c, after, last, RETRY_PAGE)) > after; after = end) {
             long from = after;
             long to = end;
-            // only this engine moves pending changes, so the page read here is the page removed in the transaction
-            ApplyResult r = applyHoldingOrphans(PendingStore.read(c, from, to), schema, Map.of(), () -> PendingStore.remove(c, from, to));
-            received += r.received();
-            applied += r.applied();
-            parked += r.parked();
+            Batch page = () -> {
+                List<Change> changes = PendingStore.read(c, from, to);
+                PendingStore.remove(c, from, to);
+                return byRow(changes);
+            };
+            ApplyResult r = applyHoldingOrphans(page, (int) Math.min(Integer.MAX_VALUE, to - from), schema, Map.of(), ConstraintSettler.AtEnd.JUDGE, null);
+            // why changes wait was reported when they were parked: a retry reports what it applied and settled
+            total = total.plus(new ApplyResult(r.received(), r.applied(), r.parked(), r.conflicts(), List.of(), List.of(), List.of(), r.changedRows()));
         }
-        return new ApplyResult(received, applied, parked, List.of(), List.of(), List.of(), List.of());
+        return total;
     }
 
     private void useSchema(CaptureSchema schema) throws SQLException {
@@ -158,30 +215,29 @@ public final class ChangeApplier implements AutoCloseable {
             closeStatements();
             statementsSchema = schema.schemaVersion();
         }
+        indexes.useSchema(schema.schemaVersion());
     }
 
     private static boolean isForeignKeyFailure(SQLException e) {
         return e.getMessage() != null && e.getMessage().contains("FOREIGN KEY");
     }
 
-    private ApplyResult applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors) throws SQLException {
-        return applyInTransaction(changes, schema, cursors, new Orphans());
-    }
-
     /** Merges {@code changes} inside the caller's write transaction and stores {@code cursors} with them. */
-    private ApplyResult applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Orphans orphans) throws SQLException {
+    private Run applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Orphans orphans, ConstraintSettler.AtEnd atEnd)
+            throws SQLException {
         Run run = new Run(schema, orphans);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA defer_foreign_keys = ON");
         }
-        run.applyRows(rowsOf(changes));
+        writer.begin();
+        run.applyRows(rowsOf(changes), atEnd);
         run.buryOrphans();
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET applying = 0, floor = max(floor, ?)")) {
             ps.setLong(1, Math.min(run.maxHlc + 1, run.floorCap));
             ps.executeUpdate();
         }
         saveCursors(cursors);
-        return run.result(changes.size());
+        return run;
     }
 
     /** The remote changes kept pending, grouped by table, column and reason (at most 100 groups). */
@@ -189,12 +245,12 @@ public final class ChangeApplier implements AutoCloseable {
         return PendingStore.isEmpty(c) ? List.of() : PendingStore.summary(c, 100);
     }
 
-    private ApplyResult parkAll(List<Change> changes, String reason, Map<String, String> cursors, Prelude prelude) throws SQLException {
+    private ApplyResult parkAll(Batch batch, int received, String reason, Map<String, String> cursors) throws SQLException {
         return Transactions.write(c, () -> {
-            prelude.run();
+            List<Change> changes = batch.changes();
             for (Change ch : changes) PendingStore.park(c, ch, reason);
             saveCursors(cursors);
-            return new ApplyResult(changes.size(), 0, changes.size(), List.of(), List.of(), List.of(reason), List.of());
+            return new ApplyResult(received, 0, changes.size(), List.of(), List.of(), List.of(reason), List.of());
         });
     }
 
@@ -233,12 +289,21 @@ public final class ChangeApplier implements AutoCloseable {
         return rows;
     }
 
+    /** {@code changes} with every row's changes side by side, rows in the order they first appear. */
+    private static List<Change> byRow(List<Change> changes) {
+        Map<String, List<Change>> rows = new LinkedHashMap<>();
+        for (Change ch : changes) rows.computeIfAbsent(OrphanRows.Row.id(ch.table(), ch.pk()), k -> new ArrayList<>()).add(ch);
+        List<Change> out = new ArrayList<>(changes.size());
+        for (List<Change> row : rows.values()) out.addAll(row);
+        return out;
+    }
+
     private static boolean sameRow(Change a, Change b) {
         return a.table().equals(b.table()) && a.pk().size() == b.pk().size() && sameKey(a.pk(), b.pk());
     }
 
-    /** The state of one apply transaction. */
-    private final class Run {
+    /** The state of one apply transaction: routes each row, plans and writes it, and counts what happened. */
+    private final class Run implements ConstraintSettler.Outcome {
         final CaptureSchema schema;
         final long horizon = Hlc.now() + Hlc.ofMillis(maxClockDrift.toMillis());
         /**
@@ -248,8 +313,6 @@ public final class ChangeApplier implements AutoCloseable {
          */
         final long floorCap = Hlc.now() + Hlc.ofMillis(Math.min(maxClockDrift.toMillis(), MAX_FLOOR_LEAD.toMillis()));
         long maxHlc;
-        /** The table whose capture is silenced ({@code _syncsqlite_clock.applying}), 0 before the first write. */
-        int silenced;
         int applied;
         int parked;
         // distinct messages: a thousand changes for one missing table are one message
@@ -264,12 +327,13 @@ public final class ChangeApplier implements AutoCloseable {
         long aheadMillis;
 
         final Orphans orphans;
+        /** Rows a constraint still refused at the end of a slice that more of its batch follows. */
+        List<Change> carried = List.of();
+        /** Whether pieces of rows wait in the pending store (they join their row when it comes by). */
+        private boolean piecesWait;
         /** The rows of the changes being applied, and the position of the one being merged. */
         private List<List<Change>> rows = List.of();
         private int current;
-        /** The table whose column positions {@link #columnIndexes} holds, by name instance. */
-        private CapturedTable columnsOf;
-        private final Map<String, Integer> columnIndexes = new java.util.IdentityHashMap<>();
         /** New rows merged and not yet written: of one table, with the same columns won, in merge order. */
         private final List<RowPlan> newRows = new ArrayList<>();
 
@@ -284,7 +348,7 @@ public final class ChangeApplier implements AutoCloseable {
                 String reason = "row " + r.pk() + " of " + Sql.quote(r.table().name()) + " lost its parent in " + Sql.quote(r.parent())
                         + " to a delete: deleted too";
                 UniqueConflicts.record(c, r.table(), r.pk(), UniqueConflicts.values(c, r.table(), r.pk()), List.of(), reason);
-                silenceCaptureOf(r.table());
+                writer.silenceCaptureOf(r.table());
                 UniqueConflicts.bury(c, r.table(), r.pk());
                 conflicts.add(reason + " (recorded in " + UniqueConflicts.TABLE + ")");
             }
@@ -301,10 +365,25 @@ public final class ChangeApplier implements AutoCloseable {
                     List.copyOf(archived), changedRows);
         }
 
+        @Override
+        public void park(Change ch, String reason, boolean conflict) throws SQLException {
+            if (conflict) {
+                park(ch, reason, conflicts);
+            } else { // waits for the rest of its row or batch: listed as pending, not reported as a problem
+                PendingStore.park(c, ch, reason);
+                parked++;
+            }
+        }
+
         void park(Change ch, String reason, Set<String> kind) throws SQLException {
             PendingStore.park(c, ch, reason);
             parked++;
             kind.add(reason);
+        }
+
+        @Override
+        public void settled(String message) {
+            conflicts.add(message);
         }
 
         /** Keeps a change for a table or column this replica dropped: archived, with one message per table or column. */
@@ -313,8 +392,10 @@ public final class ChangeApplier implements AutoCloseable {
             archived.add(reason);
         }
 
-        void applyRow(List<Change> changes) throws SQLException {
-            Change first = changes.get(0);
+        /** Routes one row's changes: held back, archived, parked for the schema or the clock, or merged. */
+        void applyRow(List<Change> rowChanges) throws SQLException {
+            Change first = rowChanges.get(0);
+            List<Change> changes = piecesWait ? PendingStore.takeRow(c, first.table(), first.pk(), rowChanges) : rowChanges;
             // (naming a row costs more than merging it: only when rows are held back at all)
             OrphanRows.Row orphan = orphans.held.isEmpty() ? null : orphans.held.get(OrphanRows.Row.id(first.table(), first.pk()));
             if (orphan != null) {
@@ -360,29 +441,22 @@ public final class ChangeApplier implements AutoCloseable {
         }
 
         /**
-         * Marks the engine's writes to {@code t} as remote ones: {@code applying} holds the id of the table being
-         * written, whose capture triggers stay silent. Writes that application triggers (or foreign-key actions) make
-         * to other tables meanwhile are the replica's own, captured and synced like any other; triggers that should
-         * not act on remote changes test {@code (SELECT applying FROM _syncsqlite_clock) = 0}.
+         * Merges every row in order, writes the new rows still waiting to be written together, then settles the rows a
+         * constraint refused against the state after all of them ({@link ConstraintSettler}).
          */
-        private void silenceCaptureOf(CapturedTable t) throws SQLException {
-            if (silenced == t.id()) return;
-            PreparedStatement ps = statement("applying", () -> "UPDATE " + MetaTables.CLOCK + " SET applying = ?");
-            ps.setInt(1, t.id());
-            ps.executeUpdate();
-            silenced = t.id();
-        }
-
-        /** Merges every row in order, then writes the new rows still waiting to be written together. */
-        void applyRows(List<List<Change>> rows) throws SQLException {
+        void applyRows(List<List<Change>> rows, ConstraintSettler.AtEnd atEnd) throws SQLException {
             this.rows = rows;
+            settler.begin();
+            piecesWait = !PendingStore.isEmpty(c);
             prefetch.clear(); // read for another transaction (an attempt rolled back, or rows never merged)
             for (current = 0; current < rows.size(); current++) applyRow(rows.get(current));
             writeNewRows();
+            carried = settler.settle(this, atEnd);
         }
 
         private void merge(CapturedTable t, List<Object> pk, List<Change> changes) throws SQLException {
-            RowPlan p = plan(t, pk, changes, version(t, pk));
+            if (!settler.isEmpty() && settler.joins(t, pk, changes)) return; // the row waits for the end of the batch
+            RowPlan p = planner.plan(t, pk, changes, version(t, pk));
             if (p == null) return; // everything already known: re-applying is a no-op
             if (p.newRow()) {
                 if (!newRows.isEmpty() && (newRows.get(0).t().id() != t.id() || !newRows.get(0).won().equals(p.won()))) writeNewRows();
@@ -390,7 +464,7 @@ public final class ChangeApplier implements AutoCloseable {
                 if (newRows.size() == NewRowBatch.rowsPerStatement(t)) writeNewRows();
                 return;
             }
-            writeNewRows(); // in order: a row written on its own may settle a conflict with one of them
+            writeNewRows(); // in order: a row written on its own may be refused by one of them
             write(p);
         }
 
@@ -416,75 +490,19 @@ public final class ChangeApplier implements AutoCloseable {
                     if (v != null) return v;
                 }
             }
-            return VersionRow.load(lookup(t), t, pk);
-        }
-
-        /**
-         * {@link CapturedTable#indexOf}, remembered per name instance: a changeset's reader shares one instance per
-         * name, so a run of rows asks for the same few strings over and over.
-         */
-        private int columnIndex(CapturedTable t, String column) {
-            if (columnsOf != t) {
-                columnsOf = t;
-                columnIndexes.clear();
-            }
-            Integer i = columnIndexes.get(column);
-            if (i == null) {
-                i = t.indexOf(column);
-                columnIndexes.put(column, i);
-            }
-            return i;
-        }
-
-        /** Decides, per cell, which incoming changes win over the stored versions {@code v}; {@code null} when none does. */
-        private RowPlan plan(CapturedTable t, List<Object> pk, List<Change> changes, VersionRow v) throws SQLException {
-            boolean known = v.cl > 0;
-            long targetCl = v.cl;
-            for (Change ch : changes) targetCl = Math.max(targetCl, ch.cl());
-            boolean wasAlive = (v.cl & 1) == 1;
-            boolean eraChanged = targetCl != v.cl;
-            if (eraChanged) v.resetEra(targetCl, sites.indexOf(c, changes.get(0).site()));
-            int n = t.columns().size();
-            Object[] values = new Object[n];
-            BitSet won = new BitSet(n);
-            boolean rowVersionChanged = eraChanged;
-            boolean rowCellWon = eraChanged;
-            int wins = 0;
-            for (Change ch : changes) {
-                if (ch.cl() != targetCl) continue; // an older era of the row: superseded by a delete or re-insert
-                if (ch.isRowChange()) {
-                    if (v.rh == 0 || ch.compareVersion(targetCl, v.rh, sites.site(c, v.rs)) > 0) {
-                        v.rh = ch.hlc();
-                        v.rs = sites.indexOf(c, ch.site());
-                        rowVersionChanged = true;
-                        rowCellWon = true;
-                        wins++;
-                    }
-                    continue;
-                }
-                int i = columnIndex(t, ch.column());
-                if (v.h[i] == 0 || ch.beats(targetCl, v.h[i], sites.site(c, v.s[i]), () -> won.get(i) ? values[i] : storedValue(t, pk, i))) {
-                    v.h[i] = ch.hlc();
-                    v.s[i] = sites.indexOf(c, ch.site());
-                    values[i] = ch.value();
-                    won.set(i);
-                    wins++;
-                }
-            }
-            if (wins == 0 && !rowVersionChanged) return null;
-            return new RowPlan(t, pk, changes, v, won, values, known, wasAlive, eraChanged, rowCellWon, wins);
+            return VersionRow.load(writer.lookup(t), t, pk);
         }
 
         /**
          * Writes the new rows waiting (all of one table, with the same columns) a few statements at a time: per statement
          * one INSERT and one version upsert. When an INSERT fails (SQLite undoes the whole statement) each of its rows
-         * is written on its own, which settles or parks the one that conflicts exactly as before.
+         * is written on its own, so only the one a constraint refuses waits for the end of the batch.
          */
         private void writeNewRows() throws SQLException {
             if (newRows.isEmpty()) return;
             List<RowPlan> waiting = List.copyOf(newRows);
             newRows.clear();
-            silenceCaptureOf(waiting.get(0).t());
+            writer.silenceCaptureOf(waiting.get(0).t());
             for (List<RowPlan> batch : NewRowBatch.statementsOf(waiting)) {
                 try {
                     NewRowBatch.insert(statements, batch);
@@ -493,167 +511,33 @@ public final class ChangeApplier implements AutoCloseable {
                     continue;
                 }
                 NewRowBatch.storeVersions(statements, batch);
-                for (RowPlan p : batch) counted(p);
+                for (RowPlan p : batch) written(p);
             }
         }
 
-        /** Writes one row's plan: its base row, then its versions; a conflict is settled or the row's changes parked. */
+        /** Writes one row's plan; a row a constraint refuses waits for the end of the batch ({@link ConstraintSettler}). */
         private void write(RowPlan p) throws SQLException {
-            CapturedTable t = p.t();
-            List<Object> pk = p.pk();
-            boolean alive = p.alive();
             try {
-                silenceCaptureOf(t);
-                if (alive) writeBase(t, pk, p.won(), p.values(), p.wasAlive());
-                else if (p.wasAlive() || p.eraChanged()) delete(t, pk);
+                writer.write(p);
             } catch (SQLException e) {
                 if (isMissingDefinition(e)) {
                     // not a conflict between replicas: this connection lacks a function or collation the schema uses
-                    String reason = "configuration: applying to " + Sql.quote(t.name()) + " needs what the sync engine's connection lacks ("
+                    String reason = "configuration: applying to " + Sql.quote(p.t().name()) + " needs what the sync engine's connection lacks ("
                             + e.getMessage() + "); register it with SyncConnection.onEngineConnection(c -> …). Kept pending";
                     for (Change ch : p.changes()) park(ch, reason, problems);
                     return;
                 }
-                // settling writes the version rows of other rows than this one: versions read ahead are stale
-                prefetch.clear();
-                if (alive && settleUnique(t, pk, p.won(), p.values(), p.wasAlive(), p.v(), e)) {
-                    counted(p);
-                    return;
-                }
-                String reason = "constraint conflict in " + Sql.quote(t.name()) + " key " + pk + ": " + e.getMessage()
-                        + "; incoming " + describe(t, p.won(), p.values());
-                for (Change ch : p.changes()) park(ch, reason, conflicts);
+                settler.defer(p, e);
                 return;
             }
-            if (p.known() && p.rowCellWon()) respell(t, pk, alive);
-            p.v().store(upsertVersion(t), pk);
-            counted(p);
+            written(p);
         }
 
-        private void counted(RowPlan p) {
+        @Override
+        public void written(RowPlan p) {
             for (Change ch : p.changes()) maxHlc = Math.max(maxHlc, ch.hlc());
             applied += p.wins();
             changedRows.merge(p.t().name(), 1, Integer::sum);
-        }
-
-        /**
-         * A key that compares case-insensitively ({@code COLLATE NOCASE}) may be spelt differently on two replicas
-         * ('Alice' here, 'aLICE' there) while naming one row: the row takes the spelling of its winning existence
-         * version, so replicas converge on one. Other keys match no row here (same spelling, or BINARY).
-         */
-        private void respell(CapturedTable t, List<Object> pk, boolean alive) throws SQLException {
-            if (alive) {
-                PreparedStatement base = statement("r" + t.id(), () -> respellSql(Sql.quote(t.name()), t.primaryKey().stream().map(Sql::quote).toList()));
-                bindKey(base, pk, 1);
-                base.executeUpdate();
-            }
-            List<String> versionKeys = new ArrayList<>();
-            for (int i = 0; i < t.primaryKey().size(); i++) versionKeys.add("k" + i);
-            PreparedStatement version = statement("R" + t.id(), () -> respellSql(Sql.quote(t.versionTable()), versionKeys));
-            bindKey(version, pk, 1);
-            version.executeUpdate();
-        }
-
-        /**
-         * Settles UNIQUE conflicts of the incoming row {@code pk} with local rows the same way on every replica: the
-         * row whose colliding cells were written later (by version) keeps the value; the other row is recorded in
-         * {@code _syncsqlite_conflicts} and deleted with a tombstone of this replica's own, and a CONFLICT event names
-         * both. Returns false when the failure is not one it settles (the changes are parked as before).
-         */
-        private boolean settleUnique(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists, VersionRow v, SQLException failure)
-                throws SQLException {
-            SQLException e = failure;
-            for (int attempt = 0; attempt < 8; attempt++) {
-                int[] cols = UniqueConflicts.columns(e, t);
-                if (cols == null) return false;
-                for (int i : cols) if (!won.get(i)) return false; // the colliding value is not the incoming one
-                List<Object> holder = UniqueConflicts.holder(c, t, cols, values);
-                if (holder == null || sameKey(holder, pk)) return false;
-                VersionRow other = VersionRow.load(lookup(t), t, holder);
-                String what = "UNIQUE conflict in " + Sql.quote(t.name()) + " on " + names(t, cols) + ": ";
-                if (newer(v, other, cols)) {
-                    String reason = what + "row " + holder + " lost to the later write of row " + pk;
-                    UniqueConflicts.record(c, t, holder, UniqueConflicts.values(c, t, holder), pk, reason);
-                    UniqueConflicts.bury(c, t, holder);
-                    conflicts.add(reason + " (recorded in " + UniqueConflicts.TABLE + ")");
-                    try {
-                        writeBase(t, pk, won, values, exists);
-                        v.store(upsertVersion(t), pk);
-                        return true;
-                    } catch (SQLException next) {
-                        e = next; // another UNIQUE constraint of the row collides too
-                        continue;
-                    }
-                }
-                String reason = what + "incoming row " + pk + " lost to the later write of row " + holder;
-                Object[] incoming = exists ? UniqueConflicts.values(c, t, pk) : new Object[values.length];
-                for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) incoming[i] = values[i];
-                UniqueConflicts.record(c, t, pk, incoming, holder, reason);
-                v.store(upsertVersion(t), pk);
-                UniqueConflicts.bury(c, t, pk);
-                conflicts.add(reason + " (recorded in " + UniqueConflicts.TABLE + ")");
-                return true;
-            }
-            return false;
-        }
-
-        /** Whether the colliding cells of {@code mine} carry a greater {@code (hlc, site)} than those of {@code theirs}. */
-        private boolean newer(VersionRow mine, VersionRow theirs, int[] cols) throws SQLException {
-            int a = newest(mine, cols);
-            int b = newest(theirs, cols);
-            if (mine.h[a] != theirs.h[b]) return mine.h[a] > theirs.h[b];
-            return sites.site(c, mine.s[a]).compareTo(sites.site(c, theirs.s[b])) > 0;
-        }
-
-        /** The position in {@code cols} of the cell with the greatest version (its hlc is what competes). */
-        private int newest(VersionRow v, int[] cols) {
-            int best = cols[0];
-            for (int i : cols) if (v.h[i] > v.h[best]) best = i;
-            return best;
-        }
-
-        private void writeBase(CapturedTable t, List<Object> pk, BitSet won, Object[] values, boolean exists) throws SQLException {
-            if (won.isEmpty()) {
-                if (exists) return;
-                PreparedStatement ps = statement("k" + t.id(), () -> insertSql(t, won, true));
-                bindKey(ps, pk, 1);
-                ps.executeUpdate();
-                return;
-            }
-            if (exists) {
-                PreparedStatement ps = statement("u" + t.id() + won, () -> updateSql(t, won));
-                int p = 1;
-                for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
-                bindKey(ps, pk, p);
-                if (ps.executeUpdate() > 0) return;
-            }
-            PreparedStatement ps = statement("i" + t.id() + won, () -> insertSql(t, won, false));
-            bindRow(ps, pk, won, values, 1);
-            ps.executeUpdate();
-        }
-
-        /** The value the row holds in column {@code i} now (asked only when two versions of it tie exactly). */
-        private Object storedValue(CapturedTable t, List<Object> pk, int i) throws SQLException {
-            PreparedStatement ps = statement("c" + t.id() + "_" + i, () -> "SELECT " + Sql.quote(t.columns().get(i).name()) + " FROM "
-                    + Sql.quote(t.name()) + " WHERE " + keyWhere(t));
-            bindKey(ps, pk, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? SqliteValues.read(rs, 1) : null;
-            }
-        }
-
-        private void delete(CapturedTable t, List<Object> pk) throws SQLException {
-            PreparedStatement ps = statement("d" + t.id(), () -> "DELETE FROM " + Sql.quote(t.name()) + " WHERE " + keyWhere(t));
-            bindKey(ps, pk, 1);
-            ps.executeUpdate();
-        }
-
-        private PreparedStatement lookup(CapturedTable t) throws SQLException {
-            return statement("v" + t.id(), () -> VersionRow.lookupSql(t));
-        }
-
-        private PreparedStatement upsertVersion(CapturedTable t) throws SQLException {
-            return statement("w" + t.id(), () -> VersionRow.upsertSql(t, 1));
         }
     }
 
@@ -664,87 +548,6 @@ public final class ChangeApplier implements AutoCloseable {
             if (x instanceof byte[] bx && y instanceof byte[] by ? !Arrays.equals(bx, by) : !Objects.equals(x, y)) return false;
         }
         return true;
-    }
-
-    private static String names(CapturedTable t, int[] cols) {
-        StringBuilder b = new StringBuilder("(");
-        for (int i : cols) b.append(b.length() > 1 ? ", " : "").append(t.columns().get(i).name());
-        return b.append(')').toString();
-    }
-
-    private static String describe(CapturedTable t, BitSet won, Object[] values) {
-        StringBuilder b = new StringBuilder("{");
-        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) {
-            Object v = values[i];
-            b.append(b.length() > 1 ? ", " : "").append(t.columns().get(i).name()).append('=')
-             .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
-        }
-        return b.append('}').toString();
-    }
-
-    /** {@code UPDATE table SET keys = ?… WHERE keys = ?… (by their collation) AND not byte-for-byte the same}. */
-    private static String respellSql(String table, List<String> keys) {
-        StringBuilder set = new StringBuilder();
-        StringBuilder same = new StringBuilder();
-        StringBuilder binary = new StringBuilder();
-        for (int i = 0; i < keys.size(); i++) {
-            String sep = i == 0 ? "" : ", ";
-            set.append(sep).append(keys.get(i)).append(" = ?").append(i + 1);
-            same.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = ?").append(i + 1);
-            binary.append(i == 0 ? "" : " AND ").append(keys.get(i)).append(" = ?").append(i + 1).append(" COLLATE BINARY");
-        }
-        return "UPDATE " + table + " SET " + set + " WHERE " + same + " AND NOT (" + binary + ")";
-    }
-
-    private static String updateSql(CapturedTable t, BitSet won) {
-        StringBuilder b = new StringBuilder("UPDATE ").append(Sql.quote(t.name())).append(" SET ");
-        boolean first = true;
-        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) {
-            b.append(first ? "" : ", ").append(Sql.quote(t.columns().get(i).name())).append(" = ?");
-            first = false;
-        }
-        return b.append(" WHERE ").append(keyWhere(t)).toString();
-    }
-
-    private static String insertSql(CapturedTable t, BitSet won, boolean ignoreExisting) {
-        return insertSql(t, won, ignoreExisting, 1);
-    }
-
-    /** {@code INSERT INTO table(keys, won columns) VALUES (…)×rows}, binding each row's key, then its won values. */
-    static String insertSql(CapturedTable t, BitSet won, boolean ignoreExisting, int rows) {
-        StringBuilder cols = new StringBuilder();
-        for (String k : t.primaryKey()) cols.append(cols.length() == 0 ? "" : ", ").append(Sql.quote(k));
-        int count = t.primaryKey().size();
-        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) {
-            cols.append(", ").append(Sql.quote(t.columns().get(i).name()));
-            count++;
-        }
-        String row = "(?" + ", ?".repeat(count - 1) + ")";
-        return "INSERT INTO " + Sql.quote(t.name()) + "(" + cols + ") VALUES " + row + (", " + row).repeat(rows - 1)
-                + (ignoreExisting ? " ON CONFLICT DO NOTHING" : "");
-    }
-
-    private static String keyWhere(CapturedTable t) {
-        StringBuilder b = new StringBuilder();
-        for (String k : t.primaryKey()) b.append(b.length() == 0 ? "" : " AND ").append(Sql.quote(k)).append(" = ?");
-        return b.toString();
-    }
-
-    /** Binds what {@link #insertSql} takes for one row: its key, then its won values; returns the next parameter. */
-    static int bindRow(PreparedStatement ps, List<Object> pk, BitSet won, Object[] values, int from) throws SQLException {
-        int p = bindKey(ps, pk, from);
-        for (int i = won.nextSetBit(0); i >= 0; i = won.nextSetBit(i + 1)) SqliteValues.bind(ps, p++, values[i]);
-        return p;
-    }
-
-    static int bindKey(PreparedStatement ps, List<Object> pk, int from) throws SQLException {
-        int p = from;
-        for (Object v : pk) SqliteValues.bind(ps, p++, v);
-        return p;
-    }
-
-    private PreparedStatement statement(String key, StatementCache.SqlText sql) throws SQLException {
-        return statements.get(key, sql);
     }
 
     private void closeStatements() throws SQLException {

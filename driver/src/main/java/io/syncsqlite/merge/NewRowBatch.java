@@ -44,9 +44,9 @@ final class NewRowBatch {
     static void insert(StatementCache statements, List<RowPlan> rows) throws SQLException {
         CapturedTable t = rows.get(0).t();
         BitSet won = rows.get(0).won();
-        PreparedStatement ps = statements.get("I" + t.id() + won + ":" + rows.size(), () -> ChangeApplier.insertSql(t, won, false, rows.size()));
+        PreparedStatement ps = statements.get("I" + t.id() + won + ":" + rows.size(), () -> RowWriter.insertSql(t, won, false, rows.size()));
         int p = 1;
-        for (RowPlan r : rows) p = ChangeApplier.bindRow(ps, r.pk(), won, r.values(), p);
+        for (RowPlan r : rows) p = RowWriter.bindRow(ps, r.pk(), won, r.values(), p);
         ps.executeUpdate();
     }
 

@@ -87,6 +87,30 @@ final class PendingStore {
         }
     }
 
+    /**
+     * The pending pieces of the row {@code pk} of {@code table}, taken out of the store (inside the caller's
+     * transaction), followed by {@code incoming}: a row's pieces apply together, as one row.
+     */
+    static List<Change> takeRow(Connection c, String table, List<Object> pk, List<Change> incoming) throws SQLException {
+        String key = ChangesetCodec.encodeValues(pk);
+        List<Change> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tbl, pk, col, val, hlc, site, cl FROM " + MetaTables.PENDING + " WHERE tbl = ? AND pk = ? ORDER BY id")) {
+            ps.setString(1, table);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(change(rs));
+            }
+        }
+        if (out.isEmpty()) return incoming;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.PENDING + " WHERE tbl = ? AND pk = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, key);
+            ps.executeUpdate();
+        }
+        out.addAll(incoming);
+        return out;
+    }
+
     /** The changes with ids in {@code (after, upTo]}, in id order. */
     static List<Change> read(Connection c, long after, long upTo) throws SQLException {
         List<Change> out = new ArrayList<>();
@@ -95,18 +119,21 @@ final class PendingStore {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<Object> pk;
-                    try {
-                        pk = ChangesetCodec.decodeValues(rs.getString(2));
-                    } catch (InvalidChangesetException e) {
-                        throw new SQLException("Corrupt pending change: " + e.getMessage(), "XX001", e);
-                    }
-                    out.add(new Change(rs.getString(1), pk, rs.getString(3), SqliteValues.read(rs, 4), rs.getLong(5), rs.getString(6), rs.getLong(7)));
-                }
+                while (rs.next()) out.add(change(rs));
             }
         }
         return out;
+    }
+
+    /** The change in the current row of {@code rs} ({@code tbl, pk, col, val, hlc, site, cl}). */
+    private static Change change(ResultSet rs) throws SQLException {
+        List<Object> pk;
+        try {
+            pk = ChangesetCodec.decodeValues(rs.getString(2));
+        } catch (InvalidChangesetException e) {
+            throw new SQLException("Corrupt pending change: " + e.getMessage(), "XX001", e);
+        }
+        return new Change(rs.getString(1), pk, rs.getString(3), SqliteValues.read(rs, 4), rs.getLong(5), rs.getString(6), rs.getLong(7));
     }
 
     /** Removes the changes with ids in {@code (after, upTo]} (inside the caller's transaction). */

@@ -21,6 +21,11 @@ final class StatementCache implements AutoCloseable {
         this.c = c;
     }
 
+    /** The connection the statements are prepared on (for statements used once, not kept here). */
+    Connection connection() {
+        return c;
+    }
+
     PreparedStatement get(String key, SqlText sql) throws SQLException {
         PreparedStatement ps = statements.get(key);
         if (ps == null) {

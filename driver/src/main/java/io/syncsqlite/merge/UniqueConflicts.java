@@ -12,55 +12,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pieces of settling a UNIQUE conflict between two rows that claim one value (two replicas inserted the same
  * email): which columns collide, which local row holds the value, and what happens to the row that loses — it is
  * recorded in {@code _syncsqlite_conflicts} with all its values, and deleted with a tombstone of this replica's own, so
- * every replica ends with the same winner. The decision itself (the later write wins) is {@link ChangeApplier}'s.
+ * every replica ends with the same winner. The decision itself (the later write wins) is {@link ConstraintSettler}'s.
  */
 final class UniqueConflicts {
     /** What the application reads: every row that lost a UNIQUE conflict on this replica, with its values. */
     static final String TABLE = MetaTables.CONFLICTS;
-    private static final Pattern FAILED = Pattern.compile("UNIQUE constraint failed: ([^)\\]]+)");
 
     private UniqueConflicts() {
-    }
-
-    /**
-     * The value-column positions of {@code t} named by a UNIQUE failure message, or {@code null} when the message
-     * names none of them (another kind of failure, or a key column).
-     */
-    static int[] columns(SQLException e, CapturedTable t) {
-        Matcher m = e.getMessage() == null ? null : FAILED.matcher(e.getMessage());
-        if (m == null || !m.find()) return null;
-        String[] names = m.group(1).trim().split(",\\s*");
-        int[] out = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            String name = names[i].substring(names[i].lastIndexOf('.') + 1);
-            out[i] = t.indexOf(name);
-            if (out[i] < 0) return null;
-        }
-        return out;
-    }
-
-    /** The key of the row of {@code t} holding {@code values} in {@code columns}, or {@code null}. */
-    static List<Object> holder(Connection c, CapturedTable t, int[] columns, Object[] values) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < t.primaryKey().size(); i++) sql.append(i == 0 ? "" : ", ").append(Sql.quote(t.primaryKey().get(i)));
-        sql.append(" FROM ").append(Sql.quote(t.name())).append(" WHERE ");
-        for (int i = 0; i < columns.length; i++) sql.append(i == 0 ? "" : " AND ").append(Sql.quote(t.columns().get(columns[i]).name())).append(" = ?");
-        try (PreparedStatement ps = c.prepareStatement(sql.append(" LIMIT 1").toString())) {
-            for (int i = 0; i < columns.length; i++) SqliteValues.bind(ps, i + 1, values[columns[i]]);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return null;
-                List<Object> pk = new ArrayList<>();
-                for (int i = 1; i <= t.primaryKey().size(); i++) pk.add(SqliteValues.read(rs, i));
-                return pk;
-            }
-        }
     }
 
     /** The current values of the value columns of the row {@code pk}, in column order. */
@@ -71,7 +34,7 @@ final class UniqueConflicts {
         sql.append(" FROM ").append(Sql.quote(t.name())).append(" WHERE ").append(keyWhere(t));
         Object[] out = new Object[t.columns().size()];
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ChangeApplier.bindKey(ps, pk, 1);
+            RowWriter.bindKey(ps, pk, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) for (int i = 0; i < out.length; i++) out[i] = SqliteValues.read(rs, i + 1);
             }
@@ -102,18 +65,18 @@ final class UniqueConflicts {
      */
     static void bury(Connection c, CapturedTable t, List<Object> pk) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Sql.quote(t.name()) + " WHERE " + keyWhere(t))) {
-            ChangeApplier.bindKey(ps, pk, 1);
+            RowWriter.bindKey(ps, pk, 1);
             ps.executeUpdate();
         }
         String match = versionKeyWhere(t);
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + Sql.quote(t.versionTable()) + " SET cl = cl + (cl & 1), rh = max((SELECT max("
                 + Hlc.SQL_NOW + ", floor) FROM " + MetaTables.CLOCK + "), rh + 1), rs = 0 WHERE " + match)) {
-            ChangeApplier.bindKey(ps, pk, 1);
+            RowWriter.bindKey(ps, pk, 1);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", "
                 + (t.compositeKey() ? "rowid" : "k0") + ", NULL FROM " + Sql.quote(t.versionTable()) + " WHERE " + match)) {
-            ChangeApplier.bindKey(ps, pk, 1);
+            RowWriter.bindKey(ps, pk, 1);
             ps.executeUpdate();
         }
     }

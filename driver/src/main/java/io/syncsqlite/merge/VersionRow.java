@@ -35,7 +35,7 @@ final class VersionRow {
     }
 
     static VersionRow load(PreparedStatement lookup, CapturedTable t, List<Object> pk) throws SQLException {
-        ChangeApplier.bindKey(lookup, pk, 1);
+        RowWriter.bindKey(lookup, pk, 1);
         try (ResultSet rs = lookup.executeQuery()) {
             return rs.next() ? read(rs, 1, t) : new VersionRow(t.columns().size());
         }
@@ -64,7 +64,7 @@ final class VersionRow {
 
     /** Binds {@code pk} and this row's versions from parameter {@code from} on; returns the next parameter. */
     int bind(PreparedStatement upsert, List<Object> pk, int from) throws SQLException {
-        int p = ChangeApplier.bindKey(upsert, pk, from);
+        int p = RowWriter.bindKey(upsert, pk, from);
         upsert.setLong(p++, cl);
         upsert.setLong(p++, rh);
         upsert.setInt(p++, rs);
