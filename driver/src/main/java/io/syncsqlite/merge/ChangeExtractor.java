@@ -109,8 +109,11 @@ public final class ChangeExtractor {
     }
 
     /**
-     * Streams every current version (of this replica's own writes only, when {@code localOnly}) in chunks of about
-     * {@code chunkChanges} changes, inside one read transaction so the snapshot is consistent.
+     * Streams every current version in chunks of about {@code chunkChanges} changes, inside one read transaction so the
+     * snapshot is consistent. With {@code localOnly}, only the rows this replica wrote a cell of — but each of them
+     * whole, every cell with its own version and site: a replica that starts from snapshots (a shared folder's, which
+     * replace the segments they compact) can build a row whose NOT NULL cells were last written by different sites,
+     * even when one of those sites no longer publishes.
      */
     public void snapshot(CaptureSchema schema, boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException {
         Transactions.read(c, () -> {
@@ -119,8 +122,9 @@ public final class ChangeExtractor {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + columns(t) + " FROM "
                         + Sql.quote(t.versionTable()) + " v" + joinBase(t, t.name()))) {
                     while (rs.next()) {
+                        if (localOnly && !writtenHere(t, rs)) continue;
                         // what no changeset may carry was set aside when it was first published; a snapshot leaves it out too
-                        toChanges(t, rs, localOnly, null, ch -> {
+                        toChanges(t, rs, false, null, ch -> {
                             if (ChangesetCodec.writeProblem(ch) == null) chunk.add(ch);
                         });
                         if (chunk.size() >= chunkChanges) {
@@ -133,6 +137,16 @@ public final class ChangeExtractor {
             if (!chunk.isEmpty()) sink.accept(new Changeset(sites.local(), chunk));
             return null;
         });
+    }
+
+    /** Whether this replica (site index 0) wrote the row's existence or one of its cells, in a row of {@link #columns}. */
+    private static boolean writtenHere(CapturedTable t, ResultSet rs) throws SQLException {
+        int keys = t.primaryKey().size();
+        if (rs.getInt(keys + 3) == 0) return true;
+        for (int i = 0; i < t.columns().size(); i++) {
+            if (rs.getLong(keys + 4 + 2 * i) != 0 && rs.getInt(keys + 5 + 2 * i) == 0) return true;
+        }
+        return false;
     }
 
     /** Version row and current values: k0..kN, cl, rh, rs, then h/s per column, then the column values. */

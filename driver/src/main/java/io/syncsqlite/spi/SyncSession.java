@@ -56,7 +56,10 @@ public interface SyncSession {
 
     void saveCursor(String key, String value) throws SQLException;
 
-    /** Streams every current version (only this replica's own when {@code localOnly}) in row-aligned chunks. */
+    /**
+     * Streams every current version in row-aligned chunks; with {@code localOnly}, only the rows this replica wrote a
+     * cell of, each whole (every cell with its own version), so a reader can build whole rows from snapshots alone.
+     */
     void snapshot(boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException;
 
     /** Reports an event to the connection's listeners (errors that do not fail the round, progress). */
