@@ -188,13 +188,15 @@ final class TriggerSql {
      * {@code from}: new rows, or rows that come back after a delete (their causal length moves to the next odd value).
      */
     String upsertRows(String keyValues, String stamp, String from) {
-        return upsertRows(keyValues, stamp, from, "true");
+        return upsertRows(keyValues, stamp, from, "true", false);
     }
 
-    private String upsertRows(String keyValues, String stamp, String from, String where) {
+    /** With {@code respell}, an existing version row also takes the key's spelling in {@code keyValues} (see {@link #keyUpdateTrigger}). */
+    private String upsertRows(String keyValues, String stamp, String from, String where, boolean respell) {
         StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
         StringBuilder vals = new StringBuilder(keyValues).append(", 1, ").append(stamp).append(", 0");
         StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
+        if (respell) for (int i = 0; i < t.primaryKey().size(); i++) set.append(", k").append(i).append(" = excluded.k").append(i);
         for (CapturedTable.Slot s : t.columns()) {
             cols.append(", h").append(s.slot()).append(", s").append(s.slot());
             vals.append(", ").append(stamp).append(", 0");
@@ -206,18 +208,23 @@ final class TriggerSql {
     }
 
     /**
-     * A changed key deletes the old key and inserts the new one, with every cell stamped. A key set to NULL (SQLite
+     * A changed key deletes the old key and inserts the new one, with every cell stamped; a key respelt under its own
+     * collation (the same row) is stamped with its new spelling, which wins on every replica. A key set to NULL (SQLite
      * allows it for a non-INTEGER key of a rowid table) still deletes the old key everywhere; the row itself cannot
      * be synced and stays local (reported by the engine, see {@code NullKeyRows}).
      */
     private String keyUpdateTrigger() {
-        String keyChanged = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
+        // byte for byte: a key respelt under its own collation ('alice' to 'ALICE' under NOCASE) is a change too
+        String respelt = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c) + " COLLATE BINARY", " OR ") + ")";
+        // under the key's collation: only a key that names another row deletes the old one
+        String moved = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
         String keys = join(t.primaryKey(), Sql::quote);
+        String oldKept = notNull(c -> "OLD." + Sql.quote(c)) + " AND " + moved;
         return "CREATE TRIGGER " + name("ak") + " AFTER UPDATE OF " + keys + " ON " + table
-                + " WHEN " + keyChanged + " AND " + notApplying() + " BEGIN "
-                + upsertRows(join(t.primaryKey(), c -> "NEW." + Sql.quote(c)), "c.h", STAMP, notNull(c -> "NEW." + Sql.quote(c))) + "; "
+                + " WHEN " + respelt + " AND " + notApplying() + " BEGIN "
+                + upsertRows(join(t.primaryKey(), c -> "NEW." + Sql.quote(c)), "c.h", STAMP, notNull(c -> "NEW." + Sql.quote(c)), true) + "; "
                 + outboxInsert("NEW", notNull(c -> "NEW." + Sql.quote(c))) + " "
-                + tombstone("OLD", notNull(c -> "OLD." + Sql.quote(c))) + outboxInsert("OLD", notNull(c -> "OLD." + Sql.quote(c))) + " END";
+                + tombstone("OLD", oldKept) + outboxInsert("OLD", oldKept) + " END";
     }
 
     private String deleteTrigger() {

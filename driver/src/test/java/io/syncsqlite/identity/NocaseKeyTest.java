@@ -39,6 +39,27 @@ class NocaseKeyTest {
         }
     }
 
+    /** Issue 19 case 6: the latest spelling of a case-insensitive key wins everywhere, also when only the spelling changes. */
+    @Test
+    void aRespeltKeyReachesEveryReplica() throws Exception {
+        try (Connection a = DriverManager.getConnection(url("a.db")); Connection b = DriverManager.getConnection(url("b.db"))) {
+            for (Connection c : List.of(a, b)) exec(c, "CREATE TABLE people(name TEXT COLLATE NOCASE PRIMARY KEY, age INTEGER, city TEXT)");
+            exec(a, "INSERT INTO people VALUES ('alice', 30, 'Oslo')", "INSERT INTO people VALUES ('bob', 1, 'x')");
+            for (Connection c : List.of(a, b, a)) c.unwrap(SyncConnection.class).syncNow();
+            assertEquals("alice|30|Oslo\nbob|1|x\n", dump(b));
+            exec(a, "UPDATE people SET name = 'ALICE' WHERE name = 'alice'");
+            for (Connection c : List.of(a, b, a)) c.unwrap(SyncConnection.class).syncNow();
+            try (Connection fresh = DriverManager.getConnection(url("c.db"))) {
+                exec(fresh, "CREATE TABLE people(name TEXT COLLATE NOCASE PRIMARY KEY, age INTEGER, city TEXT)");
+                fresh.unwrap(SyncConnection.class).syncNow();
+                for (Connection c : List.of(a, b, fresh)) {
+                    assertEquals("ALICE|30|Oslo\nbob|1|x\n", dump(c));
+                    assertEquals(0, pending(c), "nothing parked");
+                }
+            }
+        }
+    }
+
     private static void exec(Connection c, String... sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String q : sql) s.execute(q);
