@@ -1,0 +1,390 @@
+package io.syncsqlite.tck.constraints;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Randomized convergence under constraints, checked against a reference model. 3 to 5 replicas over memory, nas, http
+ * or ws write, each in one transaction: UNIQUE swaps through a temporary value and hand-overs, lists reversed under a
+ * composite {@code UNIQUE(list, pos)}, soft deletes under a partial expression index {@code UNIQUE(lower(name)) WHERE
+ * deleted = 0} with the name reused, NOT NULL rows whose cells several sites edit, parents deleted with their children
+ * cascading, and a few sign-ups that claim an email another replica may claim too (the only genuine conflicts); replicas
+ * restart and sync at random, and a fresh replica joins at the end.
+ * <p>
+ * The model: every row any replica committed is on every replica at the end unless its parent was deleted or it lost a
+ * genuine conflict (then it is recorded in {@code _syncsqlite_conflicts} and was a contested sign-up); rows that only
+ * their owner edits hold the owner's last values; nothing is pending; all replicas are identical.
+ * <p>
+ * Each seed is printed. The default run is one seed per transport; the long mode runs many:
+ * {@code mvn -B -ntp -pl tck -am verify -Dtest=ConstraintsConvergenceTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dconstraints.seeds=200} (seeds 1..200, transports in turn); {@code -Dconstraints.seed=N} replays one seed.
+ */
+class ConstraintsConvergenceTest {
+    private static final String[] SCHEMA = {
+        "CREATE TABLE person(id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE slot(id TEXT PRIMARY KEY, list TEXT NOT NULL, pos INTEGER NOT NULL CHECK (pos > 0), UNIQUE (list, pos))",
+        "CREATE TABLE acct(id TEXT PRIMARY KEY, name TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0)",
+        "CREATE UNIQUE INDEX acct_live_name ON acct(lower(name)) WHERE deleted = 0",
+        "CREATE TABLE pair(id TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL)",
+        "CREATE TABLE parent(id TEXT PRIMARY KEY, label TEXT)",
+        "CREATE TABLE child(id TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES parent(id) ON DELETE CASCADE, v INTEGER)",
+    };
+    private static final List<String> TABLES = List.of("person", "slot", "acct", "pair", "parent", "child");
+    private static final List<String> TRANSPORTS = List.of("memory", "nas", "http", "ws");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void replicasConvergeUnderConstraints() throws Exception {
+        String one = System.getProperty("constraints.seed");
+        int seeds = Integer.getInteger("constraints.seeds", TRANSPORTS.size());
+        List<Long> run = new ArrayList<>();
+        if (one != null) run.add(Long.parseLong(one));
+        else for (long s = 1; s <= seeds; s++) run.add(s);
+        for (long seed : run) {
+            String transport = TRANSPORTS.get((int) ((seed - 1) % TRANSPORTS.size()));
+            System.out.println("ConstraintsConvergenceTest seed " + seed + " over " + transport + " (replay: -Dconstraints.seed=" + seed + ")");
+            try {
+                new Scenario(seed, transport, Files.createDirectories(dir.resolve("seed-" + seed))).run();
+            } catch (AssertionError | Exception e) {
+                throw new AssertionError("seed " + seed + " over " + transport + " failed (replay: -Dconstraints.seed=" + seed + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** One seeded run. */
+    private static final class Scenario {
+        final long seed;
+        final String transport;
+        final Path dir;
+        final Random random;
+        final int replicas;
+        final List<String> urls = new ArrayList<>();
+        final List<Connection> open = new ArrayList<>();
+        /** Every row committed, per table: its key, and who owns it. */
+        final Map<String, Map<String, Integer>> committed = new HashMap<>();
+        /** Rows deleted by the model (parents deleted, their children cascading). */
+        final Set<String> deleted = new HashSet<>();
+        /** Keys of sign-ups that claimed a shared email (the only rows a genuine conflict may remove). */
+        final Set<String> contested = new HashSet<>();
+        /** The values of rows only their owner edits, as the owner last wrote them: table|id -> dump. */
+        final Map<String, String> ownerValues = new LinkedHashMap<>();
+        int counter;
+
+        Scenario(long seed, String transport, Path dir) {
+            this.seed = seed;
+            this.transport = transport;
+            this.dir = dir;
+            this.random = new Random(seed);
+            this.replicas = 3 + random.nextInt(3);
+            for (String t : TABLES) committed.put(t, new HashMap<>());
+        }
+
+        void run() throws Exception {
+            try (Transports group = new Transports(transport, dir)) {
+                try {
+                    runWith(group);
+                } finally { // before the hub stops: each replica's last connection makes a final push
+                    for (Connection c : open) c.close();
+                }
+            }
+        }
+
+        void runWith(Transports group) throws Exception {
+            for (int r = 0; r < replicas; r++) {
+                urls.add(group.url("r" + r));
+                Connection c = Transports.open(urls.get(r) + "&foreign_keys=true");
+                Transports.exec(c, SCHEMA);
+                open.add(c);
+            }
+            for (int r = 0; r < replicas; r++) seedOwnRows(r);
+            syncAll();
+            int steps = 25 + random.nextInt(15);
+            for (int step = 0; step < steps; step++) step(random.nextInt(replicas));
+            try (Connection fresh = Transports.open(group.url("fresh") + "&foreign_keys=true")) {
+                Transports.exec(fresh, SCHEMA);
+                List<Connection> all = new ArrayList<>(open);
+                all.add(fresh);
+                boolean quiet = Transports.syncUntil(all, 90_000, () -> identical(all) && nothingPending(all));
+                check(all, quiet);
+            }
+        }
+
+        String next(int r) {
+            return "r" + r + "-" + (++counter);
+        }
+
+        void committed(String table, String id, int owner) {
+            committed.get(table).put(id, owner);
+        }
+
+        void seedOwnRows(int r) throws SQLException {
+            Connection c = open.get(r);
+            List<String> sql = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String id = next(r);
+                sql.add("INSERT INTO person VALUES ('" + id + "', '" + id + "@own')");
+                committed("person", id, r);
+            }
+            for (int i = 1; i <= 4; i++) {
+                String id = next(r);
+                sql.add("INSERT INTO slot VALUES ('" + id + "', 'list-r" + r + "', " + i + ")");
+                committed("slot", id, r);
+            }
+            String acct = next(r);
+            sql.add("INSERT INTO acct VALUES ('" + acct + "', 'Name-r" + r + "', 0)");
+            committed("acct", acct, r);
+            String parent = next(r);
+            sql.add("INSERT INTO parent VALUES ('" + parent + "', 'p')");
+            committed("parent", parent, r);
+            Transports.inOneTransaction(c, sql.toArray(String[]::new));
+        }
+
+        void step(int r) throws Exception {
+            Connection c = open.get(r);
+            switch (random.nextInt(10)) {
+                case 0 -> swapEmails(r, c);
+                case 1 -> handOver(r, c);
+                case 2 -> reverseList(r, c);
+                case 3 -> reuseName(r, c);
+                case 4 -> pairs(r, c);
+                case 5 -> family(r, c);
+                case 6 -> contestedSignUp(r, c);
+                case 7 -> restart(r);
+                default -> Transports.syncUntil(List.of(c), 0, () -> true);
+            }
+        }
+
+        List<String> ownedAlive(String table, int r) {
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<String, Integer> e : committed.get(table).entrySet()) {
+                if (e.getValue() == r && !deleted.contains(table + "|" + e.getKey()) && !contested.contains(e.getKey())) out.add(e.getKey());
+            }
+            out.sort(null);
+            return out;
+        }
+
+        void swapEmails(int r, Connection c) throws SQLException {
+            List<String> mine = ownedAlive("person", r);
+            if (mine.size() < 2) return;
+            String x = mine.get(random.nextInt(mine.size()));
+            String y = mine.get(random.nextInt(mine.size()));
+            if (x.equals(y)) return;
+            // the two current emails change places, through a temporary value
+            String ex = email(c, x);
+            String ey = email(c, y);
+            Transports.inOneTransaction(c,
+                    "UPDATE person SET email = 'tmp' WHERE id = '" + x + "'",
+                    "UPDATE person SET email = '" + ex + "' WHERE id = '" + y + "'",
+                    "UPDATE person SET email = '" + ey + "' WHERE id = '" + x + "'");
+            rememberOwner(c, "person", x);
+            rememberOwner(c, "person", y);
+        }
+
+        void handOver(int r, Connection c) throws SQLException {
+            List<String> mine = ownedAlive("person", r);
+            if (mine.size() < 2) return;
+            String giver = mine.get(random.nextInt(mine.size()));
+            String taker = mine.get(random.nextInt(mine.size()));
+            if (giver.equals(taker)) return;
+            String value = email(c, giver);
+            Transports.inOneTransaction(c,
+                    "UPDATE person SET email = 'fresh-" + next(r) + "' WHERE id = '" + giver + "'",
+                    "UPDATE person SET email = '" + value + "' WHERE id = '" + taker + "'");
+            rememberOwner(c, "person", giver);
+            rememberOwner(c, "person", taker);
+        }
+
+        void reverseList(int r, Connection c) throws SQLException {
+            String list = "list-r" + r;
+            Transports.inOneTransaction(c,
+                    "UPDATE slot SET pos = pos + 1000 WHERE list = '" + list + "'",
+                    "UPDATE slot SET pos = (SELECT count(*) FROM slot s WHERE s.list = slot.list) + 1 - (pos - 1000) WHERE list = '" + list + "'");
+            if (random.nextBoolean()) {
+                String id = next(r);
+                Transports.exec(c, "INSERT INTO slot VALUES ('" + id + "', '" + list + "', (SELECT coalesce(max(pos), 0) + 1 FROM slot WHERE list = '" + list + "'))");
+                committed("slot", id, r);
+            }
+            for (String id : ownedAlive("slot", r)) rememberOwner(c, "slot", id);
+        }
+
+        void reuseName(int r, Connection c) throws SQLException {
+            List<String> live = new ArrayList<>();
+            for (String id : ownedAlive("acct", r)) if (count(c, "SELECT count(*) FROM acct WHERE deleted = 0 AND id = '" + id + "'") == 1) live.add(id);
+            if (live.isEmpty()) return;
+            String old = live.get(0);
+            String id = next(r);
+            String name = random.nextBoolean() ? "NAME-R" + r : "name-r" + r;
+            Transports.inOneTransaction(c,
+                    "UPDATE acct SET deleted = 1 WHERE id = '" + old + "'",
+                    "INSERT INTO acct VALUES ('" + id + "', '" + name + "', 0)");
+            committed("acct", id, r);
+            rememberOwner(c, "acct", old);
+            rememberOwner(c, "acct", id);
+        }
+
+        void pairs(int r, Connection c) throws SQLException {
+            List<String> all = new ArrayList<>(committed.get("pair").keySet());
+            all.sort(null);
+            if (all.isEmpty() || random.nextInt(3) == 0) {
+                String id = next(r);
+                Transports.exec(c, "INSERT INTO pair VALUES ('" + id + "', 'a-" + id + "', 'b-" + id + "')");
+                committed("pair", id, r);
+                return;
+            }
+            // any replica edits any pair it has: NOT NULL cells last written by several sites
+            String id = all.get(random.nextInt(all.size()));
+            String column = random.nextBoolean() ? "a" : "b";
+            Transports.exec(c, "UPDATE pair SET " + column + " = '" + column + "-by-r" + r + "-" + next(r) + "' WHERE id = '" + id + "'");
+        }
+
+        void family(int r, Connection c) throws SQLException {
+            List<String> parents = ownedAlive("parent", r);
+            if (parents.isEmpty() || random.nextInt(4) == 0) {
+                String p = next(r);
+                Transports.exec(c, "INSERT INTO parent VALUES ('" + p + "', 'p')");
+                committed("parent", p, r);
+                return;
+            }
+            String p = parents.get(random.nextInt(parents.size()));
+            if (random.nextInt(3) == 0) {
+                Transports.exec(c, "DELETE FROM parent WHERE id = '" + p + "'"); // its children cascade
+                deleted.add("parent|" + p);
+                for (Map.Entry<String, Integer> e : committed.get("child").entrySet()) {
+                    if (e.getValue() == r && p.equals(childParent.get(e.getKey()))) deleted.add("child|" + e.getKey());
+                }
+                return;
+            }
+            String child = next(r);
+            Transports.exec(c, "INSERT INTO child VALUES ('" + child + "', '" + p + "', " + random.nextInt(100) + ")");
+            committed("child", child, r);
+            childParent.put(child, p);
+        }
+
+        final Map<String, String> childParent = new HashMap<>();
+
+        /** A sign-up with an email from a small shared pool: another replica may claim it concurrently (a genuine conflict). */
+        void contestedSignUp(int r, Connection c) throws SQLException {
+            String id = next(r);
+            String email = "shared-" + random.nextInt(3) + "@x";
+            try {
+                Transports.exec(c, "INSERT INTO person VALUES ('" + id + "', '" + email + "')");
+            } catch (SQLException taken) {
+                return; // taken here already: refused locally, as on plain SQLite
+            }
+            committed("person", id, r);
+            contested.add(id);
+        }
+
+        void restart(int r) throws SQLException {
+            open.get(r).close();
+            open.set(r, Transports.open(urls.get(r) + "&foreign_keys=true"));
+        }
+
+        void syncAll() throws Exception {
+            Transports.syncUntil(open, 0, () -> true);
+        }
+
+        void rememberOwner(Connection c, String table, String id) throws SQLException {
+            ownerValues.put(table + "|" + id, row(c, table, id));
+        }
+
+        boolean identical(List<Connection> all) throws SQLException {
+            String first = null;
+            for (Connection c : all) {
+                StringBuilder b = new StringBuilder();
+                for (String t : TABLES) b.append(Transports.dump(c, t)).append('\n');
+                if (first == null) first = b.toString();
+                else if (!first.contentEquals(b)) return false;
+            }
+            return true;
+        }
+
+        boolean nothingPending(List<Connection> all) throws SQLException {
+            for (Connection c : all) if (count(c, "SELECT count(*) FROM _syncsqlite_pending") > 0) return false;
+            return true;
+        }
+
+        void check(List<Connection> all, boolean quiet) throws SQLException {
+            for (Connection c : all) {
+                assertEquals(0, count(c, "SELECT count(*) FROM _syncsqlite_pending"), "nothing pending: " + pendingReasons(c));
+            }
+            assertTrue(identical(all), "all replicas identical");
+            assertTrue(quiet);
+            Set<String> losers = new TreeSet<>();
+            for (Connection c : all) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, pk, reason FROM _syncsqlite_conflicts")) {
+                    while (rs.next()) {
+                        String key = rs.getString(2).replaceAll("^\\[\"|\"\\]$", "");
+                        losers.add(rs.getString(1) + "|" + key);
+                        if (!contested.contains(key)) fail("row " + key + " of " + rs.getString(1) + " lost a conflict it was not part of: " + rs.getString(3));
+                    }
+                }
+            }
+            Connection c = all.get(0);
+            for (String table : TABLES) {
+                Set<String> present = new HashSet<>();
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM " + table)) {
+                    while (rs.next()) present.add(rs.getString(1));
+                }
+                for (String id : committed.get(table).keySet()) {
+                    String key = table + "|" + id;
+                    if (deleted.contains(key)) {
+                        assertTrue(!present.contains(id), key + " was deleted");
+                    } else if (!present.contains(id)) {
+                        assertTrue(losers.contains(key), key + " was committed, is on no replica and is not recorded as a conflict loser");
+                    }
+                }
+            }
+            for (Map.Entry<String, String> e : ownerValues.entrySet()) {
+                String[] at = e.getKey().split("\\|");
+                assertEquals(e.getValue(), row(c, at[0], at[1]), e.getKey() + " holds its owner's last values");
+            }
+        }
+
+        String email(Connection c, String id) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT email FROM person WHERE id = '" + id + "'")) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+
+        static String row(Connection c, String table, String id) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE id = '" + id + "'")) {
+                if (!rs.next()) return "(none)";
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) b.append(rs.getString(i)).append('|');
+                return b.toString();
+            }
+        }
+
+        static long count(Connection c, String sql) throws SQLException {
+            return Transports.count(c, sql);
+        }
+
+        static String pendingReasons(Connection c) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT group_concat(DISTINCT reason) FROM _syncsqlite_pending")) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
+    }
+}
