@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.syncsqlite.change.Changeset;
 import java.nio.file.Path;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,5 +150,43 @@ class TableRebuildTest {
             assertEquals(a.dump("t2"), b.dump("t2"));
             assertEquals(0, TestDb.count(b.drain()), "renaming publishes nothing");
         }
+    }
+
+    /**
+     * Issue 19 case 5: a replica that holds a row but not yet one of its cells (a new device running its migrations
+     * while it bootstraps) rebuilds the table with a backfill: the missing cell is not a value it wrote, so the real
+     * one, written elsewhere, stays on every replica.
+     */
+    @Test
+    void aBackfillOfACellNeverReceivedInventsNoHistory() throws Exception {
+        try (TestDb a = new TestDb(dir.resolve("bf-a.db")); TestDb r = new TestDb(dir.resolve("bf-r.db"))) {
+            String schema = "CREATE TABLE n(id INTEGER PRIMARY KEY, title TEXT, note TEXT)";
+            a.exec(schema);
+            r.exec(schema);
+            a.exec("INSERT INTO n VALUES (1, 'one', 'the real note')", "INSERT INTO n VALUES (2, 'two', NULL)");
+            List<Changeset> all = a.drain();
+            List<io.syncsqlite.change.Change> withoutNote = new ArrayList<>();
+            List<io.syncsqlite.change.Change> notes = new ArrayList<>();
+            for (Changeset cs : all) for (var ch : cs.changes()) ("note".equals(ch.column()) ? notes : withoutNote).add(ch);
+            r.apply(new Changeset(all.get(0).origin(), withoutNote)); // the notes have not arrived yet
+            rebuildWithBackfill(r);
+            a.applyAll(r.drain());
+            assertEquals("the real note", a.value("SELECT note FROM n WHERE id = 1"), "the writer keeps its value");
+            r.apply(new Changeset(all.get(0).origin(), notes));
+            rebuildWithBackfill(a);
+            r.applyAll(a.drain());
+            a.applyAll(r.drain());
+            assertEquals(a.dump("n"), r.dump("n"));
+            assertEquals("the real note", r.value("SELECT note FROM n WHERE id = 1"), "the late replica gets the real value");
+        }
+    }
+
+    /** The 12-step rebuild making {@code note} NOT NULL, its NULLs backfilled with '', in one transaction. */
+    private static void rebuildWithBackfill(TestDb db) throws Exception {
+        db.conn.setAutoCommit(false);
+        db.exec("CREATE TABLE n_new(id INTEGER PRIMARY KEY, title TEXT, note TEXT NOT NULL DEFAULT '')",
+                "INSERT INTO n_new(id, title, note) SELECT id, title, coalesce(note, '') FROM n", "DROP TABLE n", "ALTER TABLE n_new RENAME TO n");
+        db.conn.commit();
+        db.conn.setAutoCommit(true);
     }
 }

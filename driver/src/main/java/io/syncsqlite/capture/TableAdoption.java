@@ -63,6 +63,7 @@ final class TableAdoption {
             outbox(GONE, "NULL", null);
             // rows kept: a cell is a write where its value differs from before (or, for a column new here, from its default)
             List<String> changed = new ArrayList<>();
+            List<String> held = new ArrayList<>(); // columns whose old value is known: only a cell this replica held can change
             StringBuilder diff = new StringBuilder("SELECT ").append(selectKeys("n"));
             List<Object> params = new ArrayList<>();
             for (CapturedTable.Slot col : t.columns()) {
@@ -70,6 +71,7 @@ final class TableAdoption {
                 String before;
                 if (snapshot != null && oldColumns.contains(col.name())) {
                     before = "o." + Sql.quote(col.name());
+                    held.add("d" + col.slot());
                 } else if (defaults.containsKey(col.name())) {
                     before = "?";
                     params.add(defaults.get(col.name()));
@@ -91,8 +93,11 @@ final class TableAdoption {
                     String flag = "d" + col.slot();
                     if (!changed.contains(flag)) continue;
                     String h = "h" + col.slot();
+                    // a backfill never invents history: a cell this replica never received (no version: a row it is
+                    // still catching up on) is not a value it wrote, and the real one still wins when it arrives
+                    String received = held.contains(flag) ? " AND " + h + " <> 0" : "";
                     update("UPDATE " + versions + " SET " + h + " = max(?, " + h + " + 1), s" + col.slot() + " = 0 WHERE (" + keys + ") IN (SELECT "
-                            + keys + " FROM " + DIFF + " WHERE " + flag + ")");
+                            + keys + " FROM " + DIFF + " WHERE " + flag + ")" + received);
                     outbox(DIFF, Integer.toString(col.slot()), flag);
                 }
             }
