@@ -329,8 +329,8 @@ public final class ChangeApplier implements AutoCloseable {
         final Orphans orphans;
         /** Rows a constraint still refused at the end of a slice that more of its batch follows. */
         List<Change> carried = List.of();
-        /** Whether pieces of rows wait in the pending store (they join their row when it comes by). */
-        private boolean piecesWait;
+        /** The tables (as changes name them) with pieces of rows in the pending store: they join their row when it comes by. */
+        private Set<String> piecesWait = Set.of();
         /** The rows of the changes being applied, and the position of the one being merged. */
         private List<List<Change>> rows = List.of();
         private int current;
@@ -395,7 +395,7 @@ public final class ChangeApplier implements AutoCloseable {
         /** Routes one row's changes: held back, archived, parked for the schema or the clock, or merged. */
         void applyRow(List<Change> rowChanges) throws SQLException {
             Change first = rowChanges.get(0);
-            List<Change> changes = piecesWait ? PendingStore.takeRow(c, first.table(), first.pk(), rowChanges) : rowChanges;
+            List<Change> changes = piecesWait.contains(first.table()) ? PendingStore.takeRow(c, first.table(), first.pk(), rowChanges) : rowChanges;
             // (naming a row costs more than merging it: only when rows are held back at all)
             OrphanRows.Row orphan = orphans.held.isEmpty() ? null : orphans.held.get(OrphanRows.Row.id(first.table(), first.pk()));
             if (orphan != null) {
@@ -447,7 +447,7 @@ public final class ChangeApplier implements AutoCloseable {
         void applyRows(List<List<Change>> rows, ConstraintSettler.AtEnd atEnd) throws SQLException {
             this.rows = rows;
             settler.begin();
-            piecesWait = !PendingStore.isEmpty(c);
+            piecesWait = PendingStore.tables(c);
             prefetch.clear(); // read for another transaction (an attempt rolled back, or rows never merged)
             for (current = 0; current < rows.size(); current++) applyRow(rows.get(current));
             writeNewRows();

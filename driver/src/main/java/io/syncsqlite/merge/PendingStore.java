@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Remote changes that could not be applied yet, kept in {@code _syncsqlite_pending} so none is ever lost; and those
@@ -55,6 +57,15 @@ final class PendingStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(new SyncStatus.Waiting(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
             }
+        }
+        return out;
+    }
+
+    /** The tables (as the changes name them) that pending changes are for. */
+    static Set<String> tables(Connection c) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT tbl FROM " + MetaTables.PENDING)) {
+            while (rs.next()) out.add(rs.getString(1));
         }
         return out;
     }
