@@ -225,9 +225,9 @@ final class EngineSession implements SyncSession {
      * {@link ChangeApplier#settleWaiting}), then the round's counts are returned.
      */
     synchronized SyncResult endRound(Duration duration) throws SQLException {
-        CaptureSchema schema = schema();
-        ApplyResult judged = gate.engine(() -> applier.settleWaiting(schema));
-        if (judged.received() > 0) {
+        if (applier.rowsWaitToBeJudged()) {
+            CaptureSchema schema = schema();
+            ApplyResult judged = gate.engine(() -> applier.settleWaiting(schema));
             appliesSinceRetry = 0;
             count(judged);
             changed(judged, "changes that waited for the rest of what was received");

@@ -102,12 +102,19 @@ public final class ChangeApplier implements AutoCloseable {
         return applyHoldingOrphans(() -> changes, slice.size(), schema, cursors, last ? ConstraintSettler.AtEnd.PARK : ConstraintSettler.AtEnd.CARRY, carry);
     }
 
+    /** Whether {@link #applyReceived} parked rows to be judged once everything received is applied. */
+    public boolean rowsWaitToBeJudged() {
+        return settler.parkedForBatch();
+    }
+
     /**
      * Judges the rows parked by {@link #applyReceived} until everything received was applied (a retry of the pending
-     * changes, which judges what still collides); nothing when none was parked so.
+     * changes, which judges what still collides).
      */
     public ApplyResult settleWaiting(CaptureSchema schema) throws SQLException {
-        return settler.takeParkedForBatch() ? retryPending(schema) : ApplyResult.NOTHING;
+        ApplyResult r = retryPending(schema);
+        settler.judged();
+        return r;
     }
 
     /** The changes of one apply, read inside its transaction (a page of the pending store is taken out there). */

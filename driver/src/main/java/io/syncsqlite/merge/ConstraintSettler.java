@@ -150,11 +150,14 @@ final class ConstraintSettler {
         }
     }
 
-    /** Whether rows were parked to be judged once everything received is applied; reset by asking. */
-    boolean takeParkedForBatch() {
-        boolean was = parkedForBatch;
+    /** Whether rows were parked to be judged once everything received is applied. */
+    boolean parkedForBatch() {
+        return parkedForBatch;
+    }
+
+    /** The rows parked to be judged are about to be: none waits for that any more. */
+    void judged() {
         parkedForBatch = false;
-        return was;
     }
 
     /** Step 1: writes the deferred rows again until a pass writes none. */

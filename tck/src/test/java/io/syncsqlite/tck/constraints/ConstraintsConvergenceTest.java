@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>
  * Each seed is printed. The default run is one seed per transport; the long mode runs many:
  * {@code mvn -B -ntp -pl tck -am verify -Dtest=ConstraintsConvergenceTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dconstraints.seeds=200} (seeds 1..200, transports in turn); {@code -Dconstraints.seed=N} replays one seed.
+ * -Dconstraints.seeds=200} (seeds 1..200, transports in turn; {@code -Dconstraints.firstSeed=N} starts elsewhere);
+ * {@code -Dconstraints.seed=N} replays one seed.
  */
 class ConstraintsConvergenceTest {
     private static final String[] SCHEMA = {
@@ -58,9 +59,10 @@ class ConstraintsConvergenceTest {
     void replicasConvergeUnderConstraints() throws Exception {
         String one = System.getProperty("constraints.seed");
         int seeds = Integer.getInteger("constraints.seeds", TRANSPORTS.size());
+        long first = Long.getLong("constraints.firstSeed", 1);
         List<Long> run = new ArrayList<>();
         if (one != null) run.add(Long.parseLong(one));
-        else for (long s = 1; s <= seeds; s++) run.add(s);
+        else for (long s = first; s < first + seeds; s++) run.add(s);
         for (long seed : run) {
             String transport = TRANSPORTS.get((int) ((seed - 1) % TRANSPORTS.size()));
             System.out.println("ConstraintsConvergenceTest seed " + seed + " over " + transport + " (replay: -Dconstraints.seed=" + seed + ")");
