@@ -396,6 +396,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     private void refuseInsideTransaction(String what) throws SQLException {
+        refuseIfClosed();
         if (holds.heldHereOrByThisThread() || inTransaction()) {
             throw new SQLException(what + " was called inside an open transaction (or with an open result set) on " + replica.url().target()
                     + ": it writes the driver's metadata, which would wait for this very transaction. Call it after commit() or rollback().", "25001");

@@ -1,6 +1,5 @@
 package io.syncsqlite.merge;
 
-import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.CapturedTable;
 import io.syncsqlite.capture.MetaTables;
