@@ -26,25 +26,26 @@ public final class RowidKeySql {
      * This replica's wide tag computed in SQL from its site id (the first 20 bits of its hex text), so a trigger always
      * uses the current one, also after the database became a new site.
      */
-    static final String LOCAL_WIDE_TAG = hexBits(5);
+    static final String LOCAL_WIDE_TAG = hexBits(5, LOCAL_SITE);
     /**
-     * This replica's block tag: the one the transport coordinated for the current site id, else its provisional tag
-     * (derived from the site id, see {@link io.syncsqlite.keys.KeyScheme#provisionalTag}). Read in SQL on every
-     * statement, so every connection and process on the file uses the tag as soon as it is stored.
+     * This replica's block tag as a one-row table {@code (tag)}: the tag the transport coordinated for the current site
+     * id, else its provisional tag (derived from the site id, see {@link io.syncsqlite.keys.KeyScheme#provisionalTag}).
+     * Read in SQL by every statement (two b-tree lookups), so every connection and process on the file uses the tag
+     * as soon as it is stored.
      */
-    public static final String LOCAL_BLOCK_TAG = "coalesce((SELECT tag FROM " + MetaTables.KEY_TAGS + " WHERE site = " + LOCAL_SITE + "), "
-            + "(" + hexBits(3) + " / 2) % " + (TAGS - 1) + " + 1)";
+    static final String LOCAL_BLOCK_TAG_ROW = "(SELECT coalesce((SELECT tag FROM " + MetaTables.KEY_TAGS + " WHERE site = s.site), ("
+            + hexBits(3, "s.site") + " / 2) % " + (TAGS - 1) + " + 1) AS tag FROM " + MetaTables.SITES + " AS s WHERE s.idx = 0)";
 
     private static final long MULTIPLIER = 1L << TAG_BITS;
 
     private RowidKeySql() {
     }
 
-    /** The value of the first {@code digits} hex digits of the local site id, in SQL. */
-    private static String hexBits(int digits) {
+    /** The value of the first {@code digits} hex digits of {@code site} (hex text), in SQL. */
+    private static String hexBits(int digits, String site) {
         StringBuilder value = new StringBuilder("0");
         for (int i = 1; i <= digits; i++) {
-            value.insert(0, "(").append(" * 16 + instr('0123456789abcdef', substr(").append(LOCAL_SITE).append(", ").append(i).append(", 1)) - 1)");
+            value.insert(0, "(").append(" * 16 + instr('0123456789abcdef', substr(").append(site).append(", ").append(i).append(", 1)) - 1)");
         }
         return value.toString();
     }
@@ -57,26 +58,55 @@ public final class RowidKeySql {
      * range. Each lookup is one b-tree descent.
      */
     public static String newKey(CapturedTable table) {
-        return newKey(table, "0");
+        return newKey(table, "0", 0, false); // a trigger body: SQLite allows no WITH there
     }
 
-    /** As {@link #newKey(CapturedTable)}, for the row at {@code offsetSql} of a statement inserting several. */
-    public static String newKey(CapturedTable table, String offsetSql) {
-        String tag = "(" + LOCAL_BLOCK_TAG + ")";
-        String base = "(" + tag + " * " + BLOCK + ")";
-        String spill = "((" + tag + " + " + TAGS + ") * " + SPILL + ")";
-        // the same text twice: SQLite evaluates each uncorrelated subquery once per statement, and a derived table
-        // would cut an INSERT … SELECT's row_number() offset off from its rows
-        String seq = "(max(" + used(table, base, BLOCK) + ", " + used(table, spill, SPILL) + ") + 1 + " + offsetSql + ")";
-        return "(CASE WHEN " + seq + " < " + BLOCK + " THEN " + base + " ELSE " + spill + " END + " + seq + ")";
+    /**
+     * As {@link #newKey(CapturedTable)}, for the row at {@code offsetSql} of a statement inserting several. A literal
+     * offset (the rows of a VALUES list) gets one subquery that reads the tag once and computes the key; an offset
+     * computed per row ({@code row_number()} of an INSERT … SELECT) cannot go inside a subquery, so the highest used
+     * sequence number and the tag are read by subqueries of their own (each once per statement).
+     *
+     * @param tag the replica's coordinated block tag when the caller knows it (it never changes for a site), saving
+     *            its lookup; 0 to read it in SQL (coordinated or provisional)
+     */
+    public static String newKey(CapturedTable table, String offsetSql, int tag) {
+        return newKey(table, offsetSql, tag, true);
     }
 
-    /** The highest sequence number used in {@code (start, start + size)} by the table's rows or tombstones; 0 for none. */
+    private static String newKey(CapturedTable table, String offsetSql, int tag, boolean inStatement) {
+        String tagRow = tag > 0 ? "(SELECT " + tag + " AS tag)" : LOCAL_BLOCK_TAG_ROW;
+        String blocks = "(SELECT tag * " + BLOCK + " AS b, (tag + " + TAGS + ") * " + SPILL + " AS p FROM " + tagRow + ")";
+        // the spill range is only looked at once the block is full (SQLite evaluates CASE branches lazily)
+        String narrow = used(table, "b", BLOCK);
+        String used = "CASE WHEN " + narrow + " < " + (BLOCK - 1) + " THEN " + narrow + " ELSE max(" + narrow + ", " + used(table, "p", SPILL) + ") END";
+        if (offsetSql.matches("-?\\d+")) {
+            String s = "s + 1 + " + offsetSql;
+            if (tag > 0 || !inStatement) {
+                return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN b ELSE p END + " + s + " FROM (SELECT b, p, " + used + " AS s FROM " + blocks + "))";
+            }
+            // materialized, so the tag is read once: SQLite would otherwise copy its subqueries into every use
+            return "(WITH k(b, p) AS MATERIALIZED " + blocks + ", u(b, p, s) AS MATERIALIZED (SELECT b, p, " + used + " FROM k)"
+                    + " SELECT CASE WHEN " + s + " < " + BLOCK + " THEN b ELSE p END + " + s + " FROM u)";
+        }
+        String s = "((SELECT " + used + " FROM " + blocks + ") + 1 + " + offsetSql + ")";
+        String t = "(SELECT tag FROM " + tagRow + ")";
+        return "(CASE WHEN " + s + " < " + BLOCK + " THEN " + t + " * " + BLOCK + " ELSE (" + t + " + " + TAGS + ") * " + SPILL + " END + " + s + ")";
+    }
+
+    /**
+     * The highest sequence number used in {@code (start, start + size)} by the table's rows or tombstones; 0 for none.
+     * {@code ORDER BY … DESC LIMIT 1}, not {@code max()}: with bounds that are not constants SQLite scans the whole
+     * range of a rowid table for {@code max()}, while the ordered form reads one row.
+     */
     private static String used(CapturedTable table, String start, long size) {
-        String key = Sql.quote(table.primaryKey().get(0));
-        return "max(coalesce((SELECT max(" + key + ") FROM " + Sql.quote(table.name()) + " WHERE " + key + " > " + start + " AND " + key + " < "
-                + start + " + " + size + "), " + start + "), coalesce((SELECT max(k0) FROM " + Sql.quote(table.versionTable()) + " WHERE k0 > "
-                + start + " AND k0 < " + start + " + " + size + "), " + start + ")) - " + start;
+        return "max(coalesce(" + highest(Sql.quote(table.primaryKey().get(0)), Sql.quote(table.name()), start, size) + ", " + start + "), coalesce("
+                + highest("k0", Sql.quote(table.versionTable()), start, size) + ", " + start + ")) - " + start;
+    }
+
+    private static String highest(String key, String table, String start, long size) {
+        return "(SELECT " + key + " FROM " + table + " WHERE " + key + " > " + start + " AND " + key + " < " + start + " + " + size
+                + " ORDER BY " + key + " DESC LIMIT 1)";
     }
 
     /**

@@ -202,6 +202,7 @@ final class EngineSession implements SyncSession {
             }));
         }
         keyTagSite = site;
+        replica.keyBlockCoordinated(granted.getAsInt());
         engine.emit(SyncEvent.progress("key block " + granted.getAsInt() + " granted to this replica: new INTEGER PRIMARY KEY values are "
                 + granted.getAsInt() + " * 2^20 + n"));
     }

@@ -63,6 +63,12 @@ public final class Replica {
     private volatile String siteId;
     private volatile long committedSchemaVersion = -1;
     private volatile KeyedInserts keys;
+    /**
+     * The site's coordinated key block tag, 0 until known: read where the replica instruments (on a connection that
+     * may read), set by the engine when the transport grants one. Once known it never changes for the site, so INSERTs
+     * embed it instead of looking it up; until then they read it in SQL, which also sees a tag stored by another process.
+     */
+    private volatile int blockTag;
     private SyncEngine engine;
     private int connections;
     private boolean stopped;
@@ -336,6 +342,7 @@ public final class Replica {
         // read here, on the connection that just instrumented: a read on an application connection inside a deferred
         // transaction would pin its snapshot
         if (s.hasMetadata() && siteId == null) siteId = key == null ? MetaTables.localSiteId(c) : SiteIdentity.verify(c, file());
+        if (s.hasMetadata() && blockTag == 0) blockTag = io.syncsqlite.keys.KeyBlocks.coordinatedTag(c).orElse(0);
         publish(s, committed);
         return s;
     }
@@ -376,9 +383,9 @@ public final class Replica {
         String site = siteId;
         if (key == null || site == null) return sql;
         KeyedInserts k = keys;
-        if (k == null) {
+        if (k == null || k.blockTag() != blockTag) {
             synchronized (this) {
-                if (keys == null) keys = new KeyedInserts(site, config.wideKeys());
+                if (keys == null || keys.blockTag() != blockTag) keys = new KeyedInserts(site, config.wideKeys(), blockTag);
                 k = keys;
             }
         }
@@ -399,6 +406,11 @@ public final class Replica {
     public void onLocalCommit() {
         SyncEngine e = engine;
         if (e != null) e.onLocalCommit();
+    }
+
+    /** The transport granted this site key block {@code tag} (stored): new INSERTs embed it. */
+    public void keyBlockCoordinated(int tag) {
+        blockTag = tag;
     }
 
     /** The engine, or {@code null} when only capturing. */

@@ -356,8 +356,9 @@ public final class SyncEngine {
             emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
             long start = System.nanoTime();
             session.beginRound(!waiting.isEmpty());
-            session.coordinateKeyTag(transport);
             transport.sync(session);
+            // after the exchange, so a round's publishing and pulling happen when they always did
+            session.coordinateKeyTag(transport);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
             if (failures >= STALL_ROUNDS) {
                 log.recovered(failures);

@@ -57,8 +57,11 @@ final class InsertRewriter {
     private final Map<String, CapturedTable> rowidTables = new HashMap<>();
     /** The replica's wide tag with {@code sync.keys=wide}; negative for keys of the replica's block. */
     private final long tag;
+    /** The replica's coordinated block tag, 0 while it has none (then read in SQL). */
+    private final int blockTag;
 
-    InsertRewriter(CaptureSchema schema, long tag) {
+    InsertRewriter(CaptureSchema schema, long tag, int blockTag) {
+        this.blockTag = blockTag;
         for (CapturedTable t : schema.tables()) if (t.rowidKey()) rowidTables.put(t.name().toLowerCase(Locale.ROOT), t);
         this.tag = tag;
     }
@@ -172,7 +175,7 @@ final class InsertRewriter {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String offset = m.group(1).equals("rn") ? "(row_number() OVER () - 1)" : m.group(1);
-            String key = tag < 0 ? RowidKeySql.newKey(table, offset) : RowidKeySql.newWideKey(table, Long.toString(tag), offset);
+            String key = tag < 0 ? RowidKeySql.newKey(table, offset, blockTag) : RowidKeySql.newWideKey(table, Long.toString(tag), offset);
             m.appendReplacement(out, Matcher.quoteReplacement(key));
         }
         return m.appendTail(out).toString();

@@ -52,7 +52,7 @@ public final class KeyBlocks {
         Map<String, Long> out = new LinkedHashMap<>();
         for (CapturedTable t : schema.tables()) {
             if (!t.rowidKey()) continue;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + RowidKeySql.newKey(t, "-1") + " FROM " + MetaTables.CLOCK);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + RowidKeySql.newKey(t, "-1", 0) + " FROM " + MetaTables.CLOCK);
                  ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) continue;
                 long next = rs.getLong(1);

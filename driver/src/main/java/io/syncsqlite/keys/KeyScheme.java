@@ -64,7 +64,7 @@ public final class KeyScheme {
         return key & TAG_MASK;
     }
 
-    /** The provisional block tag of a site id: 11 bits of it, 1 … 2047 (the same value {@link RowidKeySql#LOCAL_BLOCK_TAG} computes). */
+    /** The provisional block tag of a site id: 11 bits of it, 1 … 2047 (the same value {@link RowidKeySql#LOCAL_BLOCK_TAG_ROW} computes). */
     public static int provisionalTag(String siteId) {
         return (Integer.parseInt(siteId.substring(0, 3), 16) / 2) % (RowidKeySql.TAGS - 1) + 1;
     }

@@ -25,6 +25,7 @@ public final class KeyedInserts {
     private static final Pattern LITERALS = Pattern.compile("'(?:[^']|'')*'|\\b\\d+(?:\\.\\d+)?\\b|x'[0-9a-fA-F]*'");
 
     private final long tag;
+    private final int blockTag;
     private final Map<String, String> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -39,9 +40,16 @@ public final class KeyedInserts {
     /**
      * @param siteId   this database's site id, whose {@link KeyScheme#tag wide tag} goes into every wide key
      * @param wideKeys whether keys are wide ({@code sync.keys=wide}) rather than keys of the replica's block
+     * @param blockTag the site's coordinated block tag, or 0 while it has none (keys then read it in SQL)
      */
-    public KeyedInserts(String siteId, boolean wideKeys) {
+    public KeyedInserts(String siteId, boolean wideKeys, int blockTag) {
         this.tag = wideKeys ? KeyScheme.tag(siteId) : -1;
+        this.blockTag = blockTag;
+    }
+
+    /** The coordinated block tag these keys embed, 0 for none. */
+    public int blockTag() {
+        return blockTag;
     }
 
     /** A source of the current captured schema (the replica's, re-instrumented when the schema changed). */
@@ -98,7 +106,7 @@ public final class KeyedInserts {
         CaptureSchema s = schema.current(c);
         synchronized (this) {
             if (rewriter == null || rewriterSchemaVersion != s.schemaVersion()) {
-                rewriter = new InsertRewriter(s, tag);
+                rewriter = new InsertRewriter(s, tag, blockTag);
                 rewriterSchemaVersion = s.schemaVersion();
                 cache.clear();
             }

@@ -14,7 +14,7 @@ public interface Transport extends AutoCloseable {
     /**
      * Grants {@code site} a key block tag, 1 … 2047, that no other site of the namespace holds ({@code KeyScheme}):
      * {@code wish} (the site's provisional tag) when it is free, else another free one; the same tag again when the site
-     * asks again. Called by the engine, before a round, until a tag is granted; empty when the transport cannot
+     * asks again. Called by the engine after each round until a tag is granted; empty when the transport cannot
      * coordinate (the replica keeps its provisional tag) or every tag is taken. Throwing fails the round.
      */
     default java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {

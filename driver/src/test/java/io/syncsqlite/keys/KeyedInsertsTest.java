@@ -59,7 +59,7 @@ class KeyedInsertsTest {
         Instrumenter instrumenter = new Instrumenter(SyncConfig.of(Map.of()), w -> { });
         CaptureSchema captured = instrumenter.instrument(raw);
         schema = c -> captured;
-        keys = new KeyedInserts(MetaTables.localSiteId(raw), false);
+        keys = new KeyedInserts(MetaTables.localSiteId(raw), false, 0);
         jul.addHandler(capture);
     }
 
