@@ -122,6 +122,12 @@ public final class HubPush {
         }
     }
 
+    /**
+     * Recorded instead of a position while a republication after a loss is not done ({@link #republishAfterLoss}):
+     * no hub holds it, so presenting it makes the hub tell again after a crash.
+     */
+    private static final String LOST = "lost:" + Long.MAX_VALUE;
+
     /** Where a replica is in a hub's history: the hub's epoch and sequence, stored as {@code epoch:seq}. */
     public record Cursor(String epoch, long seq) {
         public static Cursor parse(String s) {
@@ -140,16 +146,12 @@ public final class HubPush {
     }
 
     /**
-     * The highest position this replica has seen of the hub: its cursor ({@code cursorKey}) or the position the hub
-     * gave one of its own pushes ({@code seenKey}, see {@link #recordSeen}), whichever has the higher sequence
-     * (sequences only grow across a hub's epochs); {@code null} when it has seen nothing. A hub that does not hold
-     * everything up to it was restored from a backup or replaced.
+     * The position the hub gave this replica's latest push ({@code seenKey}, see {@link #recordSeen}), {@code null}
+     * when none. A replica presents it with its cursor: a hub that does not hold both was restored from a backup or
+     * replaced. Both are needed: pushes after a restore move the sequence past a cursor into the lost history.
      */
-    public static Cursor lastSeen(SyncSession session, String cursorKey, String seenKey) throws SQLException {
-        Cursor cursor = session.cursor(cursorKey).map(Cursor::parse).orElse(null);
-        Cursor pushed = session.cursor(seenKey).filter(v -> !v.isEmpty()).map(Cursor::parse).orElse(null);
-        if (cursor == null) return pushed;
-        return pushed == null || cursor.seq() >= pushed.seq() ? cursor : pushed;
+    public static Cursor pushedSeen(SyncSession session, String seenKey) throws SQLException {
+        return session.cursor(seenKey).filter(v -> !v.isEmpty()).map(Cursor::parse).orElse(null);
     }
 
     /**
@@ -157,15 +159,21 @@ public final class HubPush {
      * publication), when it is past the one recorded or of a later epoch.
      */
     public static void recordSeen(SyncSession session, String seenKey, Cursor pushed) throws SQLException {
-        Cursor before = session.cursor(seenKey).filter(v -> !v.isEmpty()).map(Cursor::parse).orElse(null);
+        String recorded = session.cursor(seenKey).orElse("");
+        if (recorded.equals(LOST)) return;
+        Cursor before = recorded.isEmpty() ? null : Cursor.parse(recorded);
         if (before == null || pushed.seq() > before.seq() || !pushed.epoch().equals(before.epoch())) session.advanceCursor(seenKey, pushed.toString());
     }
 
     /**
-     * Forgets the positions of pushes to a hub that lost them, once every version was pushed again ({@link #republish}):
-     * until then a crash repeats the republication, which is harmless (the hub keeps one version per cell).
+     * Pushes every version this replica holds to a hub that lost history (restored, replaced), then forgets the
+     * position of its pushes into the lost history. Until the republication is done a position no hub holds is
+     * recorded (at once), so a crash on the way makes the hub tell again and the republication is repeated (harmless:
+     * the hub keeps one version per cell).
      */
-    public static void forgetSeen(SyncSession session, String seenKey) throws SQLException {
+    public static void republishAfterLoss(SyncSession session, String hub, String seenKey, Caps caps, Sender sender) throws Exception {
+        session.saveCursor(seenKey, LOST);
+        republish(session, hub, caps, sender);
         session.saveCursor(seenKey, "");
     }
 

@@ -139,23 +139,22 @@ public final class Hub {
     }
 
     /**
-     * Whether a client that has seen sequence {@code seen} under {@code epoch} ({@code null}: none) may go on from its
-     * cursor: false when this store does not hold everything it may have seen (restored from a backup, or replaced),
-     * see {@link HubStore#knows}.
+     * Whether a client at cursor {@code since} of {@code epoch} ({@code null}: none), whose latest push got {@code seen}
+     * under {@code seenEpoch} ({@code null}: none), may go on from its cursor (see {@link HubStore#knows}).
      */
-    boolean knows(String epoch, long seen) {
-        return store.knows(epoch, seen);
+    boolean knows(String epoch, long since, String seenEpoch, long seen) {
+        return store.knows(epoch, since) && (seenEpoch == null || store.knows(seenEpoch, seen));
     }
 
     /**
      * Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}, for a
-     * client that has seen {@code seen} under {@code epoch} (409 when this store does not hold all of it).
+     * client as {@link #knows} (409 when this store does not hold what it has seen).
      */
-    HubStore.Page pull(String ns, String epoch, long since, long seen, int limit) throws SQLException, InterruptedException, HttpError {
-        if (!store.knows(epoch, Math.max(since, seen))) {
-            throw new HttpError(409, "cursor " + Math.max(since, seen) + " of epoch " + epoch + " is not in this hub's history (epoch " + epoch()
-                    + ", last sequence " + store.lastSequence() + "): the hub store was restored or replaced; push every version you hold again"
-                    + " and read from 0");
+    HubStore.Page pull(String ns, String epoch, long since, String seenEpoch, long seen, int limit) throws SQLException, InterruptedException, HttpError {
+        if (!knows(epoch, since, seenEpoch, seen)) {
+            throw new HttpError(409, "cursor " + since + " of epoch " + epoch + (seenEpoch == null ? "" : " (last push at " + seen + " of epoch " + seenEpoch + ")")
+                    + " is not in this hub's history (epoch " + epoch() + ", last sequence " + store.lastSequence()
+                    + "): the hub store was restored or replaced; push every version you hold again and read from 0");
         }
         return pull(ns, since, limit);
     }

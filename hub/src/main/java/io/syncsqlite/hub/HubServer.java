@@ -54,6 +54,11 @@ public final class HubServer implements AutoCloseable {
     static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
     /** How often (ms) the JDK server looks for requests over their time (1 s by default, the resolution we need). */
     static final String TIMER_PROPERTY = "sun.net.httpserver.timerMillis";
+    /**
+     * Most bytes of a request's line and headers the JDK server reads before refusing it (384 KiB by default); the
+     * hub's clients send under 1 KiB.
+     */
+    static final String MAX_HEADER_BYTES_PROPERTY = "sun.net.httpserver.maxReqHeaderSize";
     public static final String LIMITS_HEADER = "Sync-Limits";
     private static final String BYTES_IN = "syncsqlite.bytesIn";
     private static final String BYTES_OUT = "syncsqlite.bytesOut";
@@ -140,6 +145,7 @@ public final class HubServer implements AutoCloseable {
             System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(Math.max(1, config.readTimeout().toSeconds())));
         }
         if (System.getProperty(TIMER_PROPERTY) == null) System.setProperty(TIMER_PROPERTY, "1000");
+        if (System.getProperty(MAX_HEADER_BYTES_PROPERTY) == null) System.setProperty(MAX_HEADER_BYTES_PROPERTY, "16384");
         HubStore store = new SqliteHubStore(config.data());
         try {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(config.bind()), config.port());
@@ -333,9 +339,9 @@ public final class HubServer implements AutoCloseable {
         String ns = namespace(ex);
         Map<String, String> q = Query.parse(ex.getRequestURI().getRawQuery());
         long since = Query.number(q, "since", 0, 0, Long.MAX_VALUE);
-        long seen = Query.number(q, "seen", since, 0, Long.MAX_VALUE);
+        long seen = Query.number(q, "seen", 0, 0, Long.MAX_VALUE);
         int limit = (int) Query.number(q, "limit", Math.min(1000, config.maxPullLimit()), 1, config.maxPullLimit());
-        HubStore.Page page = hub.pull(ns, q.get("epoch"), since, seen, limit);
+        HubStore.Page page = hub.pull(ns, q.get("epoch"), since, q.get("seenEpoch"), seen, limit);
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
         send(ex, 200, "application/json", hub.changeset(page.changes()));

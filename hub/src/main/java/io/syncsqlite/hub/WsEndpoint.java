@@ -31,10 +31,10 @@ import org.java_websocket.server.WebSocketServer;
  * then the hub streams every accepted change of the namespace after the cursor — stored pages first, then each push
  * as it lands — and admits {@code push} messages through {@link Hub#push}, exactly as HTTP does. The protocol:
  * <ul>
- * <li>client → hub {@code {"type":"hello","token":…,"since":n,"seen":n,"epoch":…,"namespace":…}}: {@code since} the
- *     cursor, {@code seen} the highest sequence the client has seen under {@code epoch} (its cursor or the sequence of
- *     an acknowledged push of its own); namespace optional: the client's expectation, refused with 403 when the token
- *     grants another</li>
+ * <li>client → hub {@code {"type":"hello","token":…,"since":n,"epoch":…,"seen":n,"seenEpoch":…,"namespace":…}}:
+ *     {@code since} and {@code epoch} the client's cursor, {@code seen} and {@code seenEpoch} the position the hub
+ *     gave its latest push; namespace optional: the client's expectation, refused with 403 when the token grants
+ *     another</li>
  * <li>hub → client {@code {"type":"welcome","epoch":…,"namespace":…,"since":n,"reset":bool,"limits":…}} ({@code limits} as
  *     {@link Hub#limits()}, push caps included): {@code reset} when this
  *     store does not hold everything the client has seen ({@link Hub#knows}: restored from a backup, or replaced): the
@@ -256,7 +256,8 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         if (s.connection().getDraft() instanceof HubDraft d) d.authenticated();
         preAuth.authenticated(s.connection());
         long since = e.number("since").orElse(0L);
-        long seen = e.number("seen").orElse(since);
+        long seen = e.number("seen").orElse(0L);
+        String seenEpoch = e.text("seenEpoch").orElse(null);
         String epoch = e.text("epoch").orElse(null);
         long head;
         try {
@@ -267,7 +268,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             return;
         }
         // another history, or a cursor past what this store holds (restored from a backup): start over from 0
-        boolean reset = since < 0 || !hub.knows(epoch, Math.max(since, seen)) || since > head;
+        boolean reset = since < 0 || !hub.knows(epoch, since, seenEpoch, seen) || since > head;
         if (reset) since = 0;
         s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset, "limits", hub.limits()).encode());
         subscribers.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet()).add(s);

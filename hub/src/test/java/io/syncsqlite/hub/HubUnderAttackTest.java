@@ -110,6 +110,17 @@ class HubUnderAttackTest {
                 }
                 assertTrue(endless.closedByHubWithin(5_000), "the endless header was cut (sent " + sent * 4 + " KiB)");
             }
+            // and on the HTTP port, a request whose headers pass 16 KiB is not served
+            try (RawSocket longHeader = new RawSocket("127.0.0.6", hub.port)) {
+                String request = "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(64 * 1024) + "\r\n\r\n";
+                try {
+                    longHeader.write(request.getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // reset by the hub while still sending
+                }
+                String answer = new String(longHeader.readUntilClosed(5_000), StandardCharsets.US_ASCII);
+                assertTrue(!answer.startsWith("HTTP/1.1 200"), "a 64 KiB header is refused: " + answer);
+            }
             assertServes(hub);
             assertEquals(48, hub.metric("refusals_total{reason=\"ws_close_1009\"}"), hub.get("/metrics").body());
         }

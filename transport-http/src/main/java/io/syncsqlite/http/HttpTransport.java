@@ -23,9 +23,9 @@ import java.util.concurrent.Executors;
 /**
  * {@code sync.transport=http}: each round pushes the local outbox to the hub in bounded parts, then pulls pages after
  * the stored cursor until the hub has no more. The cursor is {@code epoch:sequence} of the hub and is stored with each
- * applied page. Every pull also presents the highest position this replica has seen of the hub (its cursor, or the
- * sequence the hub gave one of its pushes); a hub whose store does not hold all of it (restored from a backup,
- * replaced) answers 409, and this replica pushes every version it holds again and pulls from the start.
+ * applied page. Every pull presents the cursor with its epoch, and the position the hub gave this replica's latest
+ * push; a hub whose store does not hold them (restored from a backup, replaced) answers 409, and this replica pushes
+ * every version it holds again and pulls from the start.
  */
 final class HttpTransport implements Transport {
     static final String CURSOR = "http.cursor";
@@ -43,8 +43,6 @@ final class HttpTransport implements Transport {
         return t;
     });
     private Instant notBefore = Instant.MIN;
-    /** While the replica pushes everything again to a hub that lost history: its acknowledgements are not recorded as seen. */
-    private boolean republishing;
     private Boolean online;
 
     HttpTransport(HubClient hub, int maxPushChanges, int pullLimit) {
@@ -90,7 +88,7 @@ final class HttpTransport implements Transport {
         try {
             HubClient.PushReply r = hub.push(part, batch);
             // recorded with the publication that follows: a hub restored from before this push must be noticed
-            if (!republishing) HubPush.recordSeen(session, SEEN, new Cursor(r.epoch(), r.seq()));
+            HubPush.recordSeen(session, SEEN, new Cursor(r.epoch(), r.seq()));
             return new HubPush.Reply(r.duplicate(), r.refused(), limits());
         } catch (HubException e) {
             if (e.rejectsContent()) throw new HubPush.Refused(e.status(), e.getMessage(), limits(), e);
@@ -114,8 +112,8 @@ final class HttpTransport implements Transport {
     private void pull(SyncSession session) throws Exception {
         Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
         long since = stored.map(Cursor::seq).orElse(0L);
-        Cursor seen = HubPush.lastSeen(session, CURSOR, SEEN);
-        CompletableFuture<HubClient.PullPage> next = fetch(seen, since);
+        Cursor pushed = HubPush.pushedSeen(session, SEEN);
+        CompletableFuture<HubClient.PullPage> next = fetch(stored.orElse(null), pushed, since);
         try {
             while (true) {
                 HubClient.PullPage page;
@@ -123,25 +121,19 @@ final class HttpTransport implements Transport {
                     page = await(next);
                 } catch (HubException e) {
                     // 409: the hub does not hold everything this replica has seen of it (restored, replaced)
-                    if (e.status() != 409 || seen == null) throw e;
+                    if (e.status() != 409 || (stored.isEmpty() && pushed == null)) throw e;
                     next = null;
                     session.report(SyncEvent.progress("hub " + hub.base() + " has lost history (" + e.getMessage()
                             + "): pushing every version this replica holds again and re-reading the hub from the start"));
-                    republishing = true;
-                    try {
-                        republish(session);
-                    } finally {
-                        republishing = false;
-                    }
-                    HubPush.forgetSeen(session, SEEN);
+                    HubPush.republishAfterLoss(session, hub.base().toString(), SEEN, caps(), (part, b) -> send(session, part, b));
                     stored = Optional.empty();
-                    seen = null;
+                    pushed = null;
                     since = 0;
-                    next = fetch(null, since);
+                    next = fetch(null, null, since);
                     continue;
                 }
                 next = null;
-                if (page.more()) next = fetch(new Cursor(page.epoch(), page.next()), page.next());
+                if (page.more()) next = fetch(new Cursor(page.epoch(), page.next()), null, page.next());
                 if (!page.changes().isEmpty() || page.next() != since || stored.isEmpty() || !stored.get().epoch().equals(page.epoch())) {
                     session.apply(page.changes(), Map.of(CURSOR, new Cursor(page.epoch(), page.next()).toString()));
                     stored = Optional.of(new Cursor(page.epoch(), page.next()));
@@ -154,11 +146,14 @@ final class HttpTransport implements Transport {
         }
     }
 
-    /** The page after {@code since}, asked by a replica that has seen {@code seen} ({@code null}: nothing). */
-    private CompletableFuture<HubClient.PullPage> fetch(Cursor seen, long since) {
+    /**
+     * The page after {@code since}, asked by a replica at {@code cursor} whose latest push is at {@code pushed} (either
+     * {@code null}: none); the hub answers 409 when it does not hold them.
+     */
+    private CompletableFuture<HubClient.PullPage> fetch(Cursor cursor, Cursor pushed, long since) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return hub.pull(seen == null ? null : seen.epoch(), since, seen == null ? since : seen.seq(), pullLimit);
+                return hub.pull(cursor == null ? null : cursor.epoch(), since, pushed, pullLimit);
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
@@ -172,10 +167,6 @@ final class HttpTransport implements Transport {
             if (e.getCause() instanceof Exception cause) throw cause;
             throw e;
         }
-    }
-
-    private void republish(SyncSession session) throws Exception {
-        HubPush.republish(session, hub.base().toString(), caps(), (part, b) -> send(session, part, b));
     }
 
     private void connected(SyncSession session, boolean reachable, Exception cause) {

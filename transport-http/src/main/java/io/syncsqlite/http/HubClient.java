@@ -107,12 +107,13 @@ public final class HubClient {
     }
 
     /**
-     * Changes after {@code since}, at most about {@code limit}, for a client that has seen {@code seen} under
-     * {@code epoch} (null: nothing yet); the hub answers 409 when its store does not hold all of that.
+     * Changes after {@code since}, at most about {@code limit}, for a client whose cursor is of {@code epoch} (null:
+     * none yet) and whose latest push the hub gave position {@code pushed} (null: none); the hub answers 409 when its
+     * store does not hold them.
      */
-    public PullPage pull(String epoch, long since, long seen, int limit) throws IOException, InterruptedException {
-        String query = "v1/pull?since=" + since + "&limit=" + limit
-                + (epoch == null ? "" : "&seen=" + seen + "&epoch=" + java.net.URLEncoder.encode(epoch, java.nio.charset.StandardCharsets.UTF_8));
+    public PullPage pull(String epoch, long since, HubPush.Cursor pushed, int limit) throws IOException, InterruptedException {
+        String query = "v1/pull?since=" + since + "&limit=" + limit + (epoch == null ? "" : "&epoch=" + encode(epoch))
+                + (pushed == null ? "" : "&seenEpoch=" + encode(pushed.epoch()) + "&seen=" + pushed.seq());
         HttpResponse<InputStream> r = send(request(query).GET().build());
         Changeset cs;
         try (InputStream in = body(r)) {
@@ -122,6 +123,10 @@ public final class HubClient {
         }
         long next = Long.parseLong(header(r, "Sync-Next"));
         return new PullPage(cs, next, Boolean.parseBoolean(header(r, "Sync-More")), epoch(r));
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private HttpRequest.Builder request(String path) {

@@ -47,8 +47,8 @@ final class HubSocket extends WebSocketClient {
     private final SyncSession session;
     private final Duration timeout;
     private final Optional<Cursor> stored;
-    /** The highest position this replica has seen of the hub, presented in the hello so a restored hub is noticed. */
-    private final Cursor seen;
+    /** The position the hub gave this replica's latest push, presented in the hello so a restored hub is noticed. */
+    private final Cursor pushed;
     /** The highest sequence the hub acknowledged for a push over this connection. */
     private volatile long ackedSeq;
     private final String namespace;
@@ -79,12 +79,12 @@ final class HubSocket extends WebSocketClient {
     private volatile boolean closing;
     private volatile IOException failure;
 
-    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, Cursor seen, String namespace) {
+    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, Cursor pushed, String namespace) {
         super(settings.url(), new ClientDraft(MAX_MESSAGE_BYTES), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
         this.session = session;
         this.timeout = settings.timeout();
         this.stored = stored;
-        this.seen = seen;
+        this.pushed = pushed;
         this.namespace = namespace;
         this.token = settings.token();
         setTcpNoDelay(true);
@@ -104,8 +104,8 @@ final class HubSocket extends WebSocketClient {
         if (!connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw failure != null ? failure : new IOException("hub " + uri + " is unreachable (no WebSocket connection within " + timeout.toMillis() + " ms)");
         }
-        send(Envelope.of("hello", "token", token, "since", stored.map(Cursor::seq).orElse(0L), "epoch", seen == null ? null : seen.epoch(),
-                "seen", seen == null ? null : seen.seq(),
+        send(Envelope.of("hello", "token", token, "since", stored.map(Cursor::seq).orElse(0L), "epoch", stored.map(Cursor::epoch).orElse(null),
+                "seenEpoch", pushed == null ? null : pushed.epoch(), "seen", pushed == null ? null : pushed.seq(),
                 "namespace", namespace).encode());
         return await(welcome, "the hub's welcome");
     }

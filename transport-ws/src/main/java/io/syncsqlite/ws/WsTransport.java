@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 final class WsTransport implements Transport {
     static final String CURSOR = "ws.cursor";
-    /** The highest position the hub gave one of this replica's pushes (see {@link HubPush#lastSeen}). */
+    /** The position the hub gave this replica's latest push (see {@link HubPush#pushedSeen}). */
     static final String SEEN = "ws.seen";
 
     private final WsTransportProvider.Settings settings;
@@ -62,15 +62,15 @@ final class WsTransport implements Transport {
         if (socket != null && socket.isOpen()) return socket;
         drop();
         Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
-        Cursor seen = HubPush.lastSeen(session, CURSOR, SEEN);
-        HubSocket s = new HubSocket(settings, session, stored, seen, namespace);
+        Cursor pushed = HubPush.pushedSeen(session, SEEN);
+        HubSocket s = new HubSocket(settings, session, stored, pushed, namespace);
         socket = s;
         Envelope welcome = s.open();
-        if (welcome.flag("reset") && seen != null) {
+        if (welcome.flag("reset") && (stored.isPresent() || pushed != null)) {
             session.report(SyncEvent.progress("hub " + settings.url() + " has lost history (epoch " + welcome.text("epoch").orElse("?") + " does not hold "
-                    + seen + "): pushing every version this replica holds again and re-reading the hub from the start"));
-            HubPush.republish(session, settings.url().toString(), caps(s), s.pusher());
-            HubPush.forgetSeen(session, SEEN);
+                    + stored.map(Cursor::toString).orElse("-") + " or " + pushed + "): pushing every version this replica holds again and re-reading"
+                    + " the hub from the start"));
+            HubPush.republishAfterLoss(session, settings.url().toString(), SEEN, caps(s), s.pusher());
         }
         s.awaitCaughtUp();
         return s;

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * nor the original's. And once per run a file is restored from an older copy of itself (its processes killed, the
  * file overwritten in place): it must get back what it had published after the copy and take no version or key of
  * its own again.
+ * Through the hub, the hub is also restored twice: once from a backup of its store file, once from a snapshot of its
+ * whole data folder. After each backup a replica that never comes back writes and publishes rows; the others receive
+ * them, and after the restore they must push them (and everything else they hold) to the hub again.
  * After healing, every file must hold exactly what the {@link ReferenceModel} computes from the committed operations.
  * <p>
  * Short by default (about 20 s per transport); {@code mvn -pl tck -am verify -Dtest=FaultSuiteIT -Dfault.long=true
@@ -55,7 +58,7 @@ class FaultSuiteIT {
 
     @Test
     void throughTheHub() throws Exception {
-        try (HubProcess hub = new HubProcess(dir.resolve("hub.db"), NAMESPACE, dir)) {
+        try (HubProcess hub = new HubProcess(Files.createDirectories(dir.resolve("hub")).resolve("hub.db"), NAMESPACE, dir)) {
             run(hub, (file, random) -> "jdbc:syncsqlite:" + file + "?sync.transport=http&sync.url=" + hub.url() + "&sync.token=" + HubProcess.TOKEN
                     + "&sync.namespace=" + NAMESPACE + "&sync.timeout=5s&sync.interval=" + (30 + random.nextInt(300)) + "ms&sync.batchSize=" + (3 + random.nextInt(60)));
         }
@@ -117,6 +120,9 @@ class FaultSuiteIT {
         int restoreStep = backupStep + 1 + random.nextInt(STEPS - backupStep - 1);
         int restored = random.nextInt(FILES);
         Path backup = dir.resolve("backup-of-f" + restored + ".db");
+        // hub restores: from a store backup, then from a folder snapshot, each a while after its backup
+        int[] hubBackupStep = {STEPS / 8 + random.nextInt(STEPS / 8), STEPS / 2 + random.nextInt(STEPS / 8)};
+        int[] hubRestoreStep = {hubBackupStep[0] + 5 + random.nextInt(STEPS / 8), hubBackupStep[1] + 5 + random.nextInt(STEPS / 8)};
         try {
             for (Slot s : slots) start(s, fileUrls.get(s.file), files.get(s.file));
             for (int step = 0; step < STEPS; step++) {
@@ -169,6 +175,19 @@ class FaultSuiteIT {
                     slots.add(copy);
                     start(copy, fileUrls.get(copy.file), files.get(copy.file));
                 }
+                for (int r = 0; hub != null && r < 2; r++) {
+                    Path hubBackup = dir.resolve("hub-backup-" + r);
+                    if (step == hubBackupStep[r]) {
+                        if (r == 0) hub.backupStore(hubBackup);
+                        else hub.snapshotFolder(hubBackup);
+                        model = replicaThatNeverComesBack("gone" + r, files, urls, model, random);
+                    }
+                    if (step == hubRestoreStep[r]) {
+                        hub.restore(hubBackup);
+                        System.out.println("FaultSuiteIT: hub restored from " + (r == 0 ? "a backup of its store" : "a snapshot of its data folder")
+                                + " taken at step " + hubBackupStep[r] + " (now step " + step + ")");
+                    }
+                }
                 if (hub != null && (step == certainHubCrash || random.nextDouble() < HUB_CRASH_PER_STEP)) {
                     hub.crashAndRestart();
                     hubCrashes++;
@@ -182,6 +201,35 @@ class FaultSuiteIT {
         System.out.println("FaultSuiteIT: " + STEPS + " steps, " + committed + " committed and " + rolledBack + " rolled-back writes, "
                 + kills + " kill -9, " + hubCrashes + " hub crashes");
         heal(files, fileUrls, model);
+    }
+
+    /**
+     * A replica on a file of its own writes a few rows, publishes them, and is gone for good (a lost laptop) once every
+     * other file has received them: from then on only those files hold them. Returns the model with its writes.
+     */
+    private ReferenceModel replicaThatNeverComesBack(String owner, List<Path> files, Urls urls, ReferenceModel model, Random random) throws Exception {
+        Path file = dir.resolve(owner + ".db");
+        ReferenceModel after = model.copy();
+        Slot gone = new Slot(-1, owner);
+        try (Connection c = DriverManager.getConnection(urls.of(file, random)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS item" + TABLE_SQL);
+            for (int i = 0; i < 5; i++) {
+                ReferenceModel.Op op = after.randomOp(random, owner, "item", i);
+                s.execute(op.sql());
+                op.applyTo(after);
+            }
+            Await.until(owner + " published everything", Duration.ofSeconds(60), () -> c.unwrap(io.syncsqlite.SyncConnection.class).syncNow().pushed() == 0,
+                    () -> "changes still unpublished");
+        }
+        String expected = ownRows(after.dump("item"), List.of(gone));
+        for (Path f : files) {
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + f)) {
+                Await.until(f.getFileName() + " received " + owner + "'s rows", Duration.ofSeconds(60),
+                        () -> ownRows(dumpTable(plain, "item"), List.of(gone)).equals(expected), () -> difference(expected, ownRows(dumpTable(plain, "item"), List.of(gone))));
+            }
+        }
+        System.out.println("FaultSuiteIT: " + owner + " published 5 writes, every file received them, and it is gone for good");
+        return after;
     }
 
     /**
@@ -283,12 +331,13 @@ class FaultSuiteIT {
     }
 
     private static String dump(Connection c) throws SQLException {
+        return dumpTable(c, "item") + "--\n" + dumpTable(c, "extra");
+    }
+
+    private static String dumpTable(Connection c, String table) throws SQLException {
         StringBuilder b = new StringBuilder();
-        for (String table : List.of("item", "extra")) {
-            if (table.equals("extra")) b.append("--\n");
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name, n FROM " + table + " ORDER BY id")) {
-                while (rs.next()) b.append(rs.getString(1)).append('|').append(rs.getString(2)).append('|').append(rs.getLong(3)).append('\n');
-            }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name, n FROM " + table + " ORDER BY id")) {
+            while (rs.next()) b.append(rs.getString(1)).append('|').append(rs.getString(2)).append('|').append(rs.getLong(3)).append('\n');
         }
         return b.toString();
     }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,10 @@ final class HubProcess implements AutoCloseable {
     /** {@code kill -9} and a new hub process on the same port and store, as after a crash. */
     void crashAndRestart() throws IOException, InterruptedException {
         kill();
+        restart();
+    }
+
+    private void restart() throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
                 start(port);
@@ -60,6 +65,41 @@ final class HubProcess implements AutoCloseable {
                 if (attempt >= 20) throw e; // the port may be in TIME_WAIT for a moment
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** A consistent copy of the store file while the hub runs, as {@code VACUUM INTO} (or sqlite3's {@code .backup}) takes it. */
+    void backupStore(Path to) throws IOException, java.sql.SQLException {
+        Files.createDirectories(to);
+        try (java.sql.Connection plain = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data); java.sql.Statement s = plain.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 30000");
+            s.execute("VACUUM INTO '" + to.resolve(data.getFileName()) + "'");
+        }
+    }
+
+    /**
+     * A snapshot of the hub's whole data folder, as a volume snapshot takes it: everything on disk at one instant (the
+     * hub is killed for the instant, then started again on its port).
+     */
+    void snapshotFolder(Path to) throws IOException, InterruptedException {
+        kill();
+        copyFolder(data.getParent(), Files.createDirectories(to));
+        restart();
+    }
+
+    /** {@code kill -9}, the data folder replaced by {@code from} (a backup or snapshot), and the hub started again. */
+    void restore(Path from) throws IOException, InterruptedException {
+        kill();
+        try (var files = Files.list(data.getParent())) {
+            for (Path f : files.toList()) Files.delete(f);
+        }
+        copyFolder(from, data.getParent());
+        restart();
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

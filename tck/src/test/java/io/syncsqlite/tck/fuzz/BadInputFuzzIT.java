@@ -25,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ class BadInputFuzzIT {
     /** What one target saw: inputs per kind, and outcomes (refusal reasons, shortened to their kind). */
     private static final class Tally {
         final String target;
-        final Map<ChangesetFuzzer.Kind, Integer> inputs = new EnumMap<>(ChangesetFuzzer.Kind.class);
+        final Map<String, Integer> inputs = new TreeMap<>();
         final Map<String, Integer> outcomes = new TreeMap<>();
         final List<String> failures = new ArrayList<>();
 
@@ -69,8 +68,8 @@ class BadInputFuzzIT {
             this.target = target;
         }
 
-        void input(ChangesetFuzzer.Kind kind) {
-            inputs.merge(kind, 1, Integer::sum);
+        void input(Enum<?> kind) {
+            inputs.merge(kind.name(), 1, Integer::sum);
         }
 
         void outcome(String what) {
@@ -262,6 +261,57 @@ class BadInputFuzzIT {
                     Files.delete(p.getParent());
                 }
             }
+        }
+        tally.report();
+    }
+
+    @Test
+    void hostileWebSocketFramesAndHandshakesNeverTakeTheEndpointDown() throws Exception {
+        Tally tally = new Tally("ws frames and handshakes");
+        HostileWsFuzzer fuzzer = new HostileWsFuzzer(new Random(SEED), TOKEN);
+        HubConfig config = HubConfig.of(0, dir.resolve("ws-hub.db"), new Tokens().grant(TOKEN, "fz"))
+                .withWebSocket(HubConfig.WebSocketOptions.OFF.withPort(0).withAuthSeconds(1).withUnauthenticatedCaps(1024, 1024));
+        try (HubServer hub = HubServer.start(config)) {
+            HttpClient http = HttpClient.newHttpClient();
+            int batch = 40;
+            for (int round = 0; round < 5 * SCALE; round++) {
+                List<java.net.Socket> open = new ArrayList<>();
+                List<java.net.Socket> authenticated = new ArrayList<>();
+                for (int i = 0; i < batch; i++) {
+                    HostileWsFuzzer.Input in = fuzzer.next();
+                    tally.input(in.kind());
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", hub.wsPort());
+                    s.setSoTimeout(200);
+                    try {
+                        s.getOutputStream().write(in.bytes());
+                        tally.outcome("sent");
+                    } catch (java.io.IOException cut) {
+                        tally.outcome("cut while sending");
+                    }
+                    // a connection that said a valid hello is a client's, held to the heartbeat rather than the auth deadline
+                    (in.kind() == HostileWsFuzzer.Kind.FRAMES_AFTER_HELLO ? authenticated : open).add(s);
+                }
+                // every unauthenticated hostile connection is closed by the hub: at once, or at the 1 s auth deadline
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                for (java.net.Socket s : open) {
+                    boolean closed = false;
+                    while (!closed && System.nanoTime() < deadline) {
+                        try {
+                            closed = s.getInputStream().read(new byte[4096]) < 0;
+                        } catch (java.net.SocketTimeoutException stillOpen) {
+                            // look again until the deadline
+                        } catch (java.io.IOException reset) {
+                            closed = true;
+                        }
+                    }
+                    if (!closed) tally.fail("round " + round, "a hostile connection was still open 15 s later");
+                    s.close();
+                }
+                for (java.net.Socket s : authenticated) s.close();
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(hub.uri().resolve("/v1/health")).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() != 200 || !health.body().contains("\"ws\":\"serving\"")) tally.fail("round " + round, "health: " + health.body());
+            }
+            if (hub.metrics().snapshot().get("ws_endpoint_restarts") != 0) tally.fail("all rounds", "the WebSocket endpoint had to be started again");
         }
         tally.report();
     }
