@@ -305,8 +305,14 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         replica.resume();
     }
 
+    /**
+     * Runs {@code setup} on the engine's connection between its writes. Not inside this connection's (or this thread's)
+     * open transaction: the engine may be waiting in the write gate for that very transaction while it holds what the
+     * set-up needs (the lock order of docs/how-it-works.md), so this fails at once with SQLState 25001 instead.
+     */
     @Override
     public void onEngineConnection(EngineConnectionSetup setup) throws SQLException {
+        refuseInsideTransaction("onEngineConnection()");
         replica.onEngineConnection(setup);
     }
 
@@ -399,7 +405,8 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         refuseIfClosed();
         if (holds.heldHereOrByThisThread() || inTransaction()) {
             throw new SQLException(what + " was called inside an open transaction (or with an open result set) on " + replica.url().target()
-                    + ": it writes the driver's metadata, which would wait for this very transaction. Call it after commit() or rollback().", "25001");
+                    + ": it waits for the sync engine or writes the driver's metadata, either of which would wait for this very transaction."
+                    + " Call it after commit() or rollback().", "25001");
         }
     }
 
