@@ -430,7 +430,8 @@ public final class SyncEngine {
             session.beginRound(false);
             transport.sync(session);
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.WARNING, "final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox", e);
+            log.finalSyncFailed("final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox and go out at the next start: "
+                    + ErrorText.of(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.syncsqlite.engine;
 
+import io.syncsqlite.ErrorText;
 import io.syncsqlite.SyncEvent;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -59,12 +60,21 @@ final class SyncLog {
     synchronized void roundFailed(int failures, int stallRounds, String message, Throwable error) {
         log.log(System.Logger.Level.DEBUG, message, error);
         if (failures < stallRounds) return;
-        String kind = kind(message);
+        String kind = kind(ErrorText.of(error));
         if (failures > stallRounds && !kind.equals(failing)) {
             log.log(System.Logger.Level.WARNING, "sync of " + file + " still fails, now: " + message
                     + "; local changes are kept and retried with backoff");
         }
         failing = kind;
+    }
+
+    /**
+     * The last push, as the file closes, failed: a WARNING without a stack trace (that goes to DEBUG), unless the
+     * rounds were already failing alike and the log said so.
+     */
+    synchronized void finalSyncFailed(String message, Throwable error) {
+        log.log(System.Logger.Level.DEBUG, message, error);
+        if (failing == null || !failing.equals(kind(ErrorText.of(error)))) log.log(System.Logger.Level.WARNING, "sync of " + file + ": " + message);
     }
 
     /** A round succeeded after {@code failures} failed ones: INFO if the failure was reported; its kinds may warn again. */

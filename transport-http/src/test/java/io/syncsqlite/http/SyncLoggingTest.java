@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.syncsqlite.SyncDriver;
 import io.syncsqlite.engine.LogRecords;
 import io.syncsqlite.hub.HubServer;
 import java.nio.file.Path;
@@ -20,13 +21,16 @@ class SyncLoggingTest {
     @TempDir
     Path dir;
 
+    /** Eight failing rounds and the failing last push at close: one WARNING in all, from any of the driver's loggers. */
     @Test
     void aWrongTokenIsOneWarningNamingTheHubAndWhatToDo() throws Exception {
-        try (HubServer hub = Replicas.hub(dir.resolve("hub.db"), 0); LogRecords log = LogRecords.ofSync();
-             Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("app.db") + "?sync.transport=http&sync.url=" + hub.uri()
-                     + "&sync.token=not-a-token-of-this-hub&sync.interval=1h")) {
-            Replicas.exec(c, "CREATE TABLE item(id TEXT PRIMARY KEY, title TEXT)", "INSERT INTO item VALUES ('a', 'x')");
-            for (int round = 0; round < 8; round++) assertThrows(SQLException.class, () -> Replicas.sync(c).syncNow());
+        try (HubServer hub = Replicas.hub(dir.resolve("hub.db"), 0); LogRecords log = LogRecords.of("io.syncsqlite")) {
+            try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("app.db") + "?sync.transport=http&sync.url=" + hub.uri()
+                    + "&sync.token=not-a-token-of-this-hub&sync.interval=1h")) {
+                Replicas.exec(c, "CREATE TABLE item(id TEXT PRIMARY KEY, title TEXT)", "INSERT INTO item VALUES ('a', 'x')");
+                for (int round = 0; round < 8; round++) assertThrows(SQLException.class, () -> Replicas.sync(c).syncNow());
+            }
+            SyncDriver.shutdown(); // the file's engine has made its last push (it waits for that at most 5 s)
 
             List<String> warnings = log.at(Level.WARNING);
             assertEquals(1, warnings.size(), () -> "one warning for 8 rounds failing alike: " + warnings);
