@@ -115,7 +115,8 @@ public final class SyncDriver implements Driver {
             SyncConfig.BATCH_SIZE, "Rows per outgoing batch; default 5000",
             SyncConfig.EXCLUDE, "Comma-separated tables never synced (migration-tool history tables never are)",
             SyncConfig.MAX_CLOCK_DRIFT, "Remote versions further ahead of this clock are kept pending with an error event; default 5m",
-            SyncConfig.KEYS, "Keys the driver chooses for INTEGER PRIMARY KEY rows: int (below 2^31, fit Java int; default) or wide (64-bit)");
+            SyncConfig.KEYS, "Keys the driver chooses for INTEGER PRIMARY KEY rows: int (below 2^31, fit Java int; default) or wide (64-bit)",
+            SyncConfig.REINSTALL, "true: sync a file that 'syncsqlite uninstall' marked uninstalled again (as a new site); default false");
 
     private static DriverPropertyInfo property(String key, String value, String description) {
         DriverPropertyInfo p = new DriverPropertyInfo(key, value);

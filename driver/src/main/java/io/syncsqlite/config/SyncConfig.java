@@ -21,6 +21,12 @@ public final class SyncConfig {
     public static final String BATCH_SIZE = "sync.batchSize";
     /** Which keys the driver chooses for INTEGER PRIMARY KEY rows: {@code int} (default, below 2^31) or {@code wide}. */
     public static final String KEYS = "sync.keys";
+    /**
+     * {@code true}: install the driver again in a file that {@code syncsqlite uninstall} marked (see
+     * {@code docs/operations.md}). Used once, at the file's first open; not part of the settings compared between
+     * connections.
+     */
+    public static final String REINSTALL = "sync.reinstall";
 
     /**
      * Tables of migration tools, never synced: each replica runs its own migrations, and a copied history would make
@@ -29,7 +35,7 @@ public final class SyncConfig {
     public static final Set<String> TOOL_TABLES = Set.of("flyway_schema_history", "databasechangelog", "databasechangeloglock");
 
     /** Keys every connection understands, whatever its transport. */
-    public static final Set<String> CORE_KEYS = Set.of(TRANSPORT, INTERVAL, EXCLUDE, MAX_CLOCK_DRIFT, NAMESPACE, BATCH_SIZE, KEYS);
+    public static final Set<String> CORE_KEYS = Set.of(TRANSPORT, INTERVAL, EXCLUDE, MAX_CLOCK_DRIFT, NAMESPACE, BATCH_SIZE, KEYS, REINSTALL);
 
     private final Map<String, String> raw;
     private final Duration interval;
@@ -37,9 +43,12 @@ public final class SyncConfig {
     private final Set<String> excluded;
     private final int batchSize;
     private final boolean wideKeys;
+    private final boolean reinstall;
 
-    private SyncConfig(Map<String, String> raw) throws SQLException {
-        this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+    private SyncConfig(Map<String, String> given) throws SQLException {
+        Map<String, String> raw = new LinkedHashMap<>(given);
+        this.reinstall = parseBoolean(REINSTALL, raw.remove(REINSTALL));
+        this.raw = Collections.unmodifiableMap(raw);
         this.interval = Durations.parse(INTERVAL, raw.getOrDefault(INTERVAL, "2s"));
         this.maxClockDrift = Durations.parse(MAX_CLOCK_DRIFT, raw.getOrDefault(MAX_CLOCK_DRIFT, "5m"));
         this.excluded = parseList(raw.get(EXCLUDE));
@@ -89,6 +98,11 @@ public final class SyncConfig {
         return wideKeys;
     }
 
+    /** Whether the URL asks to install the driver again in a file marked uninstalled. */
+    public boolean reinstall() {
+        return reinstall;
+    }
+
     public String namespace() {
         return raw.getOrDefault(NAMESPACE, "default");
     }
@@ -107,6 +121,12 @@ public final class SyncConfig {
         Set<String> out = new java.util.HashSet<>();
         for (String s : value.split(",")) if (!s.isBlank()) out.add(s.trim());
         return Set.copyOf(out);
+    }
+
+    private static boolean parseBoolean(String key, String value) throws SQLException {
+        if (value == null || value.trim().equalsIgnoreCase("false")) return false;
+        if (value.trim().equalsIgnoreCase("true")) return true;
+        throw new SQLException("Invalid value '" + value + "' for " + key + ": accepted values are true and false", "HY024");
     }
 
     static int parsePositiveInt(String key, String value) throws SQLException {

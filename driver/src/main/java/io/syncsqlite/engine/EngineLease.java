@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * so a crashed holder cannot keep it; another process's engine takes over at its next round. Engines without the
  * lease only wait: their process's writes are captured into the shared database and published by the holder.
  */
-final class EngineLease implements AutoCloseable {
+public final class EngineLease implements AutoCloseable {
     static final String SUFFIX = "-syncsqlite.lock";
 
     private final Path file;
@@ -21,7 +21,28 @@ final class EngineLease implements AutoCloseable {
     private FileLock lock;
 
     EngineLease(Path database) {
-        this.file = database.resolveSibling(database.getFileName() + SUFFIX);
+        this.file = fileOf(database);
+    }
+
+    /** The lease file of {@code database}. */
+    public static Path fileOf(Path database) {
+        return database.resolveSibling(database.getFileName() + SUFFIX);
+    }
+
+    /** Whether an engine (of any process, this one included) holds the lease of {@code database} now. */
+    public static boolean isHeld(Path database) {
+        Path file = fileOf(database);
+        if (!java.nio.file.Files.exists(file)) return false;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) return true;
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // the file went away meanwhile: nobody holds it
+        }
     }
 
     /** True if this engine holds the lease, taking it now if no other holder (in any process) has it. */

@@ -99,6 +99,7 @@ public final class Replica {
             String key = DatabaseFile.of(url.target()).toString();
             Replica r = OPEN.get(key);
             if (r == null) {
+                io.syncsqlite.maintenance.UninstallMark.check(Path.of(key), config.reinstall());
                 r = new Replica(key, url, config);
                 OPEN.put(key, r);
             } else if (!config.raw().isEmpty() && !config.equals(r.config)) {

@@ -22,7 +22,7 @@ record PublishedMark(String site, long published) {
 
     /** The mark beside {@code db}, or {@code null} when there is none or it is unreadable (then nothing is compared). */
     static PublishedMark read(Path db) {
-        Path file = of(db);
+        Path file = fileOf(db);
         try {
             if (!Files.exists(file)) return null;
             String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
@@ -35,8 +35,8 @@ record PublishedMark(String site, long published) {
 
     /** Replaces the mark atomically; a failure only means a later restore may go unnoticed, so it is logged, not thrown. */
     void write(Path db) {
-        Path file = of(db);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path file = fileOf(db);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp"); // SiteIdentity.filesBeside names it too
         try {
             Files.writeString(temp, site + " " + published + "\n", StandardCharsets.US_ASCII);
             try {
@@ -50,7 +50,7 @@ record PublishedMark(String site, long published) {
         }
     }
 
-    private static Path of(Path db) {
+    static Path fileOf(Path db) {
         return db.resolveSibling(db.getFileName() + SUFFIX);
     }
 }

@@ -37,6 +37,12 @@ public final class SiteIdentity {
     private SiteIdentity() {
     }
 
+    /** The files this class keeps beside {@code db} (they may not exist). */
+    public static java.util.List<Path> filesBeside(Path db) {
+        Path mark = PublishedMark.fileOf(db);
+        return java.util.List.of(mark, mark.resolveSibling(mark.getFileName() + ".tmp"));
+    }
+
     /**
      * This database's site id, after making a new one when the database is a second incarnation of its site: found
      * in another file than the one it recorded (a copy), or behind what its site already published (restored in place

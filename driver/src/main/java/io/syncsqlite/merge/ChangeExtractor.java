@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  */
 public final class ChangeExtractor {
     /** The table id of the outbox's high-water mark (real tables are numbered from 1). */
-    private static final int HIGH_WATER = 0;
+    /** The table id of the outbox's high-water entry (see {@link #markPublished}): no change, only a number kept. */
+    public static final int HIGH_WATER = 0;
 
     private final Connection c;
     private final SiteDictionary sites;
