@@ -16,11 +16,24 @@ import java.util.List;
  * @param deadLetters local changes refused on their way out (over a limit of the wire format or of a hub), kept in
  *                    {@code _syncsqlite_deadletters} with the reason and offered again when the limits change;
  *                    each was reported as an {@code ERROR} event
+ * @param unpublished local changes not yet published, as counted after the engine's last round
+ * @param conflicts   rows that lost a conflict and are kept for the application in {@code _syncsqlite_conflicts}, as
+ *                    counted after the engine's last round
+ * @param changesSent     changes published since the engine started
+ * @param changesReceived remote changes received since the engine started
+ * @param bytesSent       bytes the transport sent (or wrote to a shared folder) since the engine started
+ * @param bytesReceived   bytes the transport received (or read from a shared folder) since the engine started
  */
 public record SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting,
-                         long deadLetters) {
+                         long deadLetters, long unpublished, long conflicts, long changesSent, long changesReceived, long bytesSent,
+                         long bytesReceived) {
     public SyncStatus {
         waiting = List.copyOf(waiting);
+    }
+
+    /** A status without traffic and backlog counts. */
+    public SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting, long deadLetters) {
+        this(state, transport, lastSuccess, lastError, rounds, waiting, deadLetters, 0, 0, 0, 0, 0, 0);
     }
 
     /** A status with nothing waiting and no dead letters. */
@@ -31,6 +44,19 @@ public record SyncStatus(State state, String transport, Instant lastSuccess, Str
     /** A status with no dead letters. */
     public SyncStatus(State state, String transport, Instant lastSuccess, String lastError, long rounds, List<Waiting> waiting) {
         this(state, transport, lastSuccess, lastError, rounds, waiting, 0);
+    }
+
+    /** Remote changes kept pending, all reasons together (the sum of {@link #waiting()}). */
+    public long pending() {
+        return waiting.stream().mapToLong(Waiting::changes).sum();
+    }
+
+    /**
+     * Time since the last successful round, which pulled everything the hub or shared folder had: how far behind them
+     * this replica may be at most; {@code null} before the first success.
+     */
+    public java.time.Duration lag() {
+        return lastSuccess == null ? null : java.time.Duration.between(lastSuccess, Instant.now());
     }
 
     /**

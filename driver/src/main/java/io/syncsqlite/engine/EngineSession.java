@@ -322,6 +322,7 @@ final class EngineSession implements SyncSession {
         unwrittenCursors.clear();
         if (batch.retriedUpTo() > 0) deadLetters = DeadLetterStore.count(c);
         pushed += batch.changeset().size();
+        engine.metrics().sent(batch.changeset().size());
         if (!batch.isEmpty()) engine.emit(SyncEvent.progress("published " + batch.changeset().size() + " changes of " + batch.rows() + " rows"));
     }
 
@@ -333,6 +334,7 @@ final class EngineSession implements SyncSession {
         unwrittenCursors.clear();
         appliesSinceRetry += r.applied();
         pulled += r.received();
+        engine.metrics().received(r.received());
         count(r);
         changed(r, "site " + changes.origin());
         if (r.received() > 0) {
@@ -432,6 +434,11 @@ final class EngineSession implements SyncSession {
     @Override
     public synchronized void snapshot(boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException {
         extractor.snapshot(schema(), localOnly, chunkChanges, sink);
+    }
+
+    @Override
+    public void countBytes(long sent, long received) {
+        engine.metrics().bytes(sent, received);
     }
 
     @Override

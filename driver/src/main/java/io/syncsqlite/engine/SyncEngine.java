@@ -11,6 +11,8 @@ import io.syncsqlite.merge.ApplyResult;
 import io.syncsqlite.merge.ChangeApplier;
 import io.syncsqlite.merge.ChangeExtractor;
 import io.syncsqlite.merge.SiteDictionary;
+import io.syncsqlite.metrics.FileMetrics;
+import io.syncsqlite.metrics.MetricsExport;
 import io.syncsqlite.spi.Transport;
 import io.syncsqlite.spi.TransportContext;
 import io.syncsqlite.spi.TransportProvider;
@@ -73,9 +75,14 @@ public final class SyncEngine {
     private volatile SyncStatus status;
     private int failures;
     private final boolean firstRoundNow;
+    private final Path file;
+    private final FileMetrics metrics = new FileMetrics();
+    /** The MBean and Micrometer meters of this file, published from the engine's thread while it runs. */
+    private MetricsExport metricsExport;
 
     private SyncEngine(Replica replica, Path file, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
         this.firstRoundNow = roundNow;
+        this.file = file;
         this.lease = new EngineLease(file);
         this.replica = replica;
         this.listeners = replica.listeners(); // listeners added before the engine existed hear it from its first round
@@ -175,7 +182,13 @@ public final class SyncEngine {
 
     public SyncStatus status() {
         SyncStatus s = status;
-        return new SyncStatus(s.state(), s.transport(), s.lastSuccess(), s.lastError(), s.rounds(), s.waiting(), session.deadLetters());
+        return new SyncStatus(s.state(), s.transport(), s.lastSuccess(), s.lastError(), s.rounds(), s.waiting(), session.deadLetters(),
+                metrics.unpublished(), metrics.conflicts(), metrics.changesSent(), metrics.changesReceived(), metrics.bytesSent(), metrics.bytesReceived());
+    }
+
+    /** The counters behind {@link #status()}. */
+    FileMetrics metrics() {
+        return metrics;
     }
 
     public void pause() {
@@ -310,6 +323,7 @@ public final class SyncEngine {
     }
 
     private void loop() {
+        metricsExport = MetricsExport.start(file, this::status);
         long nextRound = System.nanoTime() + (firstRoundNow ? 0 : replica.config().interval().toNanos());
         try {
             while (true) {
@@ -360,6 +374,7 @@ public final class SyncEngine {
             // after the exchange, so a round's publishing and pulling happen when they always did
             session.coordinateKeyTag(transport);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
+            countBacklog();
             if (failures >= STALL_ROUNDS) {
                 log.recovered(failures);
                 emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
@@ -372,6 +387,7 @@ public final class SyncEngine {
             waiting.forEach(f -> f.complete(result));
             return replica.config().interval();
         } catch (Throwable e) {
+            countBacklog();
             failures++;
             String message = "sync round of " + replica.url().target() + " failed (" + transportName + "): " + ErrorText.of(e);
             log.roundFailed(failures, STALL_ROUNDS, message, e);
@@ -388,6 +404,20 @@ public final class SyncEngine {
         } finally {
             // whatever happened above (even a failure while reporting one), no caller of syncNow() waits forever
             waiting.forEach(f -> f.completeExceptionally(new SQLException("The sync round of " + replica.url().target() + " ended without a result", "08006")));
+        }
+    }
+
+    /**
+     * Counts what waits in the file for {@link #status()} after every round, before its callers hear the result:
+     * reading a metric never touches the database.
+     */
+    private void countBacklog() {
+        try {
+            synchronized (session) {
+                metrics.countBacklog(connection);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "counting the backlog of " + replica.url().target(), e);
         }
     }
 
@@ -436,6 +466,7 @@ public final class SyncEngine {
     }
 
     private void shutdown() {
+        if (metricsExport != null) metricsExport.close();
         status = new SyncStatus(SyncStatus.State.STOPPED, transportName, status.lastSuccess(), status.lastError(), status.rounds(), status.waiting());
         lock.lock();
         try {

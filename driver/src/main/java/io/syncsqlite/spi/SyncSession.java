@@ -62,6 +62,13 @@ public interface SyncSession {
      */
     void snapshot(boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException;
 
+    /**
+     * Counts bytes the transport sent and received (on the wire, or written to and read from a shared folder) for the
+     * file's metrics ({@code SyncConnection.status()}, JMX, Micrometer).
+     */
+    default void countBytes(long sent, long received) {
+    }
+
     /** Reports an event to the connection's listeners (errors that do not fail the round, progress). */
     void report(SyncEvent event);
 

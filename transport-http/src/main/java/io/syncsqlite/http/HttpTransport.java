@@ -71,6 +71,8 @@ final class HttpTransport implements Transport {
         } catch (IOException e) {
             connected(session, false, e);
             throw e;
+        } finally {
+            hub.reportBytes(session);
         }
     }
 

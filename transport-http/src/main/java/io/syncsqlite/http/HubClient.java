@@ -58,6 +58,15 @@ public final class HubClient {
         return base;
     }
 
+    /** Bytes sent and received on the wire (bodies, compressed as sent), for the replica's metrics. */
+    private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong bytesReceived = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Hands the bytes counted since the last call to {@code session}'s metrics. */
+    void reportBytes(io.syncsqlite.spi.SyncSession session) {
+        session.countBytes(bytesSent.getAndSet(0), bytesReceived.getAndSet(0));
+    }
+
     /** Pushes {@code cs} as batch {@code batchId}. */
     public PushReply push(Changeset cs, String batchId) throws IOException, InterruptedException {
         byte[] body = ChangesetCodec.encode(cs);
@@ -72,6 +81,7 @@ public final class HubClient {
             body = gzip(body);
             b.header("Content-Encoding", "gzip");
         }
+        bytesSent.addAndGet(body.length);
         HttpResponse<InputStream> r = send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
         boolean duplicate = false;
         int stored = 0;
@@ -187,9 +197,24 @@ public final class HubClient {
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
-    private static InputStream body(HttpResponse<InputStream> r) throws IOException {
+    private InputStream body(HttpResponse<InputStream> r) throws IOException {
         boolean gzip = r.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
-        return gzip ? new GZIPInputStream(r.body()) : r.body();
+        InputStream counted = new java.io.FilterInputStream(r.body()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) bytesReceived.incrementAndGet();
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) bytesReceived.addAndGet(n);
+                return n;
+            }
+        };
+        return gzip ? new GZIPInputStream(counted) : counted;
     }
 
     private String header(HttpResponse<?> r, String name) throws IOException {

@@ -64,6 +64,11 @@ class HttpSyncTest {
             assertEquals(3 * 36 + 1, count(all[0], "1"));
             assertEquals("X'0A0B'", dump(all[1]).lines().filter(l -> l.startsWith("w2-0|")).findFirst().orElseThrow().split("\\|")[4]);
             assertEquals(0, hub.metrics().duplicates());
+            for (Connection c : replicas) {
+                io.syncsqlite.SyncStatus s = sync(c).status();
+                // the wire carried at least the changes, a few bytes each (metrics: docs/operations.md)
+                assertTrue(s.bytesSent() > s.changesSent() && s.bytesReceived() > s.changesReceived() && s.changesReceived() > 0, s.toString());
+            }
             for (Connection c : replicas) c.close();
         }
     }
