@@ -39,6 +39,8 @@ public final class HubServer implements AutoCloseable {
     public static final String MORE_HEADER = "Sync-More";
     /** Optional: the namespace the client expects; a token for another namespace is refused with 403. */
     public static final String NAMESPACE_HEADER = "Sync-Namespace";
+    /** The client's site id (32 hex digits), sent by the http transport; used only to name the client on the status page. */
+    public static final String SITE_HEADER = "Sync-Site";
     private static final System.Logger LOG = System.getLogger(HubServer.class.getName());
     /**
      * The JDK server leaves Nagle's algorithm on unless this property is set before its first server starts: a reply
@@ -73,6 +75,7 @@ public final class HubServer implements AutoCloseable {
     private final Semaphore inFlight;
     private final WsEndpointKeeper ws;
     private final ClientLimits perClient;
+    private final HubActivity activity = new HubActivity();
     private volatile boolean draining;
 
     private HubServer(HubConfig config, HubStore store, HttpServer http, SSLContext tls, Runnable wsLost) {
@@ -88,8 +91,10 @@ public final class HubServer implements AutoCloseable {
         http.createContext("/v1/pull", ex -> handle(ex, "GET", this::pull));
         http.createContext("/v1/health", ex -> handle(ex, "GET", this::health));
         http.createContext("/metrics", ex -> handle(ex, "GET", this::metrics));
-        http.createContext("/", ex -> handle(ex, "GET", e -> { }));
         this.ws = config.ws().enabled() ? new WsEndpointKeeper(hub, config, executor, inFlight, perClient, tls, wsLost) : null;
+        StatusEndpoint status = new StatusEndpoint(hub, activity, ws, config.tokens().namespaces(), System.getenv(StatusEndpoint.ADMIN_TOKEN_ENV));
+        http.createContext("/v1/status", ex -> handle(ex, "GET", status::serve));
+        http.createContext("/", ex -> handle(ex, "GET", StatusPage::serve));
         hub.metrics().gauge("store_bytes", "bytes of the store's files (database and write-ahead log)", store::sizeBytes);
         hub.metrics().gauge("store_last_sequence", "the last sequence the store assigned", store::lastSequence);
         hub.metrics().gauge("http_requests_in_flight", "HTTP requests and WebSocket pushes being handled", () -> config.maxInFlight() - inFlight.availablePermits());
@@ -257,8 +262,8 @@ public final class HubServer implements AutoCloseable {
             if (!admitted && !health) throw new Unavailable("the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
             if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
             String path = ex.getRequestURI().getPath();
-            if (!path.equals(ex.getHttpContext().getPath()) || path.equals("/")) {
-                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull, /v1/health and /metrics");
+            if (!path.equals(ex.getHttpContext().getPath())) {
+                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull, /v1/health, /metrics, /v1/status and its status page at /");
             }
             if (!ex.getRequestMethod().equals(method) && !(method.equals("GET") && ex.getRequestMethod().equals("HEAD"))) {
                 ex.getResponseHeaders().set("Allow", method);
@@ -267,6 +272,7 @@ public final class HubServer implements AutoCloseable {
             endpoint.serve(ex);
         } catch (HttpError e) {
             hub.metrics().refused("http_" + e.status());
+            activity.refused(e.status(), null, clientId(ex), ex.getRequestURI().getPath(), e.getMessage());
             if (e instanceof Unavailable u) ex.getResponseHeaders().set("Retry-After", Integer.toString(u.retryAfterSeconds));
             if (e instanceof TooMany) ex.getResponseHeaders().set("Retry-After", "1");
             if (e.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"syncsqlite\"");
@@ -323,6 +329,11 @@ public final class HubServer implements AutoCloseable {
         ex.setAttribute(BYTES_IN, (long) body.length);
         hub.metrics().received(body.length);
         HubStore.PushOutcome out = hub.push(ns, batch, body, null);
+        activity.pushed(ns, clientId(ex), remote(ex));
+        if (!out.refused().isEmpty()) {
+            activity.refused(200, ns, clientId(ex), "/v1/push", out.refused().size() + " of " + out.received() + " changes refused, e.g.: "
+                    + out.refused().get(0).reason());
+        }
         send(ex, 200, "application/json", Exchanges.json(g -> {
             g.writeStringField("status", out.duplicate() ? "already-applied" : "applied");
             g.writeNumberField("received", out.received());
@@ -342,10 +353,21 @@ public final class HubServer implements AutoCloseable {
         long seen = Query.number(q, "seen", 0, 0, Long.MAX_VALUE);
         int limit = (int) Query.number(q, "limit", Math.min(1000, config.maxPullLimit()), 1, config.maxPullLimit());
         HubStore.Page page = hub.pull(ns, q.get("epoch"), since, q.get("seenEpoch"), seen, limit);
+        activity.pulled(ns, clientId(ex), remote(ex), page.next());
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
         send(ex, 200, "application/json", hub.changeset(page.changes()));
     }
+
+    private static String remote(HttpExchange ex) {
+        return ex.getRemoteAddress().getAddress().getHostAddress();
+    }
+
+    /** The client as the status page names it: the site id the http transport sends, else its address. */
+    private static String clientId(HttpExchange ex) {
+        return HubActivity.clientId(ex.getRequestHeaders().getFirst(SITE_HEADER), remote(ex));
+    }
+
 
     /**
      * {@code 200 {"status":"ok",…}} while every endpoint serves and the store answers; {@code 503} with status

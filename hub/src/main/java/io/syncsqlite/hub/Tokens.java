@@ -47,6 +47,11 @@ public final class Tokens {
         return Optional.ofNullable(namespaceByDigest.get(digest(token)));
     }
 
+    /** The namespaces the tokens grant. */
+    public java.util.Set<String> namespaces() {
+        return java.util.Set.copyOf(namespaceByDigest.values());
+    }
+
     public boolean isEmpty() {
         return namespaceByDigest.isEmpty();
     }

@@ -71,6 +71,22 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     private final Map<String, Set<WsSubscriber>> subscribers = new ConcurrentHashMap<>();
     private final Set<WsSubscriber> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean dead = new AtomicBoolean();
+
+    /** A subscribed connection as the status page shows it: its address names it, {@code cursor} is what it was sent. */
+    record Subscriber(String namespace, String id, String address, long cursor) {
+    }
+
+    /** The connections subscribed to a namespace now. */
+    List<Subscriber> subscribers() {
+        List<Subscriber> out = new java.util.ArrayList<>();
+        for (WsSubscriber s : connections) {
+            String ns = s.namespace();
+            java.net.InetSocketAddress remote = s.connection().getRemoteSocketAddress();
+            String address = remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+            if (ns != null) out.add(new Subscriber(ns, address, address, s.sentUpTo()));
+        }
+        return out;
+    }
     private volatile Exception startFailure;
     private volatile boolean stopping;
     private volatile Thread selectorThread;

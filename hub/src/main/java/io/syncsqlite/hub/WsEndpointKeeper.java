@@ -62,6 +62,11 @@ final class WsEndpointKeeper {
         return current;
     }
 
+    /** The connections subscribed now, for the status page. */
+    java.util.List<WsEndpoint.Subscriber> subscribers() {
+        return current().subscribers();
+    }
+
     int port() {
         return port;
     }

@@ -63,6 +63,11 @@ final class WsSubscriber {
         return namespace;
     }
 
+    /** The last hub sequence handed to this subscriber's socket. */
+    long sentUpTo() {
+        return sentUpTo;
+    }
+
     boolean helloReceived() {
         return helloReceived;
     }

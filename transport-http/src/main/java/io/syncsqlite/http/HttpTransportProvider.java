@@ -46,7 +46,7 @@ public final class HttpTransportProvider implements TransportProvider {
     @Override
     public Transport open(TransportContext context) throws SQLException {
         Settings s = Settings.of(context.config());
-        HubClient hub = new HubClient(s.base, s.token, context.config().get(SyncConfig.NAMESPACE).orElse(null), s.timeout);
+        HubClient hub = new HubClient(s.base, s.token, context.config().get(SyncConfig.NAMESPACE).orElse(null), s.timeout, context.siteId());
         return new HttpTransport(hub, s.pushChanges, s.pullLimit);
     }
 

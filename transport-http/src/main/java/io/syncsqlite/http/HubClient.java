@@ -32,6 +32,8 @@ public final class HubClient {
     private final String token;
     private final String namespace;
     private final Duration timeout;
+    /** This replica's site id, sent so the hub's status page can tell its clients apart; {@code null}: not sent. */
+    private final String site;
     private final HttpClient http;
     private volatile String limits;
 
@@ -47,6 +49,12 @@ public final class HubClient {
      * @param namespace the namespace the caller expects (sent so the hub can refuse a token for another one), or {@code null}
      */
     public HubClient(URI base, String token, String namespace, Duration timeout) {
+        this(base, token, namespace, timeout, null);
+    }
+
+    /** @param site this replica's site id, which names it on the hub's status page */
+    public HubClient(URI base, String token, String namespace, Duration timeout, String site) {
+        this.site = site;
         this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
         this.token = token;
         this.namespace = namespace;
@@ -143,6 +151,7 @@ public final class HubClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Authorization", "Bearer " + token).header("Accept-Encoding", "gzip");
         if (namespace != null) b.header("Sync-Namespace", namespace);
+        if (site != null) b.header("Sync-Site", site);
         return b;
     }
 
