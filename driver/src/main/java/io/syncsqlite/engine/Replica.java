@@ -165,6 +165,19 @@ public final class Replica {
     }
 
     /**
+     * After a transaction that changed the schema committed: starts the engine if a transport is configured and the
+     * database now holds something to sync. Instruments on a connection of its own (the committed schema), and never
+     * waits for a previous engine's final push (that one hands over in the background).
+     */
+    public void startEngineAfterSchemaCommit() throws SQLException {
+        if (engine() != null || key == null || config.transport().isEmpty() || stopped) return;
+        try (Connection own = SqliteConnections.openInternal(url)) {
+            ensureInstrumented(own);
+        }
+        startEngine(false, false);
+    }
+
+    /**
      * The engine, started now if a transport is configured and the database has come to hold something to sync
      * (a schema created inside an application's transaction starts it here, not in the middle of that transaction).
      */

@@ -39,6 +39,8 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     private final AppListeners listeners;
     private DatabaseMetaDataWrapper metaData;
     private boolean released;
+    /** The open transaction changed the schema: once it commits, the file may have its first table to sync. */
+    private boolean schemaChangedInTransaction;
 
     public ConnectionWrapper(SQLiteConnection delegate, Replica replica) {
         super(delegate);
@@ -75,6 +77,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
                 ConnectionState state = ConnectionState.save(delegate);
                 replica.ensureInstrumentedInTransaction(delegate);
                 state.restore(delegate);
+                schemaChangedInTransaction = true;
             }
         }
         afterWrite();
@@ -194,13 +197,25 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     public void commit() throws SQLException {
         delegate.commit();
         holds.endTransaction();
+        schemaCommitted();
         replica.onLocalCommit();
+    }
+
+    /**
+     * A migration in a transaction (Flyway, Liquibase, Hibernate's schema tools) may have created the file's first table
+     * to sync: its engine starts now, as it does after the same DDL outside a transaction, not at some later connect().
+     */
+    private void schemaCommitted() throws SQLException {
+        if (!schemaChangedInTransaction) return;
+        schemaChangedInTransaction = false;
+        replica.startEngineAfterSchemaCommit();
     }
 
     @Override
     public void rollback() throws SQLException {
         delegate.rollback();
         holds.endTransaction();
+        schemaChangedInTransaction = false;
     }
 
     @Override
@@ -209,6 +224,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         delegate.setAutoCommit(autoCommit);
         if (autoCommit && !was) {
             holds.endTransaction();
+            schemaCommitted();
             replica.onLocalCommit();
         }
     }
