@@ -77,7 +77,7 @@ public final class SyncEngine {
     private final boolean firstRoundNow;
     private final Path file;
     private final FileMetrics metrics = new FileMetrics();
-    /** The MBean and Micrometer meters of this file, published from the engine's thread while it runs. */
+    /** The MBean and Micrometer meters of this file, published from the engine's thread after its first round. */
     private MetricsExport metricsExport;
 
     private SyncEngine(Replica replica, Path file, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
@@ -323,7 +323,6 @@ public final class SyncEngine {
     }
 
     private void loop() {
-        metricsExport = MetricsExport.start(file, this::status);
         long nextRound = System.nanoTime() + (firstRoundNow ? 0 : replica.config().interval().toNanos());
         try {
             while (true) {
@@ -374,7 +373,7 @@ public final class SyncEngine {
             // after the exchange, so a round's publishing and pulling happen when they always did
             session.coordinateKeyTag(transport);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
-            countBacklog();
+            afterRound();
             if (failures >= STALL_ROUNDS) {
                 log.recovered(failures);
                 emit(SyncEvent.progress("sync recovered after " + failures + " failed rounds"));
@@ -387,7 +386,7 @@ public final class SyncEngine {
             waiting.forEach(f -> f.complete(result));
             return replica.config().interval();
         } catch (Throwable e) {
-            countBacklog();
+            afterRound();
             failures++;
             String message = "sync round of " + replica.url().target() + " failed (" + transportName + "): " + ErrorText.of(e);
             log.roundFailed(failures, STALL_ROUNDS, message, e);
@@ -409,9 +408,11 @@ public final class SyncEngine {
 
     /**
      * Counts what waits in the file for {@link #status()} after every round, before its callers hear the result:
-     * reading a metric never touches the database.
+     * reading a metric never touches the database. After the first round, publishes the file's MBean and meters: the
+     * first use of JMX in a process takes tens of milliseconds, which must delay neither connect() nor the first round.
      */
-    private void countBacklog() {
+    private void afterRound() {
+        if (metricsExport == null) metricsExport = MetricsExport.start(file, this::status);
         try {
             synchronized (session) {
                 metrics.countBacklog(connection);
