@@ -1,0 +1,90 @@
+package io.syncsqlite.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.syncsqlite.SyncConnection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The way out of what sync kept aside ({@code pending}, {@code deadletters}, {@code conflicts}): lists it, or acts on
+ * one entry through {@link SyncConnection}'s API on a connection without sync settings (no engine starts).
+ */
+abstract class WayOutCommand extends ReportingCommand {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Parameters(index = "0", paramLabel = "<db>", description = "The SQLite database file.")
+    Path db;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "<action>", description = "Nothing to list; else an action (see above).")
+    String action;
+    @Parameters(index = "2..*", paramLabel = "<arg>", description = "The action's arguments.")
+    List<String> args = new ArrayList<>();
+    @Option(names = "--limit", defaultValue = "100", description = "Entries listed at most (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public final Integer call() throws Exception {
+        if (!Files.isRegularFile(db)) throw new SQLException("No database file at " + db.toAbsolutePath(), "08001");
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + db.toAbsolutePath())) {
+            return run(c.unwrap(SyncConnection.class));
+        }
+    }
+
+    abstract int run(SyncConnection sync) throws Exception;
+
+    /** The {@code index}th action argument, or a usage error naming what is missing. */
+    String arg(int index, String what) {
+        if (args.size() <= index) throw new picocli.CommandLine.ParameterException(spec.commandLine(), action + " needs " + what);
+        return args.get(index);
+    }
+
+    long id(int index) {
+        String v = arg(index, "an id (from the listing)");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "not an id: '" + v + "'");
+        }
+    }
+
+    picocli.CommandLine.ParameterException unknownAction(String accepted) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown action '" + action + "': accepted are " + accepted);
+    }
+
+    /** A row key given as a JSON array ({@code '["a", 1]'}) or, for a one-column key, as the bare value. */
+    static List<Object> key(String text) throws IOException {
+        String t = text.trim();
+        if (!t.startsWith("[")) t = "[" + (t.matches("-?\\d+(\\.\\d+)?|null") || t.startsWith("\"") ? t : "\"" + t.replace("\"", "\\\"") + "\"") + "]";
+        List<Object> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(t)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) throw new IOException("a key is a JSON array: " + text);
+            for (JsonToken tok = p.nextToken(); tok != JsonToken.END_ARRAY; tok = p.nextToken()) {
+                switch (tok) {
+                    case VALUE_NUMBER_INT -> out.add(p.getLongValue());
+                    case VALUE_NUMBER_FLOAT -> out.add(p.getDoubleValue());
+                    case VALUE_STRING -> out.add(p.getText());
+                    case VALUE_NULL -> out.add(null);
+                    default -> throw new IOException("a key holds numbers, strings and null: " + text);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Values as JSON can carry them: blobs as {@code x'…'} text. */
+    static List<Object> printable(List<Object> values) {
+        List<Object> out = new ArrayList<>(values.size());
+        for (Object v : values) out.add(v instanceof byte[] b ? "x'" + HexFormat.of().formatHex(b) + "'" : v);
+        return out;
+    }
+}
