@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
-import io.syncsqlite.http.HubClient;
+import io.syncsqlite.transport.http.HubClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
