@@ -2,7 +2,7 @@ package io.syncsqlite;
 
 import io.syncsqlite.config.ConnectionUrl;
 import io.syncsqlite.config.SyncConfig;
-import io.syncsqlite.engine.Replica;
+import io.syncsqlite.engine.SyncedFile;
 import io.syncsqlite.engine.SqliteConnections;
 import io.syncsqlite.engine.SyncEngine;
 import io.syncsqlite.jdbc.ConnectionWrapper;
@@ -43,7 +43,7 @@ public final class SyncDriver implements Driver {
         if (!acceptsURL(url)) return null;
         ConnectionUrl parsed = ConnectionUrl.parse(url, info);
         SyncConfig config = validate(parsed.syncSettings());
-        Replica replica = Replica.acquire(parsed, config);
+        SyncedFile replica = SyncedFile.acquire(parsed, config);
         Connection raw = null;
         try {
             raw = SqliteConnections.open(parsed);
@@ -80,7 +80,7 @@ public final class SyncDriver implements Driver {
 
     /** Stops every sync engine in this JVM after a final push; open connections keep working and capturing. */
     public static void shutdown() {
-        Replica.shutdownAll();
+        SyncedFile.shutdownAll();
     }
 
     @Override

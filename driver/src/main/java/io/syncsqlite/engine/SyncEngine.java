@@ -48,10 +48,10 @@ public final class SyncEngine {
     /** Consecutive failed rounds after which the engine reports a stall (an ERROR event, once per episode). */
     private static final int STALL_ROUNDS = 3;
 
-    private final Replica replica;
+    private final SyncedFile replica;
     private final String transportName;
     private final Transport transport;
-    private final EngineSession session;
+    private final EngineTransportSession session;
     private final Connection connection;
     private final ChangeApplier applier;
     private final List<SyncListener> listeners;
@@ -80,7 +80,7 @@ public final class SyncEngine {
     /** The MBean and Micrometer meters of this file, published from the engine's thread after its first round. */
     private MetricsExport metricsExport;
 
-    private SyncEngine(Replica replica, Path file, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
+    private SyncEngine(SyncedFile replica, Path file, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
         this.firstRoundNow = roundNow;
         this.file = file;
         this.lease = new EngineLease(file);
@@ -92,13 +92,13 @@ public final class SyncEngine {
         this.transport = transport;
         this.connection = connection;
         this.applier = new ChangeApplier(connection, sites, replica.config().maxClockDrift());
-        this.session = new EngineSession(this, replica, connection, sites, new ChangeExtractor(connection, sites), applier);
+        this.session = new EngineTransportSession(this, replica, connection, sites, new ChangeExtractor(connection, sites), applier);
         this.status = new SyncStatus(paused ? SyncStatus.State.PAUSED : SyncStatus.State.IDLE, transportName, null, null, 0);
         this.thread = new Thread(this::loop, "syncsqlite-engine " + replica.url().target());
         this.thread.setDaemon(true);
     }
 
-    static SyncEngine start(Replica replica, Path file, boolean roundNow) throws SQLException {
+    static SyncEngine start(SyncedFile replica, Path file, boolean roundNow) throws SQLException {
         String name = replica.config().transport().orElseThrow();
         TransportProvider provider = provider(name);
         Connection c = SqliteConnections.openInternal(replica.url());

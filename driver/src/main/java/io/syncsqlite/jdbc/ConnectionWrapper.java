@@ -14,7 +14,7 @@ import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
 import io.syncsqlite.capture.SchemaChange;
 import io.syncsqlite.capture.Transactions;
-import io.syncsqlite.engine.Replica;
+import io.syncsqlite.engine.SyncedFile;
 import io.syncsqlite.engine.SyncEngine;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -34,7 +34,7 @@ import org.sqlite.SQLiteConnection;
  * connection, which keeps all per-connection state (auto-commit, transaction mode, closed).
  */
 public final class ConnectionWrapper extends ConnectionDelegate implements SyncConnection {
-    private final Replica replica;
+    private final SyncedFile replica;
     private final GateHolds holds;
     private final AppListeners listeners;
     private DatabaseMetaDataWrapper metaData;
@@ -42,7 +42,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     /** The open transaction changed the schema: once it commits, the file may have its first table to sync. */
     private boolean schemaChangedInTransaction;
 
-    public ConnectionWrapper(SQLiteConnection delegate, Replica replica) {
+    public ConnectionWrapper(SQLiteConnection delegate, SyncedFile replica) {
         super(delegate);
         this.replica = replica;
         this.holds = new GateHolds(replica.gate(), delegate);
@@ -56,7 +56,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     /**
      * Runs a statement's execution; when its SQL may change the schema, the replica sees it before and after (see
-     * {@link Replica#aroundSchemaChange}) and re-instruments once it succeeded; then tells the engine that local data
+     * {@link SyncedFile#aroundSchemaChange}) and re-instruments once it succeeded; then tells the engine that local data
      * may have changed.
      */
     <T> T execute(SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
@@ -85,7 +85,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     /**
-     * Runs a statement that drops a table or column inside {@link Replica#aroundSchemaChange}. The application's
+     * Runs a statement that drops a table or column inside {@link SyncedFile#aroundSchemaChange}. The application's
      * statement starts from the {@code changes()} and {@code last_insert_rowid()} it had ({@code before}), not from
      * those of the driver's writes ahead of it, and the driver's writes after it leave what the statement left.
      */

@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  * under an application transaction's read snapshot and an application statement waits for one slice at most. Events
  * are emitted outside the gate: a listener may use the database.
  */
-final class EngineSession implements SyncSession {
-    private static final System.Logger LOG = System.getLogger(EngineSession.class.getName());
+final class EngineTransportSession implements SyncSession {
+    private static final System.Logger LOG = System.getLogger(EngineTransportSession.class.getName());
     private static final Duration RETRY_EVERY = Duration.ofSeconds(30);
     /**
      * Work per write transaction of an apply, the longest an application waits for it: slices start at
@@ -56,7 +56,7 @@ final class EngineSession implements SyncSession {
     /** Changes the next slice applies. */
     private int sliceChanges = MIN_SLICE_CHANGES;
     private final SyncEngine engine;
-    private final Replica replica;
+    private final SyncedFile replica;
     private final Connection c;
     private final SiteDictionary sites;
     private final ChangeExtractor extractor;
@@ -94,7 +94,7 @@ final class EngineSession implements SyncSession {
     /** Cursors {@link #advanceCursor advanced} and not yet written: they go with this session's next write. */
     private final Map<String, String> unwrittenCursors = new HashMap<>();
 
-    EngineSession(SyncEngine engine, Replica replica, Connection c, SiteDictionary sites, ChangeExtractor extractor, ChangeApplier applier) {
+    EngineTransportSession(SyncEngine engine, SyncedFile replica, Connection c, SiteDictionary sites, ChangeExtractor extractor, ChangeApplier applier) {
         this.engine = engine;
         this.replica = replica;
         this.c = c;

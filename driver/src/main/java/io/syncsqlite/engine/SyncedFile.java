@@ -24,9 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The state shared by every connection of this JVM to one database file: its sync settings, what is instrumented,
  * and its sync engine (started by the first connection, flushed and stopped with the last).
  */
-public final class Replica {
-    private static final System.Logger LOG = System.getLogger(Replica.class.getName());
-    private static final Map<String, Replica> OPEN = new HashMap<>();
+public final class SyncedFile {
+    private static final System.Logger LOG = System.getLogger(SyncedFile.class.getName());
+    private static final Map<String, SyncedFile> OPEN = new HashMap<>();
     /** Engines whose file's last connection closed, still making their final push (guarded by {@link #OPEN}). */
     private static final Map<String, SyncEngine> ENDING = new HashMap<>();
     /** How long a JVM that exits (System.exit, SIGTERM) waits in total for the engines' final pushes. */
@@ -73,7 +73,7 @@ public final class Replica {
     private int connections;
     private boolean stopped;
 
-    private Replica(String key, ConnectionUrl url, SyncConfig config) {
+    private SyncedFile(String key, ConnectionUrl url, SyncConfig config) {
         this.key = key;
         this.url = url;
         this.config = config;
@@ -85,22 +85,22 @@ public final class Replica {
      * settings are per file: a connection without {@code sync.*} settings joins whatever the file uses; the first one
      * that sets them decides them while the file is open in this JVM; a connection asking for different ones fails.
      */
-    public static Replica acquire(ConnectionUrl url, SyncConfig config) throws SQLException {
+    public static SyncedFile acquire(ConnectionUrl url, SyncConfig config) throws SQLException {
         synchronized (OPEN) {
             if (url.isInMemory()) {
                 // every in-memory connection is its own database: nothing to share, nothing to sync
                 if (config.transport().isPresent()) {
                     throw new SQLException("sync.transport needs a database file; an in-memory database cannot sync: " + url.target(), "HY024");
                 }
-                Replica r = new Replica(null, url, config);
+                SyncedFile r = new SyncedFile(null, url, config);
                 r.connections = 1;
                 return r;
             }
             String key = DatabaseFile.of(url.target()).toString();
-            Replica r = OPEN.get(key);
+            SyncedFile r = OPEN.get(key);
             if (r == null) {
                 io.syncsqlite.maintenance.UninstallMark.check(Path.of(key), config.reinstall());
-                r = new Replica(key, url, config);
+                r = new SyncedFile(key, url, config);
                 OPEN.put(key, r);
             } else if (!config.raw().isEmpty() && !config.equals(r.config)) {
                 if (r.config.raw().isEmpty()) {
@@ -247,7 +247,7 @@ public final class Replica {
     private static void stopAll(Duration bound) {
         List<SyncEngine> engines = new ArrayList<>();
         synchronized (OPEN) {
-            for (Replica r : OPEN.values()) {
+            for (SyncedFile r : OPEN.values()) {
                 if (r.engine != null) engines.add(r.engine);
                 r.engine = null;
                 r.stopped = true;
