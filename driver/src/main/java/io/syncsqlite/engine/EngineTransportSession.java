@@ -180,31 +180,45 @@ final class EngineTransportSession implements SyncSession {
     }
 
     /**
-     * Asks the transport for a key block tag until this site has one ({@link io.syncsqlite.keys.KeyScheme}), offering its
-     * provisional tag first; a granted tag is stored through the gate, and new keys use it from then on.
+     * Asks the transport for a key block tag ({@link io.syncsqlite.keys.KeyScheme}) until this site has one, offering
+     * its provisional tag first; then presents the tag it holds once per engine start and after the transport's
+     * coordinator lost history ({@link #keyTagMayBeLost}), so a hub restored from a backup records it again. A granted
+     * tag that differs from the one held (another site was granted it meanwhile) is stored through the gate, and new
+     * keys use it from then on; keys already given stay. An empty answer (the transport cannot coordinate) keeps what
+     * the site holds.
      */
     void coordinateKeyTag(io.syncsqlite.spi.Transport transport) throws Exception {
         String site = sites.local();
         if (site.equals(keyTagSite) || replica.config().wideKeys()) return;
+        java.util.OptionalInt held;
         synchronized (this) {
             if (!schema().hasMetadata()) return;
-            if (KeyBlocks.coordinatedTag(c).isPresent()) {
-                keyTagSite = site;
-                return;
-            }
+            held = KeyBlocks.coordinatedTag(c);
         }
-        java.util.OptionalInt granted = transport.claimKeyTag(site, io.syncsqlite.keys.KeyScheme.provisionalTag(site)); // network: outside any lock
-        if (granted.isEmpty()) return;
-        synchronized (this) {
-            gate.engine(() -> Transactions.write(c, () -> {
-                KeyBlocks.store(c, site, granted.getAsInt());
-                return null;
-            }));
+        int wish = held.orElse(io.syncsqlite.keys.KeyScheme.provisionalTag(site));
+        java.util.OptionalInt granted = transport.claimKeyTag(site, wish); // network: outside any lock
+        if (granted.isEmpty()) {
+            if (held.isPresent()) keyTagSite = site;
+            return;
+        }
+        int tag = granted.getAsInt();
+        if (held.isEmpty() || held.getAsInt() != tag) {
+            synchronized (this) {
+                gate.engine(() -> Transactions.write(c, () -> {
+                    KeyBlocks.store(c, site, tag);
+                    return null;
+                }));
+            }
+            replica.keyBlockCoordinated(tag);
+            engine.emit(SyncEvent.progress("key block " + tag + " granted to this replica: new INTEGER PRIMARY KEY values are "
+                    + tag + " * 2^20 + n" + (held.isPresent() ? " (its block " + held.getAsInt() + " is another replica's now)" : "")));
         }
         keyTagSite = site;
-        replica.keyBlockCoordinated(granted.getAsInt());
-        engine.emit(SyncEvent.progress("key block " + granted.getAsInt() + " granted to this replica: new INTEGER PRIMARY KEY values are "
-                + granted.getAsInt() + " * 2^20 + n"));
+    }
+
+    @Override
+    public void keyTagMayBeLost() {
+        keyTagSite = null;
     }
 
     /**

@@ -167,12 +167,14 @@ public final class HubPush {
 
     /**
      * Pushes every version this replica holds to a hub that lost history (restored, replaced), then forgets the
-     * position of its pushes into the lost history. Until the republication is done a position no hub holds is
+     * position of its pushes into the lost history; the replica's key block tag is presented again after the round
+     * ({@link SyncSession#keyTagMayBeLost}). Until the republication is done a position no hub holds is
      * recorded (at once), so a crash on the way makes the hub tell again and the republication is repeated (harmless:
      * the hub keeps one version per cell).
      */
     public static void republishAfterLoss(SyncSession session, String hub, String seenKey, Caps caps, Sender sender) throws Exception {
         session.saveCursor(seenKey, LOST);
+        session.keyTagMayBeLost();
         republish(session, hub, caps, sender);
         session.saveCursor(seenKey, "");
     }

@@ -72,6 +72,13 @@ public interface SyncSession {
     /** Reports an event to the connection's listeners (errors that do not fail the round, progress). */
     void report(SyncEvent event);
 
+    /**
+     * The transport's coordinator may have lost the key block tag it granted this replica (a hub restored from a
+     * backup): after this round the engine presents its tag again through {@link Transport#claimKeyTag}.
+     */
+    default void keyTagMayBeLost() {
+    }
+
     /** Asks the engine for a round soon, e.g. after a live notification. */
     void requestSync();
 }

@@ -13,9 +13,11 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Grants {@code site} a key block tag, 1 … 2047, that no other site of the namespace holds ({@code KeyScheme}):
-     * {@code wish} (the site's provisional tag) when it is free, else another free one; the same tag again when the site
-     * asks again. Called by the engine after each round until a tag is granted; empty when the transport cannot
-     * coordinate (the replica keeps its provisional tag) or every tag is taken. Throwing fails the round.
+     * the tag the site holds already if it has one, else {@code wish} when it is free, else another free one. The
+     * engine calls it after each round until a tag is granted (wishing for the site's provisional tag), then once per
+     * engine start and after {@link SyncSession#keyTagMayBeLost} (wishing for the tag it holds, which a coordinator that
+     * lost its record grants again when it is still free). Empty when the transport cannot coordinate (e.g. a hub too
+     * old to grant tags; the replica keeps its tag) or every tag is taken. Throwing fails the round.
      */
     default java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
         return java.util.OptionalInt.empty();

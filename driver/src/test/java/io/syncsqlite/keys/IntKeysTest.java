@@ -1,5 +1,7 @@
 package io.syncsqlite.keys;
 
+import static io.syncsqlite.keys.IntIds.exec;
+import static io.syncsqlite.keys.IntIds.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,20 +12,13 @@ import io.syncsqlite.capture.RowidKeySql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,21 +46,7 @@ class IntKeysTest {
                 exec(c, "CREATE TABLE item(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)");
                 c.unwrap(SyncConnection.class).syncNow(); // the first round coordinates this replica's key block
             }
-            ExecutorService pool = Executors.newFixedThreadPool(replicas);
-            try {
-                List<Callable<Void>> writers = new ArrayList<>();
-                for (int r = 0; r < replicas; r++) {
-                    Connection c = conns.get(r);
-                    String who = "r" + r;
-                    writers.add(() -> {
-                        insertThroughInts(c, who, rows);
-                        return null;
-                    });
-                }
-                for (Future<Void> f : pool.invokeAll(writers)) f.get();
-            } finally {
-                pool.shutdown();
-            }
+            IntIds.insertConcurrently(conns, rows);
             for (int round = 0; round < 2; round++) for (Connection c : conns) c.unwrap(SyncConnection.class).syncNow();
             Set<Long> blocks = new HashSet<>();
             for (Connection c : conns) {
@@ -79,28 +60,6 @@ class IntKeysTest {
             assertEquals(replicas, blocks.size(), "every replica was granted a block of its own: " + blocks);
         } finally {
             for (Connection c : conns) c.close();
-        }
-    }
-
-    /** What applications do with ids held in int: getInt from the generated keys, setInt to find the row again. */
-    private static void insertThroughInts(Connection c, String who, int rows) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO item(name) VALUES (?)", Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement find = c.prepareStatement("SELECT name FROM item WHERE id = ?")) {
-            for (int i = 0; i < rows; i++) {
-                insert.setString(1, who + "-" + i);
-                insert.executeUpdate();
-                int id;
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getInt(1);
-                    assertEquals(keys.getLong(1), id, "the key fits an int");
-                }
-                find.setInt(1, id);
-                try (ResultSet rs = find.executeQuery()) {
-                    assertTrue(rs.next(), "setInt finds the row just inserted");
-                    assertEquals(who + "-" + i, rs.getString(1));
-                }
-            }
         }
     }
 
@@ -179,18 +138,5 @@ class IntKeysTest {
         }
         SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:syncsqlite:" + file + "?sync.keys=long"));
         assertTrue(e.getMessage().contains("sync.keys"), e.getMessage());
-    }
-
-    private static void exec(Connection c, String... sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String q : sql) s.execute(q);
-        }
-    }
-
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

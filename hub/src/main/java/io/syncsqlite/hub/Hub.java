@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class Hub {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern SITE = Pattern.compile("[0-9a-f]{32}");
 
     private final HubConfig config;
     private final HubStore store;
@@ -131,6 +132,21 @@ public final class Hub {
         LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
                 ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());
         return out;
+    }
+
+    /**
+     * The key block tag of replica {@code site} in {@code ns} ({@link HubStore#claimKeyTag}), {@code wish} first (0:
+     * none); 0 when every tag is taken. 400 for a malformed site id or wish.
+     */
+    int keyTag(String ns, String site, long wish) throws HttpError, SQLException {
+        if (site == null || !SITE.matcher(site).matches()) throw new HttpError(400, "missing or invalid site id (32 of 0-9 a-f)");
+        if (wish < 0 || wish > io.syncsqlite.spi.KeyTagClaims.LAST) {
+            throw new HttpError(400, "invalid key tag wish " + wish + ": accepted values are 0 (none) to " + io.syncsqlite.spi.KeyTagClaims.LAST);
+        }
+        int tag = store.claimKeyTag(ns, site, (int) wish);
+        if (tag == 0) LOG.log(System.Logger.Level.WARNING, "every key block tag of namespace {0} is taken: site {1} keeps its provisional keys", ns, site);
+        else LOG.log(System.Logger.Level.DEBUG, "key tag ns={0} site={1} wish={2} tag={3}", ns, site, wish, tag);
+        return tag;
     }
 
     /** The last sequence of {@code ns}. */

@@ -89,6 +89,7 @@ public final class HubServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/v1/push", ex -> handle(ex, "POST", this::push));
         http.createContext("/v1/pull", ex -> handle(ex, "GET", this::pull));
+        http.createContext("/v1/keytag", ex -> handle(ex, "POST", this::keyTag));
         http.createContext("/v1/health", ex -> handle(ex, "GET", this::health));
         http.createContext("/metrics", ex -> handle(ex, "GET", this::metrics));
         this.ws = config.ws().enabled() ? new WsEndpointKeeper(hub, config, executor, inFlight, perClient, tls, wsLost) : null;
@@ -263,7 +264,7 @@ public final class HubServer implements AutoCloseable {
             if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
             String path = ex.getRequestURI().getPath();
             if (!path.equals(ex.getHttpContext().getPath())) {
-                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull, /v1/health, /metrics, /v1/status and its status page at /");
+                throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull, /v1/keytag, /v1/health, /metrics, /v1/status and its status page at /");
             }
             if (!ex.getRequestMethod().equals(method) && !(method.equals("GET") && ex.getRequestMethod().equals("HEAD"))) {
                 ex.getResponseHeaders().set("Allow", method);
@@ -357,6 +358,17 @@ public final class HubServer implements AutoCloseable {
         ex.getResponseHeaders().set(NEXT_HEADER, Long.toString(page.next()));
         ex.getResponseHeaders().set(MORE_HEADER, Boolean.toString(page.more()));
         send(ex, 200, "application/json", hub.changeset(page.changes()));
+    }
+
+    /** {@code POST /v1/keytag?site=&wish=} → {@code {"tag":n}}: the site's key block tag, 0 when every tag is taken. */
+    private void keyTag(HttpExchange ex) throws IOException, HttpError, SQLException {
+        String ns = namespace(ex);
+        Map<String, String> q = Query.parse(ex.getRequestURI().getRawQuery());
+        int tag = hub.keyTag(ns, q.get("site"), Query.number(q, "wish", 0, 0, io.syncsqlite.spi.KeyTagClaims.LAST));
+        send(ex, 200, "application/json", Exchanges.json(g -> {
+            g.writeNumberField("tag", tag);
+            g.writeStringField("epoch", store.epoch());
+        }));
     }
 
     private static String remote(HttpExchange ex) {

@@ -72,6 +72,14 @@ public interface HubStore extends AutoCloseable {
      */
     Page pull(String ns, long since, int limit) throws SQLException, InterruptedException;
 
+    /**
+     * The key block tag of {@code site} in {@code ns} (replicas' INTEGER PRIMARY KEY values are {@code tag * 2^20 + n},
+     * docs/keys-and-gate.md): the tag it holds already, else {@code wish} when no site of {@code ns} holds it, else the
+     * lowest free one ({@code KeyTagClaims}); 0 when all 2,047 are taken. A grant is stored before it is answered and
+     * never given to another site, across restarts.
+     */
+    int claimKeyTag(String ns, String site, int wish) throws SQLException;
+
     /** The last sequence stored in {@code ns}, 0 when it is empty. */
     long head(String ns) throws SQLException, InterruptedException;
 

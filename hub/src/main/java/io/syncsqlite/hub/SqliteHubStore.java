@@ -64,6 +64,9 @@ public final class SqliteHubStore implements HubStore {
             s.execute("CREATE TABLE IF NOT EXISTS hub_batches(ns TEXT NOT NULL, site TEXT NOT NULL, batch TEXT NOT NULL, n INTEGER NOT NULL,"
                     + " PRIMARY KEY (ns, site, batch)) WITHOUT ROWID");
             s.execute("CREATE INDEX IF NOT EXISTS hub_batches_age ON hub_batches(ns, site, n)");
+            s.execute("CREATE TABLE IF NOT EXISTS hub_keytags(ns TEXT NOT NULL, tag INTEGER NOT NULL, site TEXT NOT NULL,"
+                    + " PRIMARY KEY (ns, tag)) WITHOUT ROWID");
+            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS hub_keytags_site ON hub_keytags(ns, site)");
             s.execute("CREATE TABLE IF NOT EXISTS hub_generations(gen TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID");
             byte[] id = new byte[16];
             new SecureRandom().nextBytes(id);
@@ -183,6 +186,21 @@ public final class SqliteHubStore implements HubStore {
             return new PushOutcome(false, cs.size(), accepted.size(), accepted.isEmpty() ? previous : seq, previous, accepted);
         } catch (SQLException | RuntimeException e) {
             seq = before;
+            writer.rollback();
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public int claimKeyTag(String ns, String site, int wish) throws SQLException {
+        writeLock.lock();
+        try {
+            int tag = KeyTagGrants.claim(writer, ns, site, wish);
+            writer.commit();
+            return tag;
+        } catch (SQLException | RuntimeException e) {
             writer.rollback();
             throw e;
         } finally {

@@ -35,8 +35,8 @@ import org.java_websocket.server.WebSocketServer;
  *     {@code since} and {@code epoch} the client's cursor, {@code seen} and {@code seenEpoch} the position the hub
  *     gave its latest push; namespace optional: the client's expectation, refused with 403 when the token grants
  *     another</li>
- * <li>hub → client {@code {"type":"welcome","epoch":…,"namespace":…,"since":n,"reset":bool,"limits":…}} ({@code limits} as
- *     {@link Hub#limits()}, push caps included): {@code reset} when this
+ * <li>hub → client {@code {"type":"welcome","epoch":…,"namespace":…,"since":n,"reset":bool,"limits":…,"keyTags":true}}
+ *     ({@code limits} as {@link Hub#limits()}, push caps included; {@code keyTags}: the hub grants key tags): {@code reset} when this
  *     store does not hold everything the client has seen ({@link Hub#knows}: restored from a backup, or replaced): the
  *     stream then starts at 0 and the client pushes every version it holds again</li>
  * <li>client → hub {@code {"type":"push","batch":…}\n<changeset>} → {@code {"type":"ack","batch":…,"status":…,
@@ -44,6 +44,8 @@ import org.java_websocket.server.WebSocketServer;
  * <li>hub → client {@code {"type":"changes","from":a,"to":b}\n<changeset>}: the namespace's changes in
  *     {@code (a, b]}, contiguous from the cursor; a client's own pushes arrive with no changes (no echo)</li>
  * <li>hub → client {@code {"type":"live","seq":n}} once the catch-up from the cursor is done</li>
+ * <li>client → hub {@code {"type":"keytag","site":…,"wish":n}} → {@code {"type":"keytag","site":…,"tag":n}} (through
+ *     {@link Hub#keyTag}) or {@code {"type":"error","keytag":…,"status":4xx/5xx,"error":…}}</li>
  * </ul>
  * Messages before {@code hello}, unknown types, malformed or oversized messages close the connection with a policy
  * or size status and a reason; the hub stays up. Until its hello is accepted a connection may send at most
@@ -256,6 +258,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         }
         switch (e.type()) {
             case "push" -> s.serially(() -> push(s, e));
+            case "keytag" -> s.serially(() -> keyTag(s, e));
             default -> refuse(conn, CloseFrame.POLICY_VALIDATION, "unexpected message type '" + printable(e.type()) + "'");
         }
     }
@@ -286,10 +289,27 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         // another history, or a cursor past what this store holds (restored from a backup): start over from 0
         boolean reset = since < 0 || !hub.knows(epoch, since, seenEpoch, seen) || since > head;
         if (reset) since = 0;
-        s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset, "limits", hub.limits()).encode());
+        s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset, "limits", hub.limits(),
+                "keyTags", true).encode());
         subscribers.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet()).add(s);
         s.subscribed(ns, since, head);
         LOG.log(System.Logger.Level.DEBUG, "ws subscribed ns={0} since={1} reset={2} remote={3}", ns, since, reset, s.connection().getRemoteSocketAddress());
+    }
+
+    /** {@code {"type":"keytag","site":…,"wish":n}} → {@code {"type":"keytag","site":…,"tag":n}} (0: every tag taken), or an error. */
+    private void keyTag(WsSubscriber s, Envelope e) {
+        String site = e.text("site").orElse(null);
+        try {
+            int tag = hub.keyTag(s.namespace(), site, e.number("wish").orElse(0L));
+            s.send(Envelope.of("keytag", "site", site, "tag", tag).encode());
+        } catch (HttpError err) {
+            hub.metrics().refused("ws_" + err.status());
+            s.send(Envelope.of("error", "keytag", site, "status", err.status(), "error", err.getMessage()).encode());
+        } catch (Exception ex) {
+            hub.metrics().refused("ws_500");
+            LOG.log(System.Logger.Level.ERROR, "ws key tag failed ns=" + s.namespace(), ex);
+            s.send(Envelope.of("error", "keytag", site, "status", 500, "error", "internal hub error: " + ex.getMessage()).encode());
+        }
     }
 
     private void push(WsSubscriber s, Envelope e) {

@@ -76,6 +76,12 @@ final class HttpTransport implements Transport {
         }
     }
 
+    /** The hub grants key block tags ({@code POST /v1/keytag}); an older hub grants none and the replica keeps its provisional tag. */
+    @Override
+    public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
+        return hub.claimKeyTag(site, wish);
+    }
+
     private void pushAll(SyncSession session, Changeset cs, String batch) throws Exception {
         HubPush.pushAll(session, hub.base().toString(), cs, batch, caps(), (part, b) -> send(session, part, b));
     }

@@ -143,6 +143,31 @@ public final class HubClient {
         return new PullPage(cs, next, Boolean.parseBoolean(header(r, "Sync-More")), epoch(r));
     }
 
+    /**
+     * The key block tag the hub grants {@code site}, {@code wish} first (docs/keys-and-gate.md); empty when every tag
+     * is taken or the hub grants none (a hub older than {@code /v1/keytag} answers 404).
+     */
+    public java.util.OptionalInt claimKeyTag(String site, int wish) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r;
+        try {
+            r = send(request("v1/keytag?site=" + encode(site) + "&wish=" + wish).POST(HttpRequest.BodyPublishers.noBody()).build());
+        } catch (HubException e) {
+            if (e.status() == 404) return java.util.OptionalInt.empty();
+            throw e;
+        }
+        int tag = 0;
+        try (InputStream in = body(r); JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("hub " + base + " answered a key tag claim with something other than a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("tag")) tag = p.getIntValue();
+                else p.skipChildren();
+            }
+        }
+        return tag > 0 ? java.util.OptionalInt.of(tag) : java.util.OptionalInt.empty();
+    }
+
     private static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }

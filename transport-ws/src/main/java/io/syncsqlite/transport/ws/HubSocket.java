@@ -55,6 +55,8 @@ final class HubSocket extends WebSocketClient {
     private final String token;
     private final CompletableFuture<Envelope> welcome = new CompletableFuture<>();
     private final CompletableFuture<Long> live = new CompletableFuture<>();
+    /** The answer to the key tag claim in flight (one at a time: the engine thread asks). */
+    private volatile CompletableFuture<Envelope> keyTag = new CompletableFuture<>();
     private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     /** Encoded bytes of each pushed part awaiting its answer. */
     private final Map<String, Integer> pendingBytes = new ConcurrentHashMap<>();
@@ -178,6 +180,22 @@ final class HubSocket extends WebSocketClient {
         }
     }
 
+    /**
+     * The key block tag the hub grants {@code site}, {@code wish} first; empty when every tag is taken or the hub's
+     * welcome did not offer tags (an older hub, which would close the connection on a message type it does not know).
+     */
+    java.util.OptionalInt claimKeyTag(String site, int wish) throws IOException, InterruptedException {
+        if (!await(welcome, "the hub's welcome").flag("keyTags")) return java.util.OptionalInt.empty();
+        CompletableFuture<Envelope> reply = new CompletableFuture<>();
+        keyTag = reply;
+        if (!isOpen()) throw failure();
+        send(Envelope.of("keytag", "site", site, "wish", wish).encode());
+        Envelope r = await(reply, "the key tag for site " + site);
+        if (r.type().equals("error")) throw new IOException("hub " + uri + " refused a key tag (" + r.number("status").orElse(500L) + "): " + r.text("error").orElse(""));
+        long tag = r.number("tag").orElse(0L);
+        return tag > 0 ? java.util.OptionalInt.of((int) tag) : java.util.OptionalInt.empty();
+    }
+
     /** The hub's epoch as its welcome stated it ({@code null} before the welcome). */
     String epoch() {
         return epoch;
@@ -260,7 +278,9 @@ final class HubSocket extends WebSocketClient {
                     else inOrder(step);
                 }
                 case "live" -> inOrder(() -> live.complete(at)); // caught up once what came before is applied
+                case "keytag" -> keyTag.complete(e);
                 case "ack", "error" -> {
+                    if (e.text("keytag").isPresent()) keyTag.complete(e);
                     CompletableFuture<Envelope> f = pending.remove(e.text("batch").orElse(""));
                     if (f != null) f.complete(e);
                 }
@@ -346,6 +366,7 @@ final class HubSocket extends WebSocketClient {
         IOException f = failure;
         welcome.completeExceptionally(f);
         live.completeExceptionally(f);
+        keyTag.completeExceptionally(f);
         if (code == CloseFrame.TOOBIG && !pending.isEmpty()) {
             // a part was too big for the hub: answered like its 413, so the parts are halved and the round cut smaller
             refusedAsTooBig = pendingBytes.values().stream().mapToLong(Integer::longValue).max().orElse(0);

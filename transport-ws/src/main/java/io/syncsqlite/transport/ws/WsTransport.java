@@ -57,6 +57,18 @@ final class WsTransport implements Transport {
         }
     }
 
+    /**
+     * The hub grants key block tags over the socket of the round just done; empty without an open socket (asked again
+     * after the next round) or from a hub whose welcome does not offer tags (older hubs: the replica keeps its
+     * provisional tag).
+     */
+    @Override
+    public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
+        HubSocket s = socket;
+        if (s == null || !s.isOpen()) return java.util.OptionalInt.empty();
+        return s.claimKeyTag(site, wish);
+    }
+
     /** The open socket, or a new one that has said hello, republished if the hub's history changed, and caught up. */
     private HubSocket connected(SyncSession session) throws Exception {
         if (socket != null && socket.isOpen()) return socket;
