@@ -66,8 +66,8 @@ final class EngineTransportSession implements SyncSession {
     private long lastRetryNanos = System.nanoTime();
     private long lastRetrySchema = -1;
     private long appliesSinceRetry;
-    /** The engine connection's {@code foreign_keys} as this session last set it ({@code null}: as opened). */
-    private Boolean foreignKeys;
+    /** The {@link FollowedPragmas} values this session last gave its connection ({@code null}: as opened). */
+    private Map<String, Integer> pragmas;
     private final java.util.Set<String> nullKeyTablesReported = new java.util.HashSet<>();
     /** Tables whose nearly full key block was reported (once each). */
     private final java.util.Set<String> keyBlockTablesReported = new java.util.HashSet<>();
@@ -110,16 +110,15 @@ final class EngineTransportSession implements SyncSession {
     }
 
     /**
-     * Gives the engine's connection the {@code foreign_keys} setting the application last set on its own connections,
-     * so remote changes are checked as the application's writes are. Outside any transaction, where SQLite accepts it.
+     * Gives the engine's connection the {@link FollowedPragmas} as the application last set them on its own connections,
+     * so remote changes are checked and triggers fire as the application's writes are. Outside any transaction, where
+     * SQLite accepts {@code foreign_keys}.
      */
-    private void alignForeignKeys() throws SQLException {
-        Boolean wanted = replica.foreignKeys();
-        if (wanted == null || wanted == foreignKeys) return;
-        try (java.sql.Statement s = c.createStatement()) {
-            s.execute("PRAGMA foreign_keys = " + (wanted ? "ON" : "OFF"));
-        }
-        foreignKeys = wanted;
+    private void alignPragmas() throws SQLException {
+        Map<String, Integer> wanted = replica.pragmas();
+        if (wanted == null || wanted.equals(pragmas)) return;
+        FollowedPragmas.apply(c, wanted);
+        pragmas = wanted;
     }
 
     /** The captured schema, instrumenting first (a write, so through the gate) when the schema changed. */
@@ -137,7 +136,9 @@ final class EngineTransportSession implements SyncSession {
     synchronized void beginRound(boolean asked) throws SQLException {
         pushed = pulled = applied = conflicts = 0;
         changedRows.clear();
-        alignForeignKeys();
+        alignPragmas();
+        replica.definitions().align(c);
+        if (replica.definitions().takeAdded()) lastRetrySchema = -1; // what waited for a relayed definition is retried now
         CaptureSchema schema = schema();
         reportNullKeys(schema, asked);
         if (schema.hasMetadata()) {
@@ -342,7 +343,9 @@ final class EngineTransportSession implements SyncSession {
 
     @Override
     public synchronized ApplyResult apply(Changeset changes, Map<String, String> cursors) throws SQLException {
-        alignForeignKeys();
+        alignPragmas();
+        replica.definitions().align(c);
+        if (replica.definitions().takeAdded()) lastRetrySchema = -1; // what waited for a relayed definition is retried now
         CaptureSchema schema = schema();
         ApplyResult r = applySliced(changes, schema, withUnwritten(cursors));
         unwrittenCursors.clear();

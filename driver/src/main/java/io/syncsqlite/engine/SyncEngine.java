@@ -210,6 +210,16 @@ public final class SyncEngine {
         }
     }
 
+    /** Aligns the relays of the application's functions and collations on this engine's connection now (see {@link AppDefinitions}). */
+    void alignDefinitions() {
+        try {
+            replica.definitions().align(connection);
+        } catch (SQLException e) {
+            replica.definitions().mayHaveChanged(); // the next round tries again
+            LOG.log(System.Logger.Level.DEBUG, "relays of the application's definitions not aligned now", e);
+        }
+    }
+
     /** Runs a round now that retries every pending change first, and waits for it. */
     public SyncResult retryPendingNow() throws SQLException {
         synchronized (session) {

@@ -52,13 +52,14 @@ public final class SyncedFile {
     private volatile Instrumenter instrumenter;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final WriteGate gate = new WriteGate();
+    private final AppDefinitions definitions = new AppDefinitions();
     /** Listeners and the paused state, kept here so those set before the engine exists reach it when it starts. */
     private final List<io.syncsqlite.SyncListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean paused;
     /** Set up by the application for every engine connection of this file (functions, collations). */
     private final List<io.syncsqlite.SyncConnection.EngineConnectionSetup> engineSetups = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** {@code PRAGMA foreign_keys} as last set on an application connection, {@code null} when never set. */
-    private volatile Boolean foreignKeys;
+    /** The {@link FollowedPragmas} of the application connection that last set one, {@code null} when none did. */
+    private volatile Map<String, Integer> pragmas;
     private volatile CaptureSchema schema;
     private volatile String siteId;
     private volatile long committedSchemaVersion = -1;
@@ -336,13 +337,28 @@ public final class SyncedFile {
         return engineSetups;
     }
 
-    /** An application connection set {@code PRAGMA foreign_keys}: the engine's connection follows before its next write. */
-    public void foreignKeys(boolean on) {
-        foreignKeys = on;
+    /** An application connection set one of the {@link FollowedPragmas}: the engine's connection follows before its next round. */
+    public void pragmasSet(Map<String, Integer> values) {
+        pragmas = values;
     }
 
-    Boolean foreignKeys() {
-        return foreignKeys;
+    Map<String, Integer> pragmas() {
+        return pragmas;
+    }
+
+    /** The functions and collations the application registered on its connections of this file. */
+    public AppDefinitions definitions() {
+        return definitions;
+    }
+
+    /**
+     * An application connection is about to close: the engine's connection stops relaying what only it registered
+     * before it goes (see {@link AppDefinitions}).
+     */
+    public void closing(org.sqlite.SQLiteConnection app) {
+        definitions.closed(app);
+        SyncEngine e = engine();
+        if (e != null) e.alignDefinitions();
     }
 
     /** The gate between this file's application connections and its sync engine. */

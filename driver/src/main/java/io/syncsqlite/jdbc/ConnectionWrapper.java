@@ -47,6 +47,17 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         this.replica = replica;
         this.holds = new GateHolds(replica.gate(), delegate);
         this.listeners = new AppListeners(delegate);
+        replica.definitions().opened(delegate);
+    }
+
+    /**
+     * xerial's handle, as {@code Function.create} and {@code Collation.create} reach it: what the application registers
+     * through it may be needed by the file's sync engine too, which looks again before its next round.
+     */
+    @Override
+    public org.sqlite.core.DB getDatabase() {
+        replica.definitions().mayHaveChanged();
+        return delegate.getDatabase();
     }
 
     /** This connection's holds on the file's write gate (transactions, running statements, open result sets). */
@@ -107,11 +118,9 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         return !delegate.getAutoCommit() || holds.inTransaction();
     }
 
-    /** The application set {@code PRAGMA foreign_keys} on this connection: the file's engine follows it. */
-    void foreignKeysSet() throws SQLException {
-        try (Statement s = delegate.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA foreign_keys")) {
-            if (rs.next()) replica.foreignKeys(rs.getInt(1) == 1);
-        }
+    /** The application set a pragma the file's engine follows on this connection: it follows this connection's values now. */
+    void followedPragmaSet() throws SQLException {
+        replica.pragmasSet(io.syncsqlite.engine.FollowedPragmas.read(delegate));
     }
 
     private void afterWrite() throws SQLException {
@@ -232,6 +241,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     @Override
     public void close() throws SQLException {
         try {
+            if (!delegate.isClosed()) replica.closing(delegate);
             delegate.close();
         } finally {
             holds.closed();

@@ -9,19 +9,19 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     private final PreparedStatement prepared;
     private final SchemaChange schemaChange;
     private final boolean mayControlTransaction;
-    private final boolean setsForeignKeys;
+    private final boolean setsFollowedPragma;
 
     PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String sql) {
         super(delegate, connection, sql);
         this.prepared = delegate;
         this.schemaChange = SchemaChange.of(sql);
         this.mayControlTransaction = GateHolds.mayControlTransaction(sql);
-        this.setsForeignKeys = StatementText.setsForeignKeys(sql);
+        this.setsFollowedPragma = StatementText.setsFollowedPragma(sql);
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         T result = held(mayControlTransaction, () -> connection.execute(schemaChange, work));
-        if (setsForeignKeys) connection.foreignKeysSet();
+        if (setsFollowedPragma) connection.followedPragmaSet();
         return result;
     }
 

@@ -16,15 +16,19 @@ final class StatementText {
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern PREFIX = Pattern.compile(Pattern.quote(io.syncsqlite.capture.Sql.PREFIX), Pattern.CASE_INSENSITIVE);
 
-    /** {@code PRAGMA [schema.]foreign_keys = …} (or {@code (…)}): a per-connection setting the engine must follow. */
-    private static final Pattern SETS_FOREIGN_KEYS = Pattern.compile("\\bpragma\\s+(?:\\w+\\s*\\.\\s*)?foreign_keys\\s*[=(]", Pattern.CASE_INSENSITIVE);
+    /**
+     * {@code PRAGMA [schema.]name = …} (or {@code (…)}) for a per-connection setting that changes what SQL on the file
+     * does, which the sync engine must follow ({@link io.syncsqlite.engine.FollowedPragmas}).
+     */
+    private static final Pattern SETS_FOLLOWED_PRAGMA = Pattern.compile("\\bpragma\\s+(?:\\w+\\s*\\.\\s*)?(?:"
+            + String.join("|", io.syncsqlite.engine.FollowedPragmas.NAMES) + ")\\s*[=(]", Pattern.CASE_INSENSITIVE);
 
     private StatementText() {
     }
 
-    /** Whether {@code sql} sets {@code foreign_keys}, which the sync engine's connection then follows. */
-    static boolean setsForeignKeys(String sql) {
-        return sql != null && SETS_FOREIGN_KEYS.matcher(sql).find();
+    /** Whether {@code sql} sets a setting the sync engine's connection then follows ({@code foreign_keys}, …). */
+    static boolean setsFollowedPragma(String sql) {
+        return sql != null && SETS_FOLLOWED_PRAGMA.matcher(sql).find();
     }
 
     /**

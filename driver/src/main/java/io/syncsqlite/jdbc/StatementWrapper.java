@@ -49,7 +49,7 @@ class StatementWrapper extends StatementDelegate {
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         T result = held(GateHolds.mayControlTransaction(text), () -> connection.execute(SchemaChange.of(text), work));
-        if (StatementText.setsForeignKeys(text)) connection.foreignKeysSet();
+        if (StatementText.setsFollowedPragma(text)) connection.followedPragmaSet();
         return result;
     }
 
@@ -99,7 +99,7 @@ class StatementWrapper extends StatementDelegate {
      * pass the keyed SQL in {@code work}, computed beforehand, so no lookup runs while the connection is held.
      */
     private long update(String text, io.syncsqlite.capture.Transactions.SqlWork<Long> work) throws SQLException {
-        return run(text, () -> CaptureChanges.excluded(connection.getDatabase(), work));
+        return run(text, () -> CaptureChanges.excluded(connection.delegate.getDatabase(), work));
     }
 
     @Override

@@ -276,7 +276,8 @@ public final class ChangeApplier implements AutoCloseable {
     /** SQLite's "no such collation sequence: X" / "no such function: X": set-up, not data, is missing. */
     private static boolean isMissingDefinition(SQLException e) {
         String m = e.getMessage();
-        return m != null && (m.contains("no such collation sequence") || m.contains("no such function"));
+        // "interrupted": a relayed collation found no application connection that registers it (engine/RelayedCollation)
+        return m != null && (m.contains("no such collation sequence") || m.contains("no such function") || m.contains("interrupted"));
     }
 
     /**
@@ -529,7 +530,7 @@ public final class ChangeApplier implements AutoCloseable {
                 if (isMissingDefinition(e)) {
                     // not a conflict between replicas: this connection lacks a function or collation the schema uses
                     String reason = "configuration: applying to " + Sql.quote(p.t().name()) + " needs what the sync engine's connection lacks ("
-                            + e.getMessage() + "); register it with SyncConnection.onEngineConnection(c -> …). Kept pending";
+                            + e.getMessage() + "); register it on an open application connection of the file or with SyncConnection.onEngineConnection(c -> …). Kept pending";
                     for (Change ch : p.changes()) park(ch, reason, problems);
                     return;
                 }
