@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +19,8 @@ import org.sqlite.SQLiteConnection;
  * The scalar functions and collations the application registered ({@code org.sqlite.Function.create},
  * {@code Collation.create}) on its connections of one file, made available on the sync engine's connection: an index,
  * CHECK, generated column or trigger that uses them must give the same answers when the engine applies a remote change
- * as when the application writes. SQLite lists what a connection has ({@code pragma_function_list},
- * {@code pragma_collation_list}); for each name the engine's connection lacks, it gets a relay that asks an open
+ * as when the application writes. SQLite lists what a connection has ({@code PRAGMA function_list},
+ * {@code PRAGMA collation_list}); for each name the engine's connection lacks, it gets a relay that asks an open
  * application connection which registered it ({@link RelayedFunction}, {@link RelayedCollation}), so the application's
  * object is only ever called on its own connection, one call at a time, as xerial calls it. Looked at again before a
  * round once a connection opened or closed or the application reached xerial's handle ({@code getDatabase()}, which
@@ -44,6 +43,9 @@ public final class AppDefinitions {
     /** The relays on the engine's connection, by name (only the engine's thread changes it, under this). */
     private final Map<Name, Object> relays = new HashMap<>();
     private volatile boolean changed = true;
+    /** SQLITE_DETERMINISTIC, SQLITE_DIRECTONLY and SQLITE_INNOCUOUS: what lets SQLite use a function in indexes, CHECKs, generated columns. */
+    private static final int RELAYED_FLAGS = 0x800 | 0x80000 | 0x200000;
+    private static final Set<String> BUILT_IN_COLLATIONS = Set.of("BINARY", "NOCASE", "RTRIM");
     /** A relay was added since the engine last asked (guarded by this). */
     private boolean added;
 
@@ -73,18 +75,22 @@ public final class AppDefinitions {
         if (!changed) return;
         changed = false;
         Map<Name, List<SQLiteConnection>> provided = new HashMap<>();
+        Map<Name, Integer> flags = new HashMap<>();
         for (SQLiteConnection app : open) {
             try {
-                for (Name n : defined(app)) provided.computeIfAbsent(n, k -> new ArrayList<>()).add(app);
+                for (Map.Entry<Name, Integer> d : defined(app).entrySet()) {
+                    provided.computeIfAbsent(d.getKey(), k -> new ArrayList<>()).add(app);
+                    flags.putIfAbsent(d.getKey(), d.getValue());
+                }
             } catch (SQLException e) {
                 if (!app.isClosed()) throw e; // closed meanwhile: it provides nothing any more
             }
         }
         providers = provided;
-        Set<Name> engineHas = new HashSet<>(defined(engine));
+        Set<Name> engineHas = defined(engine).keySet();
         for (Name n : provided.keySet()) {
             if (relays.containsKey(n) || engineHas.contains(n)) continue;
-            relays.put(n, register(engine, n));
+            relays.put(n, register(engine, n, flags.get(n)));
             added = true;
         }
         for (var it = relays.entrySet().iterator(); it.hasNext(); ) {
@@ -107,21 +113,28 @@ public final class AppDefinitions {
         return providers.getOrDefault(n, List.of());
     }
 
-    /** The application's (non built-in) scalar functions and its collations on {@code c}. */
-    private static Set<Name> defined(Connection c) throws SQLException {
-        Set<Name> names = new HashSet<>();
+    /**
+     * The application's (non built-in) scalar functions, with their flags, and its collations on {@code c}. Asked with
+     * the PRAGMA statements, not their table-valued forms: a table in the statement would begin a read transaction,
+     * which inside an application's open deferred transaction would fix its snapshot early.
+     */
+    private static Map<Name, Integer> defined(Connection c) throws SQLException {
+        Map<Name, Integer> names = new HashMap<>();
         try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT name, narg FROM pragma_function_list WHERE builtin = 0 AND type = 's'")) {
-                while (rs.next()) if (!Sql.isInternal(rs.getString(1))) names.add(new Name(rs.getString(1), rs.getInt(2), false));
+            try (ResultSet rs = s.executeQuery("PRAGMA function_list")) { // name, builtin, type, enc, narg, flags
+                while (rs.next()) {
+                    if (rs.getInt(2) != 0 || !"s".equals(rs.getString(3)) || Sql.isInternal(rs.getString(1))) continue;
+                    names.put(new Name(rs.getString(1), rs.getInt(5), false), rs.getInt(6) & RELAYED_FLAGS);
+                }
             }
-            try (ResultSet rs = s.executeQuery("SELECT name FROM pragma_collation_list WHERE name NOT IN ('BINARY', 'NOCASE', 'RTRIM')")) {
-                while (rs.next()) names.add(new Name(rs.getString(1), 0, true));
+            try (ResultSet rs = s.executeQuery("PRAGMA collation_list")) { // seq, name
+                while (rs.next()) if (!BUILT_IN_COLLATIONS.contains(rs.getString(2))) names.put(new Name(rs.getString(2), 0, true), 0);
             }
         }
         return names;
     }
 
-    private Object register(Connection engine, Name n) throws SQLException {
+    private Object register(Connection engine, Name n, int flags) throws SQLException {
         if (n.collation()) {
             RelayedCollation relay = new RelayedCollation(this, n, engine.unwrap(SQLiteConnection.class));
             Collation.create(engine, n.name(), relay);
@@ -129,25 +142,9 @@ public final class AppDefinitions {
             return relay;
         }
         RelayedFunction relay = new RelayedFunction(this, n);
-        // the flags that let SQLite use a function in indexes, CHECKs and generated columns are those of the application's
-        Function.create(engine, n.name(), relay, n.args(), flagsOf(n));
+        // with the application's flags, so SQLite accepts it where it accepted the application's
+        Function.create(engine, n.name(), relay, n.args(), flags);
         LOG.log(System.Logger.Level.DEBUG, "function {0}/{1} relayed to the sync engine''s connection", n.name(), n.args());
         return relay;
-    }
-
-    /** SQLITE_DETERMINISTIC, SQLITE_DIRECTONLY and SQLITE_INNOCUOUS as the first provider registered {@code n}. */
-    private int flagsOf(Name n) throws SQLException {
-        for (SQLiteConnection app : providers(n)) {
-            try (var ps = app.prepareStatement("SELECT flags FROM pragma_function_list WHERE builtin = 0 AND type = 's' AND name = ? AND narg = ?")) {
-                ps.setString(1, n.name());
-                ps.setInt(2, n.args());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) return rs.getInt(1) & (0x800 | 0x80000 | 0x200000);
-                }
-            } catch (SQLException e) {
-                if (!app.isClosed()) throw e;
-            }
-        }
-        return 0;
     }
 }
