@@ -7,7 +7,7 @@ import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
 import io.syncsqlite.config.HubToken;
-import io.syncsqlite.spi.HubPush;
+import io.syncsqlite.transport.hub.HubPush;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

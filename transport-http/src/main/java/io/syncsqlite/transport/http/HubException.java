@@ -1,6 +1,6 @@
 package io.syncsqlite.transport.http;
 
-import io.syncsqlite.spi.HubPush;
+import io.syncsqlite.transport.hub.HubPush;
 import java.io.IOException;
 import java.time.Duration;
 

@@ -3,10 +3,10 @@ package io.syncsqlite.transport.ws;
 import io.syncsqlite.SyncEvent;
 import io.syncsqlite.change.Envelope;
 import io.syncsqlite.merge.LocalBatch;
-import io.syncsqlite.spi.HubPush;
-import io.syncsqlite.spi.HubPush.Cursor;
 import io.syncsqlite.spi.SyncSession;
 import io.syncsqlite.spi.Transport;
+import io.syncsqlite.transport.hub.HubPush.Cursor;
+import io.syncsqlite.transport.hub.HubPush;
 import java.util.Optional;
 
 /**

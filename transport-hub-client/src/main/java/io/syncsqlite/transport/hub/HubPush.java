@@ -1,4 +1,4 @@
-package io.syncsqlite.spi;
+package io.syncsqlite.transport.hub;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -7,6 +7,7 @@ import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.merge.DeadLetterStore;
+import io.syncsqlite.spi.SyncSession;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
