@@ -211,8 +211,18 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     /**
-     * A migration in a transaction (Flyway, Liquibase, Hibernate's schema tools) may have created the file's first table
-     * to sync: its engine starts now, as it does after the same DDL outside a transaction, not at some later connect().
+     * A transaction begun in SQL ended with a statement ({@code COMMIT}, {@code END}, {@code RELEASE}, {@code ROLLBACK}):
+     * as after {@link #commit()}, a schema it created or changed takes effect now. After a {@code ROLLBACK} the
+     * committed schema is the one before it, so nothing starts that would not have started anyway.
+     */
+    void transactionEndedInSql() throws SQLException {
+        schemaCommitted();
+    }
+
+    /**
+     * A migration in a transaction (Flyway, Liquibase, Hibernate's schema tools, or SQL {@code BEGIN … COMMIT}) may have
+     * created the file's first table to sync: its engine starts now, as it does after the same DDL outside a
+     * transaction, not at some later connect().
      */
     private void schemaCommitted() throws SQLException {
         if (!schemaChangedInTransaction) return;

@@ -59,14 +59,17 @@ final class GateHolds {
      * @param own     what {@link #beforeStatement} returned
      * @param keep    the statement left a result set open that keeps the hold until {@link #leave}
      * @param mayControlTransaction what {@link #mayControlTransaction} said of the statement's SQL
+     * @return whether the statement ended the transaction that held the gate (SQL {@code COMMIT}, {@code END},
+     *         {@code RELEASE} or {@code ROLLBACK})
      */
-    void afterStatement(boolean own, boolean keep, boolean mayControlTransaction) throws SQLException {
+    boolean afterStatement(boolean own, boolean keep, boolean mayControlTransaction) throws SQLException {
         try {
             // a statement that left a result set open (a SELECT whose CASE … END matched) began or ended nothing
             if (mayControlTransaction && !keep && !xerial.isClosed() && xerial.getAutoCommit()) {
                 if (sqliteInTransaction()) takeTransaction();
-                else endTransaction();
+                else return endTransaction();
             }
+            return false;
         } finally {
             if (own && !keep) gate.leave(holder);
         }
@@ -94,13 +97,17 @@ final class GateHolds {
         transaction = true;
     }
 
-    /** The connection's transaction ended (committed, rolled back, or auto-commit switched on). */
-    void endTransaction() {
+    /**
+     * The connection's transaction ended (committed, rolled back, or auto-commit switched on); returns whether one held
+     * the gate.
+     */
+    boolean endTransaction() {
         synchronized (this) {
-            if (!transaction) return;
+            if (!transaction) return false;
             transaction = false;
         }
         gate.leave(holder);
+        return true;
     }
 
     /** The connection closed: every hold it had ends. */

@@ -62,18 +62,21 @@ class StatementWrapper extends StatementDelegate {
         GateHolds holds = connection.holds();
         boolean own = holds.beforeStatement();
         boolean keep = false;
+        T result;
+        boolean ended;
         try {
-            T result = work.run();
+            result = work.run();
             keep = own && (result instanceof ResultSet || Boolean.TRUE.equals(result));
-            return result;
         } finally {
             if (keep) {
                 synchronized (this) {
                     resultHold = true;
                 }
             }
-            holds.afterStatement(own, keep, mayControlTransaction);
+            ended = holds.afterStatement(own, keep, mayControlTransaction);
         }
+        if (ended) connection.transactionEndedInSql();
+        return result;
     }
 
     /** Gives back the hold an auto-commit result set of this statement kept, once. */
