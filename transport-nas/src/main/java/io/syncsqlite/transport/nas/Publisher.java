@@ -98,7 +98,7 @@ final class Publisher {
             SegmentName name = kind.apply(seq);
             try (SegmentWriter w = new SegmentWriter(folder, site, name)) {
                 body.write(w);
-                w.commit();
+                session.countBytes(w.commit(), 0);
             } catch (FileAlreadyExistsException e) {
                 session.report(SyncEvent.error("segment " + folder.resolve(name.fileName()) + " was already published by another writer of site "
                         + site + "; it is left as it is and these changes go out under a later number", e));

@@ -98,6 +98,7 @@ final class Puller {
     /** Applies every changeset of the file; the cursor moves with the last one. Returns the new cursor. */
     private long apply(SyncSession session, String site, Path file, SegmentName name, String key) throws Exception {
         Segment segment = Segment.read(file, site, name);
+        session.countBytes(0, segment.size()); // read whole to verify it, whatever applying it then does
         // a snapshot in several changesets records how many it applied with each, so an interrupted bootstrap goes on
         // where it stopped (the checkpoint names the file: a newer snapshot starts from its beginning)
         String partialKey = key + PARTIAL;

@@ -110,6 +110,11 @@ final class Segment {
         return crc.getValue();
     }
 
+    /** The file's size in bytes, as read and verified. */
+    long size() {
+        return SegmentFormat.HEADER_LENGTH + bodyLength + SegmentFormat.TRAILER_LENGTH;
+    }
+
     /** Number of changesets in the file. */
     int frames() {
         return frames;

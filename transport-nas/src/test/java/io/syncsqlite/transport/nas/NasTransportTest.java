@@ -50,6 +50,22 @@ class NasTransportTest {
     }
 
     @Test
+    void bytesSentAndReceivedAreTheSegmentFilesWrittenAndRead() throws Exception {
+        Path share = share();
+        try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, ""); NasReplica b = new NasReplica(dir.resolve("b.db"), share, "")) {
+            b.syncNow(); // the round opening b started is over: the next one is the one that reads a's segment
+            assertEquals(0, b.sync().status().bytesReceived(), "nothing published yet");
+            a.exec("INSERT INTO todo(id, title) VALUES ('x', 'buy milk'), ('y', 'walk')");
+            a.syncNow();
+            long segment = Files.size(share.resolve("test").resolve(a.site()).resolve("00000000000000000001.changes"));
+            assertEquals(segment, a.sync().status().bytesSent(), "a wrote one segment into the share");
+            b.syncNow();
+            assertEquals(segment, b.sync().status().bytesReceived(), "b read that segment");
+            assertEquals(0, b.sync().status().bytesSent(), "b had nothing to publish");
+        }
+    }
+
+    @Test
     void aPublishedSegmentIsNeverReplacedItsNumberIsSkipped() throws Exception {
         Path share = share();
         try (NasReplica a = new NasReplica(dir.resolve("a.db"), share, ""); NasReplica b = new NasReplica(dir.resolve("b.db"), share, "")) {

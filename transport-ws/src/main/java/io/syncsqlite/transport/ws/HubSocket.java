@@ -82,7 +82,7 @@ final class HubSocket extends WebSocketClient {
     private volatile IOException failure;
 
     HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, Cursor pushed, String namespace) {
-        super(settings.url(), new ClientDraft(MAX_MESSAGE_BYTES), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+        super(settings.url(), new ClientDraft(MAX_MESSAGE_BYTES, session::countBytes), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
         this.session = session;
         this.timeout = settings.timeout();
         this.stored = stored;

@@ -5,6 +5,7 @@ import static io.syncsqlite.transport.ws.WsReplicas.count;
 import static io.syncsqlite.transport.ws.WsReplicas.dump;
 import static io.syncsqlite.transport.ws.WsReplicas.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
@@ -46,6 +47,23 @@ class LiveSyncTest {
             a.setAutoCommit(true);
             await(Duration.ofSeconds(15), () -> count(b) == 2, "a's transaction on b");
             assertEquals(dump(a), dump(b));
+        }
+    }
+
+    @Test
+    void theBytesOfTheFramesAreCountedOnBothSides() throws Exception {
+        try (HubServer hub = WsReplicas.hub(dir.resolve("hub.db"));
+             Connection a = WsReplicas.open(dir.resolve("a.db"), hub.wsUri().toString());
+             Connection b = WsReplicas.open(dir.resolve("b.db"), hub.wsUri().toString())) {
+            String title = "x".repeat(20_000);
+            exec(a, "INSERT INTO item(id, title, n) VALUES ('big', '" + title + "', 1)");
+            await(Duration.ofSeconds(15), () -> count(b) == 1, "a's commit on b");
+            io.syncsqlite.SyncStatus sa = a.unwrap(io.syncsqlite.SyncConnection.class).status();
+            io.syncsqlite.SyncStatus sb = b.unwrap(io.syncsqlite.SyncConnection.class).status();
+            // the 20,000-character value crossed the wire once each way, with the frames and protocol around it
+            assertTrue(sa.bytesSent() >= title.length() && sa.bytesSent() < 3 * title.length(), "a sent " + sa);
+            assertTrue(sb.bytesReceived() >= title.length() && sb.bytesReceived() < 3 * title.length(), "b received " + sb);
+            assertTrue(sa.bytesReceived() > 0 && sb.bytesSent() > 0, "hello and welcome, acks: " + sa + " " + sb);
         }
     }
 
