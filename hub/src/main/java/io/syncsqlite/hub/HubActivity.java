@@ -36,9 +36,12 @@ final class HubActivity {
     };
     private final ArrayDeque<Refusal> refusals = new ArrayDeque<>();
 
-    /** The id a request names its client by: the {@code Sync-Site} header when it is a site id, else the address. */
-    static String clientId(String siteHeader, String address) {
-        return siteHeader != null && SITE.matcher(siteHeader).matches() ? siteHeader : address;
+    /**
+     * The id the status page names a client by: the site id it sent (the http transport's {@code Sync-Site} header, the
+     * ws transport's hello) when it is one, else its address.
+     */
+    static String clientId(String site, String address) {
+        return site != null && SITE.matcher(site).matches() ? site : address;
     }
 
     synchronized void pulled(String ns, String id, String address, long next) {

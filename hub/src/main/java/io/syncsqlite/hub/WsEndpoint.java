@@ -74,7 +74,10 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     private final Set<WsSubscriber> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean dead = new AtomicBoolean();
 
-    /** A subscribed connection as the status page shows it: its address names it, {@code cursor} is what it was sent. */
+    /**
+     * A subscribed connection as the status page shows it: named as HTTP clients are (by the site id it sent, else its
+     * address); {@code cursor} is what it was sent.
+     */
     record Subscriber(String namespace, String id, String address, long cursor) {
     }
 
@@ -85,7 +88,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             String ns = s.namespace();
             java.net.InetSocketAddress remote = s.connection().getRemoteSocketAddress();
             String address = remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
-            if (ns != null) out.add(new Subscriber(ns, address, address, s.sentUpTo()));
+            if (ns != null) out.add(new Subscriber(ns, HubActivity.clientId(s.site(), address), address, s.sentUpTo()));
         }
         return out;
     }
@@ -292,7 +295,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset, "limits", hub.limits(),
                 "keyTags", true).encode());
         subscribers.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet()).add(s);
-        s.subscribed(ns, since, head);
+        s.subscribed(ns, e.text("site").orElse(null), since, head);
         LOG.log(System.Logger.Level.DEBUG, "ws subscribed ns={0} since={1} reset={2} remote={3}", ns, since, reset, s.connection().getRemoteSocketAddress());
     }
 

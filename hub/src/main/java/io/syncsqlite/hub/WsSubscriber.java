@@ -37,6 +37,8 @@ final class WsSubscriber {
     private long queuedBytes;
     private volatile boolean helloReceived;
     private volatile String namespace;
+    /** The site id the client named in its hello ({@code null} from a client that names none). */
+    private volatile String site;
     private volatile boolean closed;
     private volatile boolean blocked;
     private final AtomicLong receivedBytes = new AtomicLong();
@@ -61,6 +63,10 @@ final class WsSubscriber {
 
     String namespace() {
         return namespace;
+    }
+
+    String site() {
+        return site;
     }
 
     /** The last hub sequence handed to this subscriber's socket. */
@@ -104,10 +110,14 @@ final class WsSubscriber {
         }, endpoint.executor());
     }
 
-    /** Starts the stream at {@code since} ({@code head} is the namespace's last sequence): catch-up from the store, then live pushes. */
-    void subscribed(String ns, long since, long head) {
+    /**
+     * Starts the stream at {@code since} ({@code head} is the namespace's last sequence): catch-up from the store, then
+     * live pushes. {@code site} is the site id the client named, if any.
+     */
+    void subscribed(String ns, String site, long since, long head) {
         sentUpTo = since;
         offeredUpTo = head;
+        this.site = site;
         namespace = ns;
         schedule();
     }

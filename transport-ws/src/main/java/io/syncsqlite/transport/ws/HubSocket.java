@@ -10,8 +10,8 @@ import io.syncsqlite.change.Envelope;
 import io.syncsqlite.change.InvalidChangesetException;
 import io.syncsqlite.config.HubToken;
 import io.syncsqlite.spi.SyncSession;
-import io.syncsqlite.transport.hub.HubPush.Cursor;
 import io.syncsqlite.transport.hub.HubPush;
+import io.syncsqlite.transport.hub.HubPush.Cursor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -52,6 +52,7 @@ final class HubSocket extends WebSocketClient {
     /** The highest sequence the hub acknowledged for a push over this connection. */
     private volatile long ackedSeq;
     private final String namespace;
+    private final String site;
     private final String token;
     private final CompletableFuture<Envelope> welcome = new CompletableFuture<>();
     private final CompletableFuture<Long> live = new CompletableFuture<>();
@@ -81,13 +82,14 @@ final class HubSocket extends WebSocketClient {
     private volatile boolean closing;
     private volatile IOException failure;
 
-    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, Cursor pushed, String namespace) {
+    HubSocket(WsTransportProvider.Settings settings, SyncSession session, Optional<Cursor> stored, Cursor pushed, String namespace, String site) {
         super(settings.url(), new ClientDraft(MAX_MESSAGE_BYTES, session::countBytes), Map.of(), (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
         this.session = session;
         this.timeout = settings.timeout();
         this.stored = stored;
         this.pushed = pushed;
         this.namespace = namespace;
+        this.site = site;
         this.token = settings.token();
         setTcpNoDelay(true);
         setDaemon(true);
@@ -108,7 +110,7 @@ final class HubSocket extends WebSocketClient {
         }
         send(Envelope.of("hello", "token", token, "since", stored.map(Cursor::seq).orElse(0L), "epoch", stored.map(Cursor::epoch).orElse(null),
                 "seenEpoch", pushed == null ? null : pushed.epoch(), "seen", pushed == null ? null : pushed.seq(),
-                "namespace", namespace).encode());
+                "namespace", namespace, "site", site).encode());
         return await(welcome, "the hub's welcome");
     }
 

@@ -5,8 +5,8 @@ import io.syncsqlite.change.Envelope;
 import io.syncsqlite.merge.LocalBatch;
 import io.syncsqlite.spi.SyncSession;
 import io.syncsqlite.spi.Transport;
-import io.syncsqlite.transport.hub.HubPush.Cursor;
 import io.syncsqlite.transport.hub.HubPush;
+import io.syncsqlite.transport.hub.HubPush.Cursor;
 import java.util.Optional;
 
 /**
@@ -22,15 +22,18 @@ final class WsTransport implements Transport {
 
     private final WsTransportProvider.Settings settings;
     private final String namespace;
+    /** This replica's site id, named in the hello so the hub's status page shows the client by it. */
+    private final String site;
     /** Used by the engine thread only (rounds and close). */
     private HubSocket socket;
     private Boolean online;
     /** Bytes a push may take, learned from a hub that states no cap and closed as "message too big" (1009). */
     private long learnedMaxBytes = Long.MAX_VALUE;
 
-    WsTransport(WsTransportProvider.Settings settings, String namespace) {
+    WsTransport(WsTransportProvider.Settings settings, String namespace, String site) {
         this.settings = settings;
         this.namespace = namespace;
+        this.site = site;
     }
 
     @Override
@@ -75,7 +78,7 @@ final class WsTransport implements Transport {
         drop();
         Optional<Cursor> stored = session.cursor(CURSOR).map(Cursor::parse);
         Cursor pushed = HubPush.pushedSeen(session, SEEN);
-        HubSocket s = new HubSocket(settings, session, stored, pushed, namespace);
+        HubSocket s = new HubSocket(settings, session, stored, pushed, namespace, site);
         socket = s;
         Envelope welcome = s.open();
         if (welcome.flag("reset") && (stored.isPresent() || pushed != null)) {

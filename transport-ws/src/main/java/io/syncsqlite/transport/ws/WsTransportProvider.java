@@ -60,7 +60,7 @@ public final class WsTransportProvider implements TransportProvider {
 
     @Override
     public Transport open(TransportContext context) throws SQLException {
-        return new WsTransport(Settings.of(context.config()), context.config().get(SyncConfig.NAMESPACE).orElse(null));
+        return new WsTransport(Settings.of(context.config()), context.config().get(SyncConfig.NAMESPACE).orElse(null), context.siteId());
     }
 
     /** The validated settings of one connection. */

@@ -68,6 +68,21 @@ class LiveSyncTest {
     }
 
     @Test
+    void theHubsStatusNamesAWsClientByItsSiteAsItDoesHttpClients() throws Exception {
+        try (HubServer hub = WsReplicas.hub(dir.resolve("hub.db"));
+             Connection a = WsReplicas.open(dir.resolve("a.db"), hub.wsUri().toString())) {
+            exec(a, "INSERT INTO item(id, title, n) VALUES ('x', 'from a', 1)");
+            a.unwrap(io.syncsqlite.SyncConnection.class).syncNow(); // connected, said hello, pushed
+            String site = a.unwrap(io.syncsqlite.SyncConnection.class).siteId();
+            HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hub.uri().resolve("/v1/status")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, status.statusCode(), status.body());
+            assertTrue(status.body().contains("{\"protocol\":\"ws\",\"client\":\"" + site + "\",\"address\":\"127.0.0.1:"),
+                    "the ws client named by its site id, with its address beside it: " + status.body());
+        }
+    }
+
+    @Test
     void aPushOverHttpReachesWebSocketSubscribersAsItLands() throws Exception {
         try (HubServer hub = WsReplicas.hub(dir.resolve("hub.db"));
              Connection b = WsReplicas.open(dir.resolve("b.db"), hub.wsUri().toString())) {
