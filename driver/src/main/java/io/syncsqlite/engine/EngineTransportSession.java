@@ -10,6 +10,7 @@ import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.config.SyncConfig;
+import io.syncsqlite.identity.RestoredCopyException;
 import io.syncsqlite.identity.SiteIdentity;
 import io.syncsqlite.keys.KeyBlocks;
 import io.syncsqlite.merge.ApplyResult;
@@ -91,6 +92,11 @@ final class EngineTransportSession implements SyncSession {
      * limits (or new dead letters) can make a dead letter due again, so the same limits again cost no write.
      */
     private final Map<String, String> limitsChecked = new HashMap<>();
+    /**
+     * Set when applying showed the database to be a restored copy ({@link RestoredCopyException}), also on a
+     * transport's own thread, whose failure the transport may report in its own words; the engine takes it.
+     */
+    private volatile RestoredCopyException restored;
     /** Cursors {@link #advanceCursor advanced} and not yet written: they go with this session's next write. */
     private final Map<String, String> unwrittenCursors = new HashMap<>();
 
@@ -152,7 +158,7 @@ final class EngineTransportSession implements SyncSession {
         lastRetrySchema = schema.schemaVersion();
         lastRetryNanos = System.nanoTime();
         appliesSinceRetry = 0;
-        ApplyResult retried = gate.engine(() -> applier.retryPending(schema));
+        ApplyResult retried = noticingRestore(() -> gate.engine(() -> applier.retryPending(schema)));
         count(retried);
         changed(retried, "changes that were pending");
     }
@@ -186,7 +192,8 @@ final class EngineTransportSession implements SyncSession {
      * coordinator lost history ({@link #keyTagMayBeLost}), so a hub restored from a backup records it again. A granted
      * tag that differs from the one held (another site was granted it meanwhile) is stored through the gate, and new
      * keys use it from then on; keys already given stay. An empty answer (the transport cannot coordinate) keeps what
-     * the site holds.
+     * the site holds. The tag is handed to the file's INSERTs only here, after the round's exchange, which is where a
+     * restored copy becomes a new site.
      */
     void coordinateKeyTag(io.syncsqlite.spi.Transport transport) throws Exception {
         String site = sites.local();
@@ -199,7 +206,10 @@ final class EngineTransportSession implements SyncSession {
         int wish = held.orElse(io.syncsqlite.keys.KeyScheme.provisionalTag(site));
         java.util.OptionalInt granted = transport.claimKeyTag(site, wish); // network: outside any lock
         if (granted.isEmpty()) {
-            if (held.isPresent()) keyTagSite = site;
+            if (held.isPresent()) {
+                keyTagSite = site;
+                replica.keyBlockCoordinated(held.getAsInt());
+            }
             return;
         }
         int tag = granted.getAsInt();
@@ -210,10 +220,10 @@ final class EngineTransportSession implements SyncSession {
                     return null;
                 }));
             }
-            replica.keyBlockCoordinated(tag);
             engine.emit(SyncEvent.progress("key block " + tag + " granted to this replica: new INTEGER PRIMARY KEY values are "
                     + tag + " * 2^20 + n" + (held.isPresent() ? " (its block " + held.getAsInt() + " is another replica's now)" : "")));
         }
+        replica.keyBlockCoordinated(tag);
         keyTagSite = site;
     }
 
@@ -243,7 +253,7 @@ final class EngineTransportSession implements SyncSession {
     synchronized SyncResult endRound(Duration duration) throws SQLException {
         if (applier.rowsWaitToBeJudged()) {
             CaptureSchema schema = schema();
-            ApplyResult judged = gate.engine(() -> applier.settleWaiting(schema));
+            ApplyResult judged = noticingRestore(() -> gate.engine(() -> applier.settleWaiting(schema)));
             appliesSinceRetry = 0;
             count(judged);
             changed(judged, "changes that waited for the rest of what was received");
@@ -254,6 +264,35 @@ final class EngineTransportSession implements SyncSession {
     @Override
     public String siteId() {
         return sites.local();
+    }
+
+    /** Runs {@code work}, which applies, keeping a {@link RestoredCopyException} it throws for the engine. */
+    private ApplyResult noticingRestore(Transactions.SqlWork<ApplyResult> work) throws SQLException {
+        try {
+            return work.run();
+        } catch (RestoredCopyException e) {
+            restored = e;
+            throw e;
+        }
+    }
+
+    /** The restored copy applying met since the last call, if any. */
+    RestoredCopyException takeRestored() {
+        RestoredCopyException r = restored;
+        restored = null;
+        return r;
+    }
+
+    /**
+     * Makes the database a new site, as a restored copy of an older state of its site ({@link SiteIdentity#renewAsRestored}),
+     * and returns its id; the connections of this file pick their keys from the new site's block from now on.
+     */
+    synchronized String becomeNewSite(RestoredCopyException evidence) throws SQLException {
+        String site = gate.engine(() -> SiteIdentity.renewAsRestored(c, replica.file(), evidence.getMessage()));
+        sites.invalidate(c);
+        replica.siteRenewed(site);
+        restored = null;
+        return site;
     }
 
     @Override
@@ -347,7 +386,7 @@ final class EngineTransportSession implements SyncSession {
         replica.definitions().align(c);
         if (replica.definitions().takeAdded()) lastRetrySchema = -1; // what waited for a relayed definition is retried now
         CaptureSchema schema = schema();
-        ApplyResult r = applySliced(changes, schema, withUnwritten(cursors));
+        ApplyResult r = noticingRestore(() -> applySliced(changes, schema, withUnwritten(cursors)));
         unwrittenCursors.clear();
         appliesSinceRetry += r.applied();
         pulled += r.received();

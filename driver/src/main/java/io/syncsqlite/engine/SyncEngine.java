@@ -7,6 +7,7 @@ import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.Transactions;
+import io.syncsqlite.identity.RestoredCopyException;
 import io.syncsqlite.merge.ApplyResult;
 import io.syncsqlite.merge.ChangeApplier;
 import io.syncsqlite.merge.ChangeExtractor;
@@ -50,7 +51,9 @@ public final class SyncEngine {
 
     private final SyncedFile replica;
     private final String transportName;
-    private final Transport transport;
+    /** Replaced when the database turns out to be a restored copy and becomes a new site ({@link #becomeNewSite}). */
+    private volatile Transport transport;
+    private final TransportProvider provider;
     private final EngineTransportSession session;
     private final Connection connection;
     private final ChangeApplier applier;
@@ -80,7 +83,9 @@ public final class SyncEngine {
     /** The MBean and Micrometer meters of this file, published from the engine's thread after its first round. */
     private MetricsExport metricsExport;
 
-    private SyncEngine(SyncedFile replica, Path file, String transportName, Transport transport, Connection connection, SiteDictionary sites, boolean roundNow) {
+    private SyncEngine(SyncedFile replica, Path file, String transportName, TransportProvider provider, Transport transport, Connection connection,
+                       SiteDictionary sites, boolean roundNow) {
+        this.provider = provider;
         this.firstRoundNow = roundNow;
         this.file = file;
         this.lease = new EngineLease(file);
@@ -108,7 +113,7 @@ public final class SyncEngine {
             SiteDictionary sites = new SiteDictionary(c);
             TransportContext context = new TransportContext(replica.config(), MetaTables.localSiteId(c), file);
             Transport transport = usingTransport(name, () -> provider.open(context));
-            SyncEngine e = new SyncEngine(replica, file, name, transport, c, sites, roundNow);
+            SyncEngine e = new SyncEngine(replica, file, name, provider, transport, c, sites, roundNow);
             e.thread.start();
             return e;
         } catch (SQLException | RuntimeException ex) {
@@ -379,7 +384,7 @@ public final class SyncEngine {
             emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
             long start = System.nanoTime();
             session.beginRound(!waiting.isEmpty());
-            transport.sync(session);
+            exchange();
             // after the exchange, so a round's publishing and pulling happen when they always did
             session.coordinateKeyTag(transport);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
@@ -432,6 +437,44 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * One exchange through the transport. When it showed the database to be a restored copy of an older state of its
+     * site (a {@link RestoredCopyException} thrown, or met while applying on a transport's own thread), the database
+     * becomes a new site and the exchange runs again under it.
+     */
+    private void exchange() throws Exception {
+        RestoredCopyException restored;
+        try {
+            transport.sync(session);
+            restored = session.takeRestored();
+        } catch (Exception e) {
+            RestoredCopyException met = session.takeRestored();
+            restored = RestoredCopyException.in(e) != null ? RestoredCopyException.in(e) : met;
+            if (restored == null) throw e;
+        }
+        if (restored == null) return;
+        becomeNewSite(restored);
+        transport.sync(session);
+    }
+
+    /**
+     * Makes the database a new site (see {@link RestoredCopyException}) and starts the transport again under it: the
+     * old site is a peer from now on, so the next exchange reads back what it published after the copy was taken.
+     */
+    private void becomeNewSite(RestoredCopyException evidence) throws Exception {
+        String old = session.siteId();
+        String site = session.becomeNewSite(evidence);
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing transport " + transportName, e);
+        }
+        transport = usingTransport(transportName, () -> provider.open(new TransportContext(replica.config(), site, file)));
+        transport.start(session);
+        emitNotable(SyncEvent.progress("this database is a restored copy of an older state of site " + old + " (" + evidence.getMessage()
+                + "): it is now site " + site + ", and gets back what " + old + " published after the copy was taken"));
+    }
+
     /** Takes the lease if free; the transport starts (live transports begin listening) with the first lease. */
     private boolean holdsLease() throws java.io.IOException {
         if (!lease.tryAcquire()) return false;
@@ -469,7 +512,7 @@ public final class SyncEngine {
         try {
             if (!holdsLease()) return; // the holder publishes this process's writes
             session.beginRound(false);
-            transport.sync(session);
+            exchange();
         } catch (Throwable e) {
             log.finalSyncFailed("final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox and go out at the next start: "
                     + ErrorText.of(e), e);

@@ -66,7 +66,7 @@ public final class SyncedFile {
     private volatile KeyedInserts keys;
     /**
      * The site's coordinated key block tag, 0 until known: read where the replica instruments (on a connection that
-     * may read), set by the engine when the transport grants one. Once known it never changes for the site, so INSERTs
+     * may read) when it has no transport, else set by the engine after its first round (or when the transport grants one). Once known it never changes for the site, so INSERTs
      * embed it instead of looking it up; until then they read it in SQL, which also sees a tag stored by another process.
      */
     private volatile int blockTag;
@@ -372,7 +372,9 @@ public final class SyncedFile {
         // read here, on the connection that just instrumented: a read on an application connection inside a deferred
         // transaction would pin its snapshot
         if (s.hasMetadata() && siteId == null) siteId = key == null ? MetaTables.localSiteId(c) : SiteIdentity.verify(c, file());
-        if (s.hasMetadata() && blockTag == 0) blockTag = io.syncsqlite.keys.KeyBlocks.coordinatedTag(c).orElse(0);
+        // with a transport, the engine's first round says whether the tag stored is still the site's (a restored copy
+        // becomes a new site there); until then keys read it in SQL, which follows a new site at once
+        if (s.hasMetadata() && blockTag == 0 && config.transport().isEmpty()) blockTag = io.syncsqlite.keys.KeyBlocks.coordinatedTag(c).orElse(0);
         publish(s, committed);
         return s;
     }
@@ -436,6 +438,18 @@ public final class SyncedFile {
     public void onLocalCommit() {
         SyncEngine e = engine;
         if (e != null) e.onLocalCommit();
+    }
+
+    /**
+     * The database became site {@code site} while open (a restored copy, found out by its engine): new INSERTs pick keys
+     * from the new site's block, read in SQL until the transport grants it one.
+     */
+    void siteRenewed(String site) {
+        synchronized (this) {
+            siteId = site;
+            blockTag = 0;
+            keys = null;
+        }
     }
 
     /** The transport granted this site key block {@code tag} (stored): new INSERTs embed it. */

@@ -58,7 +58,7 @@ public final class SiteIdentity {
         PublishedMark[] renewed = new PublishedMark[1];
         String result;
         try {
-            result = renew(c, file, current, renewed);
+            result = renew(c, file, current, null, renewed);
         } catch (SQLException e) {
             if (e.getMessage() == null || !e.getMessage().contains("SQLITE_READONLY")) throw e;
             // a file nobody may write (read-only media, permissions) cannot publish either: nothing to keep apart
@@ -70,8 +70,26 @@ public final class SiteIdentity {
         return result;
     }
 
-    /** Records the file's identity, giving the database a new site id first when it is a second incarnation. */
-    private static String renew(Connection c, Path file, String current, PublishedMark[] renewed) throws SQLException {
+    /**
+     * Makes the database a new site because the shared folder or hub holds publications of its site that it does not
+     * know of: it is a restored copy of an older state of that site, whatever the mark beside it says (a folder backup
+     * restores the mark too). As for a copy, the old site stays a peer, so the new site reads back what the old one
+     * published after the copy was taken, and its new keys come from a block of its own. Returns the new site id.
+     *
+     * @param evidence what the transport found, for the log
+     */
+    public static String renewAsRestored(Connection c, Path file, String evidence) throws SQLException {
+        PublishedMark[] renewed = new PublishedMark[1];
+        String result = renew(c, file, FileIdentity.of(file), "restored from an older copy: " + evidence, renewed);
+        if (renewed[0] != null) renewed[0].write(file);
+        return result;
+    }
+
+    /**
+     * Records the file's identity, giving the database a new site id first when it is a second incarnation: for
+     * {@code forced} (a reason found elsewhere), else when what it recorded says so.
+     */
+    private static String renew(Connection c, Path file, String current, String forced, PublishedMark[] renewed) throws SQLException {
         return Transactions.write(c, () -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + "(id INTEGER PRIMARY KEY CHECK (id = 0), file TEXT, published INTEGER NOT NULL)");
@@ -79,7 +97,7 @@ public final class SiteIdentity {
             Recorded before = Recorded.read(c);
             String now = MetaTables.localSiteId(c);
             long published = before == null ? 0 : before.published;
-            String reason = before == null ? null : before.reasonToRenew(current, PublishedMark.read(file), now);
+            String reason = forced != null ? forced : before == null ? null : before.reasonToRenew(current, PublishedMark.read(file), now);
             if (reason != null) {
                 String old = now;
                 now = newSite(c);

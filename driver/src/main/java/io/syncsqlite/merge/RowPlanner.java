@@ -4,6 +4,7 @@ import io.syncsqlite.capture.CapturedTable;
 import io.syncsqlite.capture.Sql;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.SqliteValues;
+import io.syncsqlite.identity.RestoredCopyException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,7 +51,7 @@ final class RowPlanner {
             if (ch.isRowChange()) {
                 if (v.rh == 0 || ch.compareVersion(targetCl, v.rh, sites.site(c, v.rs)) > 0) {
                     v.rh = ch.hlc();
-                    v.rs = sites.indexOf(c, ch.site());
+                    v.rs = own(t, pk, ch);
                     rowVersionChanged = true;
                     rowCellWon = true;
                     wins++;
@@ -60,7 +61,7 @@ final class RowPlanner {
             int i = columnIndex(t, ch.column());
             if (v.h[i] == 0 || ch.beats(targetCl, v.h[i], sites.site(c, v.s[i]), () -> won.get(i) ? values[i] : storedValue(t, pk, i))) {
                 v.h[i] = ch.hlc();
-                v.s[i] = sites.indexOf(c, ch.site());
+                v.s[i] = own(t, pk, ch);
                 values[i] = ch.value();
                 won.set(i);
                 wins++;
@@ -68,6 +69,18 @@ final class RowPlanner {
         }
         if (wins == 0 && !rowVersionChanged) return null;
         return new RowPlan(t, pk, changes, v, won, values, known, wasAlive, eraChanged, rowCellWon, wins);
+    }
+
+    /**
+     * The local index of the site of {@code ch}, a change that wins here. It never is this replica's own: every version
+     * this replica stamped is one it holds (or a later one), so a change of its own site that it lacks was published
+     * by a later state of this database than the one here, which is a restored copy.
+     */
+    private int own(CapturedTable t, List<Object> pk, Change ch) throws SQLException {
+        int idx = sites.indexOf(c, ch.site());
+        if (idx != 0) return idx;
+        throw new RestoredCopyException("a change of this site to " + Sql.quote(t.name()) + " " + pk + (ch.isRowChange() ? "" : " column " + Sql.quote(ch.column()))
+                + " stamped " + io.syncsqlite.clock.Hlc.format(ch.hlc()) + " came back, and this database does not hold it");
     }
 
     /**

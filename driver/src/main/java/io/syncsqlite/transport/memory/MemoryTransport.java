@@ -1,6 +1,5 @@
 package io.syncsqlite.transport.memory;
 
-import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.merge.LocalBatch;
 import io.syncsqlite.spi.SyncSession;
@@ -12,11 +11,9 @@ import java.util.Map;
 final class MemoryTransport implements Transport {
     private static final String CURSOR = "memory.position";
     private final MemoryLog log;
-    private final String site;
 
-    MemoryTransport(MemoryLog log, String site) {
+    MemoryTransport(MemoryLog log) {
         this.log = log;
-        this.site = site;
     }
 
     @Override
@@ -29,9 +26,9 @@ final class MemoryTransport implements Transport {
         List<byte[]> entries = log.since(position);
         for (byte[] entry : entries) {
             position++;
-            Changeset cs = ChangesetCodec.decode(entry);
-            // own changes come back through the shared log; skipping them only saves work, applying would be a no-op
-            session.apply(cs.origin().equals(site) ? new Changeset(site, List.of()) : cs, Map.of(CURSOR, Integer.toString(position)));
+            // own changes come back through the shared log too: applying them is a no-op, except in a restored copy of an
+            // older state of this site, which the merge tells by them
+            session.apply(ChangesetCodec.decode(entry), Map.of(CURSOR, Integer.toString(position)));
         }
     }
 

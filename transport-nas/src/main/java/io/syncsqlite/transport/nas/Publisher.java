@@ -1,6 +1,7 @@
 package io.syncsqlite.transport.nas;
 
 import io.syncsqlite.SyncEvent;
+import io.syncsqlite.identity.RestoredCopyException;
 import io.syncsqlite.merge.LocalBatch;
 import io.syncsqlite.spi.SyncSession;
 import java.io.IOException;
@@ -20,8 +21,8 @@ import java.util.function.LongFunction;
  * folder: every {@code compactEvery} segments it writes a snapshot of its own current versions and removes the
  * files the snapshot replaces. Only this replica writes to its folder.
  * <p>
- * The last number used is kept in the database ({@code <prefix>self.<site>}), and also recovered from the folder, so a
- * crash between the rename and that update never reuses a number. When the folder no longer holds the last file
+ * The last number used is kept in the database ({@code <prefix>self.<site>}); a folder holding higher numbers of this
+ * site means the database is a restored copy (see {@link #recover}). When the folder no longer holds the last file
  * published (the share was wiped or restored from an older backup) the replica publishes a full snapshot under a new
  * number, so readers whose cursors point past the lost history still catch up.
  */
@@ -68,12 +69,21 @@ final class Publisher {
         }
     }
 
-    /** Takes the numbers in use from the database and the folder, and removes temp files of crashed writes. */
+    /**
+     * Takes the numbers in use from the database, and removes temp files of crashed writes. A folder holding files of
+     * this site numbered above what the database recorded was written by a later state of this database: the database
+     * is a restored copy of an older state of its site ({@link RestoredCopyException}), whatever the mark beside it
+     * says, and becomes a new site. (A crash between a file's rename and the database's record of it looks alike; the
+     * database then becomes a new site too, which loses nothing: the file's changes are still in its outbox.)
+     */
     private void recover(SyncSession session) throws IOException, SQLException {
         long stored = Long.parseLong(session.cursor(selfKey).orElse("0"));
-        SiteListing listing = SiteListing.of(folder);
-        self = Math.max(stored, listing.highest());
-        if (self != stored) advance(session, self);
+        long highest = SiteListing.of(folder).highest();
+        if (highest > stored) {
+            throw new RestoredCopyException("the shared folder holds segments of this site up to " + highest + " in " + folder
+                    + ", the database knows of " + stored);
+        }
+        self = stored;
         lastSnapshot = Long.parseLong(session.cursor(snapshotKey).orElse("0"));
         Instant staleBefore = Instant.now().minus(STALE_TEMP);
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(folder, SegmentWriter.TEMP_PREFIX + "*")) {
