@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.syncsqlite.SyncDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,12 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * or ws write, each in one transaction: UNIQUE swaps through a temporary value and hand-overs, lists reversed under a
  * composite {@code UNIQUE(list, pos)}, soft deletes under a partial expression index {@code UNIQUE(lower(name)) WHERE
  * deleted = 0} with the name reused, NOT NULL rows whose cells several sites edit, parents deleted with their children
- * cascading, and a few sign-ups that claim an email another replica may claim too (the only genuine conflicts); replicas
- * restart and sync at random, and a fresh replica joins at the end.
+ * cascading, notes that any replica sets on memos their owner created, and a few sign-ups that claim an email another
+ * replica may claim too (the only genuine conflicts); replicas restart and sync at random, take folder backups and are
+ * restored from them in place, with the side file {@code -syncsqlite.id} or without it; a fresh replica joins at the
+ * end and rebuilds the memo table with a backfill ({@code coalesce(body, '')}) while it bootstraps.
  * <p>
  * The model: every row any replica committed is on every replica at the end unless its parent was deleted or it lost a
  * genuine conflict (then it is recorded in {@code _syncsqlite_conflicts} and was a contested sign-up); rows that only
- * their owner edits hold the owner's last values; nothing is pending; all replicas are identical.
+ * their owner edits hold the owner's last values; every memo holds the body its owner gave it (a backfill invents no
+ * value); nothing is pending; all replicas are identical.
  * <p>
  * Each seed is printed. The default run is one seed per transport; the long mode runs many:
  * {@code mvn -B -ntp -pl tck -am verify -Dtest=ConstraintsConvergenceTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -48,8 +52,16 @@ class ConstraintsConvergenceTest {
         "CREATE TABLE pair(id TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL)",
         "CREATE TABLE parent(id TEXT PRIMARY KEY, label TEXT)",
         "CREATE TABLE child(id TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES parent(id) ON DELETE CASCADE, v INTEGER)",
+        "CREATE TABLE memo(id TEXT PRIMARY KEY, body TEXT, note TEXT)",
     };
-    private static final List<String> TABLES = List.of("person", "slot", "acct", "pair", "parent", "child");
+    /** The migration a bootstrapping replica runs: the 12-step rebuild making {@code memo.body} NOT NULL, backfilled. */
+    private static final String[] REBUILD_MEMO = {
+        "CREATE TABLE memo_new(id TEXT PRIMARY KEY, body TEXT NOT NULL DEFAULT '', note TEXT)",
+        "INSERT INTO memo_new(id, body, note) SELECT id, coalesce(body, ''), note FROM memo",
+        "DROP TABLE memo",
+        "ALTER TABLE memo_new RENAME TO memo",
+    };
+    private static final List<String> TABLES = List.of("person", "slot", "acct", "pair", "parent", "child", "memo");
     private static final List<String> TRANSPORTS = List.of("memory", "nas", "http", "ws");
 
     @TempDir
@@ -125,6 +137,8 @@ class ConstraintsConvergenceTest {
             for (int step = 0; step < steps; step++) step(random.nextInt(replicas));
             try (Connection fresh = Transports.open(group.url("fresh") + "&foreign_keys=true")) {
                 Transports.exec(fresh, SCHEMA);
+                // its migrations run while its engine's first round bootstraps it: rows may have arrived in part
+                Transports.inOneTransaction(fresh, REBUILD_MEMO);
                 List<Connection> all = new ArrayList<>(open);
                 all.add(fresh);
                 boolean quiet = Transports.syncUntil(all, 90_000, () -> identical(all) && nothingPending(all));
@@ -159,12 +173,15 @@ class ConstraintsConvergenceTest {
             String parent = next(r);
             sql.add("INSERT INTO parent VALUES ('" + parent + "', 'p')");
             committed("parent", parent, r);
+            String memo = next(r);
+            sql.add("INSERT INTO memo VALUES ('" + memo + "', 'body-" + memo + "', NULL)");
+            committed("memo", memo, r);
             Transports.inOneTransaction(c, sql.toArray(String[]::new));
         }
 
         void step(int r) throws Exception {
             Connection c = open.get(r);
-            switch (random.nextInt(10)) {
+            switch (random.nextInt(12)) {
                 case 0 -> swapEmails(r, c);
                 case 1 -> handOver(r, c);
                 case 2 -> reverseList(r, c);
@@ -173,6 +190,8 @@ class ConstraintsConvergenceTest {
                 case 5 -> family(r, c);
                 case 6 -> contestedSignUp(r, c);
                 case 7 -> restart(r);
+                case 8 -> memo(r, c);
+                case 9 -> backUpOrRestore(r);
                 default -> Transports.syncUntil(List.of(c), 0, () -> true);
             }
         }
@@ -298,6 +317,47 @@ class ConstraintsConvergenceTest {
             contested.add(id);
         }
 
+        /** A new memo of its own, or a note on anyone's: a memo's cells are last written by different sites. */
+        void memo(int r, Connection c) throws SQLException {
+            List<String> all = new ArrayList<>(committed.get("memo").keySet());
+            all.sort(null);
+            if (all.isEmpty() || random.nextInt(3) == 0) {
+                String id = next(r);
+                Transports.exec(c, "INSERT INTO memo VALUES ('" + id + "', 'body-" + id + "', NULL)");
+                committed("memo", id, r);
+                return;
+            }
+            Transports.exec(c, "UPDATE memo SET note = 'note-by-r" + r + "-" + next(r) + "' WHERE id = '" + all.get(random.nextInt(all.size())) + "'");
+        }
+
+        /**
+         * The first time, a folder backup of replica {@code r}: its database as of now ({@code VACUUM INTO}) and the side
+         * file beside it. The next time, that backup restored in place, with the side file or without it (then the
+         * side file in place says the site published more). Every replica's engine makes its last push first, so what
+         * {@code r} committed after the backup is published and comes back to it.
+         */
+        void backUpOrRestore(int r) throws Exception {
+            Path db = dir.resolve("r" + r + ".db");
+            Path mark = dir.resolve("r" + r + ".db-syncsqlite.id");
+            Path savedDb = dir.resolve("backup-r" + r + ".db");
+            Path savedMark = dir.resolve("backup-r" + r + ".db-syncsqlite.id");
+            if (!Files.exists(savedDb)) {
+                Transports.exec(open.get(r), "VACUUM INTO '" + savedDb + "'");
+                if (Files.exists(mark)) Files.copy(mark, savedMark);
+                return;
+            }
+            boolean withMark = Files.exists(savedMark) && random.nextBoolean();
+            System.out.println("  restoring r" + r + " from its backup " + (withMark ? "with" : "without") + " the side file");
+            SyncDriver.shutdown();
+            for (Connection c : open) c.close();
+            Files.write(db, Files.readAllBytes(savedDb));
+            if (withMark) Files.write(mark, Files.readAllBytes(savedMark));
+            for (Path p : List.of(savedDb, savedMark, dir.resolve("r" + r + ".db-wal"), dir.resolve("r" + r + ".db-shm"))) Files.deleteIfExists(p);
+            for (int i = 0; i < open.size(); i++) open.set(i, Transports.open(urls.get(i) + "&foreign_keys=true"));
+            // back to what it published before it goes on writing (a restored copy writing first may pick keys it used)
+            Transports.syncUntil(List.of(open.get(r)), 0, () -> true);
+        }
+
         void restart(int r) throws SQLException {
             open.get(r).close();
             open.set(r, Transports.open(urls.get(r) + "&foreign_keys=true"));
@@ -358,9 +418,18 @@ class ConstraintsConvergenceTest {
                     }
                 }
             }
+            for (String id : committed.get("memo").keySet()) {
+                assertEquals("body-" + id, bodyOf(c, id), "memo " + id + " keeps the body its owner gave it");
+            }
             for (Map.Entry<String, String> e : ownerValues.entrySet()) {
                 String[] at = e.getKey().split("\\|");
                 assertEquals(e.getValue(), row(c, at[0], at[1]), e.getKey() + " holds its owner's last values");
+            }
+        }
+
+        static String bodyOf(Connection c, String id) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT body FROM memo WHERE id = '" + id + "'")) {
+                return rs.next() ? rs.getString(1) : "(no memo)";
             }
         }
 
