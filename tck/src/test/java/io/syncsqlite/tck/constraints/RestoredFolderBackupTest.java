@@ -13,6 +13,7 @@ import io.syncsqlite.SyncDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -58,8 +59,10 @@ class RestoredFolderBackupTest {
             // restored in place, as a backup tool copies a folder back: same files, older content
             Files.write(app, Files.readAllBytes(backup.resolve("app.db")));
             Files.write(mark, Files.readAllBytes(backup.resolve(mark.getFileName())));
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + app)) {
+                assertEquals(1, count(plain, "SELECT count(*) FROM item"), "the restored file holds what the backup held");
+            }
             try (Connection a = open(group.url("app")); Connection peer = open(group.url("peer"))) {
-                assertEquals(1, count(a, "SELECT count(*) FROM item"), "the restored file holds what the backup held");
                 a.unwrap(SyncConnection.class).syncNow();
                 insert(a, "after the restore", 5);
                 boolean settled = Transports.syncUntil(List.of(a, peer), 60_000,
