@@ -383,8 +383,7 @@ public final class SyncEngine {
             setState(SyncStatus.State.SYNCING, status.lastError());
             emit(new SyncEvent(SyncEvent.Type.STARTED, "sync round started", null, null));
             long start = System.nanoTime();
-            session.beginRound(!waiting.isEmpty());
-            exchange();
+            exchange(!waiting.isEmpty());
             // after the exchange, so a round's publishing and pulling happen when they always did
             session.coordinateKeyTag(transport);
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
@@ -438,13 +437,16 @@ public final class SyncEngine {
     }
 
     /**
-     * One exchange through the transport. When it showed the database to be a restored copy of an older state of its
-     * site (a {@link RestoredCopyException} thrown, or met while applying on a transport's own thread), the database
-     * becomes a new site and the exchange runs again under it.
+     * Begins a round and exchanges through the transport. When that showed the database to be a restored copy of an
+     * older state of its site (a {@link RestoredCopyException} thrown, or met while applying on a transport's own
+     * thread), the database becomes a new site and the round runs again under it.
+     *
+     * @param asked a caller waits for this round ({@code syncNow()})
      */
-    private void exchange() throws Exception {
+    private void exchange(boolean asked) throws Exception {
         RestoredCopyException restored;
         try {
+            session.beginRound(asked);
             transport.sync(session);
             restored = session.takeRestored();
         } catch (Exception e) {
@@ -454,6 +456,7 @@ public final class SyncEngine {
         }
         if (restored == null) return;
         becomeNewSite(restored);
+        session.beginRound(asked);
         transport.sync(session);
     }
 
@@ -511,8 +514,7 @@ public final class SyncEngine {
     private void finalPush() {
         try {
             if (!holdsLease()) return; // the holder publishes this process's writes
-            session.beginRound(false);
-            exchange();
+            exchange(false);
         } catch (Throwable e) {
             log.finalSyncFailed("final sync of " + replica.url().target() + " failed; unpublished changes stay in the outbox and go out at the next start: "
                     + ErrorText.of(e), e);
