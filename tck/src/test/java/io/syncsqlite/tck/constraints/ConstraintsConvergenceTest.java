@@ -101,6 +101,12 @@ class ConstraintsConvergenceTest {
         final Set<String> deleted = new HashSet<>();
         /** Keys of sign-ups that claimed a shared email (the only rows a genuine conflict may remove). */
         final Set<String> contested = new HashSet<>();
+        /**
+         * Conflict records ({@code table|key}) of replicas as they were just before a backup of theirs was restored: a
+         * replica keeps the losers it judged in its own {@code _syncsqlite_conflicts}, which the restore takes back to
+         * the backup's state (docs/constraints.md, restored copies).
+         */
+        final Set<String> recordedBeforeRestores = new TreeSet<>();
         /** The values of rows only their owner edits, as the owner last wrote them: table|id -> dump. */
         final Map<String, String> ownerValues = new LinkedHashMap<>();
         int counter;
@@ -346,6 +352,7 @@ class ConstraintsConvergenceTest {
                 if (Files.exists(mark)) Files.copy(mark, savedMark);
                 return;
             }
+            recordedBeforeRestores.addAll(losers(open.get(r)));
             boolean withMark = Files.exists(savedMark) && random.nextBoolean();
             System.out.println("  restoring r" + r + " from its backup " + (withMark ? "with" : "without") + " the side file");
             SyncDriver.shutdown();
@@ -393,16 +400,8 @@ class ConstraintsConvergenceTest {
             }
             assertTrue(identical(all), "all replicas identical");
             assertTrue(quiet);
-            Set<String> losers = new TreeSet<>();
-            for (Connection c : all) {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, pk, reason FROM _syncsqlite_conflicts")) {
-                    while (rs.next()) {
-                        String key = rs.getString(2).replaceAll("^\\[\"|\"\\]$", "");
-                        losers.add(rs.getString(1) + "|" + key);
-                        if (!contested.contains(key)) fail("row " + key + " of " + rs.getString(1) + " lost a conflict it was not part of: " + rs.getString(3));
-                    }
-                }
-            }
+            Set<String> losers = new TreeSet<>(recordedBeforeRestores);
+            for (Connection c : all) losers.addAll(losers(c));
             Connection c = all.get(0);
             for (String table : TABLES) {
                 Set<String> present = new HashSet<>();
@@ -431,6 +430,19 @@ class ConstraintsConvergenceTest {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT body FROM memo WHERE id = '" + id + "'")) {
                 return rs.next() ? rs.getString(1) : "(no memo)";
             }
+        }
+
+        /** The losers {@code c} recorded, as {@code table|key}; each must be a contested sign-up. */
+        Set<String> losers(Connection c) throws SQLException {
+            Set<String> out = new TreeSet<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, pk, reason FROM _syncsqlite_conflicts")) {
+                while (rs.next()) {
+                    String key = rs.getString(2).replaceAll("^\\[\"|\"\\]$", "");
+                    out.add(rs.getString(1) + "|" + key);
+                    if (!contested.contains(key)) fail("row " + key + " of " + rs.getString(1) + " lost a conflict it was not part of: " + rs.getString(3));
+                }
+            }
+            return out;
         }
 
         String email(Connection c, String id) throws SQLException {
