@@ -65,4 +65,32 @@ class RowsNotPiecesTest {
             assertEquals(0L, ((Number) r.value("SELECT count(*) FROM _syncsqlite_pending")).longValue());
         }
     }
+
+    /**
+     * A retry takes pending changes a page at a time ({@code ChangeApplier.RETRY_PAGE}, 5,000): a row whose first piece
+     * is in one page and its last piece several thousand changes later still applies whole, and nothing stays pending.
+     */
+    @Test
+    void aRowWhosePiecesArePagesApartAppliesWhole() throws Exception {
+        try (TestDb r = new TestDb(dir.resolve("p.db"))) {
+            r.exec("CREATE TABLE other(id TEXT PRIMARY KEY)"); // t arrives later: everything for it waits for the schema
+            long v1 = Hlc.now();
+            r.apply(new Changeset(W, List.of(new Change("t", List.of("first"), null, null, v1, W, 1), new Change("t", List.of("first"), "a", "a", v1, W, 1))));
+            List<Change> between = new ArrayList<>();
+            for (int i = 0; i < 2_500; i++) {
+                List<Object> pk = List.of("f" + i);
+                between.add(new Change("t", pk, null, null, v1, W, 1));
+                between.add(new Change("t", pk, "a", "a" + i, v1, W, 1));
+                between.add(new Change("t", pk, "b", "b" + i, v1, W, 1));
+            }
+            r.apply(new Changeset(W, between));
+            r.apply(new Changeset(X, List.of(new Change("t", List.of("first"), "b", "b", v1 + 1, X, 1))));
+            assertEquals(7_503L, ((Number) r.value("SELECT count(*) FROM _syncsqlite_pending")).longValue(), "all of it waits for table t");
+            r.exec("CREATE TABLE t(id TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL)");
+            r.retryPending();
+            assertEquals(0L, ((Number) r.value("SELECT count(*) FROM _syncsqlite_pending")).longValue());
+            assertEquals("a|b", r.value("SELECT a || '|' || b FROM t WHERE id = 'first'"), "the row whose pieces were pages apart is whole");
+            assertEquals(2_501L, ((Number) r.value("SELECT count(*) FROM t")).longValue());
+        }
+    }
 }
