@@ -19,8 +19,12 @@ final class Exchanges {
     private Exchanges() {
     }
 
-    /** The whole request body, decompressed; 413 once it (compressed or not) passes {@code maxBytes}. */
-    static byte[] readBody(HttpExchange ex, int maxBytes) throws IOException, HttpError {
+    /**
+     * The whole request body, decompressed; 413 once it (compressed or not) passes {@code maxBytes}. Its bytes are taken
+     * from {@code budget} as they are read (the caller gives back the body's length once the push is handled): 503
+     * with a Retry-After, and nothing held, when the hub already holds its budget of pushed bytes.
+     */
+    static byte[] readBody(HttpExchange ex, int maxBytes, ReceiveBudget budget) throws IOException, HttpError {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             long n;
@@ -38,12 +42,19 @@ final class Exchanges {
         } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
             throw new HttpError(415, "unsupported Content-Encoding '" + encoding + "': accepted are gzip and identity");
         }
+        Budgeted budgeted = new Budgeted(in, budget);
         try {
-            return in.readAllBytes();
+            return budgeted.readAllBytes();
         } catch (TooLarge e) {
+            budgeted.giveBack();
             throw tooLarge(maxBytes);
-        } catch (java.util.zip.ZipException e) {
-            throw new HttpError(400, "request body is not valid gzip: " + e.getMessage());
+        } catch (OverBudget e) {
+            budgeted.giveBack();
+            throw new HttpError(503, "the hub is receiving too much at once (" + budget.capacity() + " bytes); retry shortly", 1);
+        } catch (IOException e) {
+            budgeted.giveBack();
+            if (e instanceof java.util.zip.ZipException) throw new HttpError(400, "request body is not valid gzip: " + e.getMessage());
+            throw e;
         }
     }
 
@@ -96,6 +107,47 @@ final class Exchanges {
     private static final class TooLarge extends IOException {
         TooLarge() {
             super("body too large");
+        }
+    }
+
+    /** Thrown by {@link Budgeted} when the hub's receive budget is spent. */
+    private static final class OverBudget extends IOException {
+        OverBudget() {
+            super("receive budget spent");
+        }
+    }
+
+    /** Takes every byte read from the hub's {@link ReceiveBudget}, failing when it is spent. */
+    private static final class Budgeted extends InputStream {
+        private final InputStream in;
+        private final ReceiveBudget budget;
+        private long taken;
+
+        Budgeted(InputStream in, ReceiveBudget budget) {
+            this.in = in;
+            this.budget = budget;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                if (!budget.tryTake(n)) throw new OverBudget();
+                taken += n;
+            }
+            return n;
+        }
+
+        /** Gives back what was taken, for a body that is not handled. */
+        void giveBack() {
+            budget.giveBack(taken);
+            taken = 0;
         }
     }
 

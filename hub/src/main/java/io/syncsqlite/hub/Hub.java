@@ -28,6 +28,7 @@ public final class Hub {
     private final ChangeValidator validator;
     private final String limits;
     private final HubMetrics metrics = new HubMetrics();
+    private final ReceiveBudget receiveBudget;
     private final List<PushListener> listeners = new CopyOnWriteArrayList<>();
     /** Held from a push's commit to its listeners' notification, so they see pushes in sequence order. */
     private final Object order = new Object();
@@ -49,6 +50,14 @@ public final class Hub {
         // the push caps too: clients size their pushes by them, and a change set aside for not fitting is offered again
         // when they change
         this.limits = validator.limits() + "; body<=" + config.maxBodyBytes() + "; changes<=" + config.maxBatchChanges();
+        this.receiveBudget = new ReceiveBudget(config.receiveBudget());
+        metrics.gauge("receive_budget_bytes", "most bytes of pushed messages the hub holds at once (both endpoints)", receiveBudget::capacity);
+        metrics.gauge("receive_budget_used_bytes", "bytes of pushed messages the hub holds now: announced, being read or handled", receiveBudget::used);
+    }
+
+    /** The bytes of pushed messages both endpoints may hold at once. */
+    ReceiveBudget receiveBudget() {
+        return receiveBudget;
     }
 
     HubConfig config() {
@@ -158,7 +167,7 @@ public final class Hub {
      * Whether a client at cursor {@code since} of {@code epoch} ({@code null}: none), whose latest push got {@code seen}
      * under {@code seenEpoch} ({@code null}: none), may go on from its cursor (see {@link HubStore#knows}).
      */
-    boolean knows(String epoch, long since, String seenEpoch, long seen) {
+    boolean knows(String epoch, long since, String seenEpoch, long seen) throws SQLException {
         return store.knows(epoch, since) && (seenEpoch == null || store.knows(seenEpoch, seen));
     }
 
@@ -177,7 +186,12 @@ public final class Hub {
 
     /** Up to {@code limit} (capped by {@link HubConfig#maxPullLimit()}) changes of {@code ns} after {@code since}. */
     HubStore.Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
-        HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()));
+        return pull(ns, since, limit, Long.MAX_VALUE);
+    }
+
+    /** As {@link #pull(String, long, int)}, ending the page once about {@code maxBytes} of cells are in it. */
+    HubStore.Page pull(String ns, long since, int limit, long maxBytes) throws SQLException, InterruptedException {
+        HubStore.Page page = store.pull(ns, since, Math.min(limit, config.maxPullLimit()), maxBytes);
         metrics.pulled();
         return page;
     }

@@ -1,6 +1,7 @@
 package io.syncsqlite.hub;
 
 import io.syncsqlite.change.ChangesetCodec;
+import io.syncsqlite.change.Envelope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +29,14 @@ import java.util.Optional;
  * @param maxClockDrift   versions further ahead of the hub's clock are refused
  * @param readTimeout     a request (headers and body) must arrive within this time, or its connection is closed
  * @param maxPerClient    requests one client address may have in flight at once (429 beyond)
+ * @param receiveBudgetBytes most bytes of pushed messages the hub holds at once, over both endpoints: announced
+ *                        WebSocket frames and HTTP bodies being read, until their push is handled; a push that does
+ *                        not fit now is refused as "try again later" (ws close 1013, HTTP 503 with Retry-After), never
+ *                        allocated. 0: a quarter of the heap, and at least one push of {@code maxBodyBytes}
  */
 public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[] keystorePassword, int maxBodyBytes, int maxBatchChanges,
                         int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace, WebSocketOptions ws,
-                        String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient) {
+                        String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient, long receiveBudgetBytes) {
     /**
      * The WebSocket endpoint (live sync), served beside HTTP by the same hub, with the same tokens and admission rules.
      *
@@ -87,14 +92,14 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
             + " [--keystore ks.p12 (--keystore-password-file FILE | env " + KEYSTORE_PASSWORD_ENV + ")]"
             + " [--max-body-bytes 23369728] [--max-batch-changes 10000] [--max-value-bytes 16777216] [--max-pull-limit 10000]"
             + " [--threads 64] [--max-in-flight 64] [--shutdown-grace-seconds 30] [--bind 127.0.0.1] [--max-clock-drift-seconds 300]"
-            + " [--read-timeout-seconds 10] [--max-per-client 16]"
+            + " [--read-timeout-seconds 10] [--max-per-client 16] [--receive-budget-bytes (a quarter of the heap)]"
             + " [--ws-port 7071 [--ws-queue-bytes 8388608] [--ws-ping-seconds 10] [--ws-auth-seconds 10]"
             + " [--ws-max-unauthenticated 256] [--ws-max-unauthenticated-per-address 32]]";
 
     /** Defaults for everything but the port, store and tokens. */
     public static HubConfig of(int port, Path data, Tokens tokens) {
         return new HubConfig(port, data, tokens, null, null, DEFAULT_MAX_BODY, 10_000, ChangesetCodec.MAX_VALUE_BYTES, 10_000, 64, 64,
-                Duration.ofSeconds(30), WebSocketOptions.OFF, "127.0.0.1", Duration.ofMinutes(5), Duration.ofSeconds(10), 16);
+                Duration.ofSeconds(30), WebSocketOptions.OFF, "127.0.0.1", Duration.ofMinutes(5), Duration.ofSeconds(10), 16, 0);
     }
 
     /** The largest body a single change of the largest value needs (base64 and JSON around it), so any value a replica may publish fits. */
@@ -103,33 +108,48 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
     /** The same hub with the named fields changed (what tests and embedders tune). */
     public HubConfig with(String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient, int threads) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
     }
 
     public HubConfig withValueCap(int maxValueBytes) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
     }
 
     public HubConfig withLimits(int maxBodyBytes, int maxBatchChanges) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
     }
 
     public HubConfig withTls(Path keystore, char[] password) {
         return new HubConfig(port, data, tokens, keystore, password, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
     }
 
     public HubConfig withPort(int port) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+    }
+
+    /** The same hub holding at most {@code bytes} of pushed messages at once (0: automatic, see {@link #receiveBudget()}). */
+    public HubConfig withReceiveBudget(long bytes) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, bytes);
+    }
+
+    /**
+     * The receive budget in force: {@link #receiveBudgetBytes()} when set, else a quarter of the heap, and never less
+     * than one push of the largest size this hub accepts (a budget below it would refuse that push for ever).
+     */
+    public long receiveBudget() {
+        long pushBytes = (long) maxBodyBytes + Envelope.MAX_HEADER_BYTES;
+        return Math.max(pushBytes, receiveBudgetBytes > 0 ? receiveBudgetBytes : Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** The same hub, also serving WebSocket with {@code ws}. */
     public HubConfig withWebSocket(WebSocketOptions ws) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
     }
 
     /** Parses the command line and this process's environment (see {@link #parse(Map, String...)}). */
@@ -155,6 +175,7 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         Duration drift = c.maxClockDrift, readTimeout = c.readTimeout;
         String bind = c.bind;
         int perClient = c.maxPerClient;
+        long receiveBudget = c.receiveBudgetBytes;
         Path data = null;
         Tokens tokens = c.tokens;
         for (int i = 0; i < args.length; i++) {
@@ -192,6 +213,7 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
                 case "--max-clock-drift-seconds" -> drift = Duration.ofSeconds(number(a, v, 1, 86_400));
                 case "--read-timeout-seconds" -> readTimeout = Duration.ofSeconds(number(a, v, 1, 3600));
                 case "--max-per-client" -> perClient = number(a, v, 1, 100_000);
+                case "--receive-budget-bytes" -> receiveBudget = number(a, v, 1 << 20, Integer.MAX_VALUE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -201,7 +223,7 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         }
         if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs its password: --keystore-password-file FILE or " + KEYSTORE_PASSWORD_ENV);
         return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace, ws, bind, drift,
-                readTimeout, perClient);
+                readTimeout, perClient, receiveBudget);
     }
 
     private static void grantFromEnvironment(Tokens tokens, String entries) {

@@ -2,10 +2,13 @@ package io.syncsqlite.hub;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.LimitExceededException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 
 /**
@@ -14,7 +17,10 @@ import org.java_websocket.framing.Framedata;
  * peer announcing a 20 MB frame costs 20 MB at once; this draft reads every frame header itself first and closes with
  * 1009 (message too big) when the announced frame, or the message its fragments add up to, passes the connection's
  * limit: {@link #PRE_AUTH_MESSAGE_BYTES} until the connection has authenticated ({@link #authenticated()}), the
- * hub's push cap after.
+ * hub's push cap after. After authentication every data frame's announced payload is also taken from the hub's
+ * {@link ReceiveBudget} before the library allocates it, and given back once its message was handled
+ * ({@link #delivered()}, {@link #handled}) or the connection closed ({@link #closed()}); a frame that does not fit
+ * the budget closes the connection with 1013 (try again later): the client reconnects after a pause and sends it again.
  * <p>
  * The library makes one copy of the draft per connection ({@link #copyInstance()}), so the state here is one
  * connection's: its frames are decoded by one worker thread at a time; {@link #authenticated()} comes from another.
@@ -24,7 +30,15 @@ final class HubDraft extends Draft_6455 {
     static final int PRE_AUTH_MESSAGE_BYTES = 16 * 1024;
 
     private final int authenticatedMessageBytes;
+    private final ReceiveBudget budget;
     private volatile boolean authenticated;
+    /** Budget this connection holds (taken for frames, not yet given back); guarded by {@code this}. */
+    private long held;
+    private boolean closed;
+    /** Budget taken for the frames of the data message still arriving. */
+    private long messageTaken;
+    /** Budget taken for each complete message not yet delivered, in arrival order. */
+    private final Queue<Long> takenPerMessage = new ConcurrentLinkedQueue<>();
     /** The frame header being read: its bytes so far, up to the 14 a header can take. */
     private final byte[] header = new byte[14];
     private int headerRead;
@@ -33,15 +47,42 @@ final class HubDraft extends Draft_6455 {
     /** Payload bytes of the data message whose fragments are arriving. */
     private long messageBytes;
 
-    HubDraft(int authenticatedMessageBytes) {
+    HubDraft(int authenticatedMessageBytes, ReceiveBudget budget) {
         // the library's own cap stays at the largest message any connection may send; ours is checked first
         super(List.of(), authenticatedMessageBytes);
         this.authenticatedMessageBytes = authenticatedMessageBytes;
+        this.budget = budget;
     }
 
     @Override
     public Draft copyInstance() {
-        return new HubDraft(authenticatedMessageBytes);
+        return new HubDraft(authenticatedMessageBytes, budget);
+    }
+
+    /** The budget taken for the message the library delivers now (messages are delivered in arrival order). */
+    long delivered() {
+        Long taken = takenPerMessage.poll();
+        return taken == null ? 0 : taken;
+    }
+
+    /** A delivered message was handled: gives back the {@code taken} bytes {@link #delivered()} returned for it. */
+    synchronized void handled(long taken) {
+        if (closed || taken == 0) return;
+        held -= taken;
+        budget.giveBack(taken);
+    }
+
+    /** The connection closed: gives back all it holds, handled or not. */
+    synchronized void closed() {
+        closed = true;
+        budget.giveBack(held);
+        held = 0;
+    }
+
+    private synchronized boolean take(long bytes) {
+        if (closed || !budget.tryTake(bytes)) return false;
+        held += bytes;
+        return true;
     }
 
     /** The connection has authenticated: it may now send messages up to the hub's push cap. */
@@ -61,7 +102,7 @@ final class HubDraft extends Draft_6455 {
     }
 
     /** Walks the frame headers in {@code bytes} (the same bytes the library is about to read) and checks each size. */
-    private void checkAnnouncedSizes(ByteBuffer bytes) throws LimitExceededException {
+    private void checkAnnouncedSizes(ByteBuffer bytes) throws InvalidDataException {
         while (bytes.hasRemaining()) {
             if (payloadLeft > 0) {
                 int skip = (int) Math.min(payloadLeft, bytes.remaining());
@@ -83,7 +124,7 @@ final class HubDraft extends Draft_6455 {
         return 2 + mask + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
     }
 
-    private void frameHeaderRead() throws LimitExceededException {
+    private void frameHeaderRead() throws InvalidDataException {
         int len7 = header[1] & 0x7F;
         long length;
         if (len7 == 126) {
@@ -101,7 +142,20 @@ final class HubDraft extends Draft_6455 {
         if (length < 0 || length > limit || (!control && messageBytes + length > limit)) {
             throw new LimitExceededException("message larger than this hub accepts " + (authenticated ? "" : "before hello ") + "(" + limit + " bytes)", limit);
         }
-        if (!control) messageBytes = fin ? 0 : messageBytes + length;
+        if (!control) {
+            messageBytes = fin ? 0 : messageBytes + length;
+            if (authenticated && length > 0) {
+                if (!take(length)) {
+                    throw new InvalidDataException(CloseFrame.TRY_AGAIN_LATER, "the hub is receiving too much at once (" + budget.capacity()
+                            + " bytes); send this again shortly");
+                }
+                messageTaken += length;
+            }
+            if (fin) {
+                takenPerMessage.add(messageTaken);
+                messageTaken = 0;
+            }
+        }
         payloadLeft = length;
     }
 }

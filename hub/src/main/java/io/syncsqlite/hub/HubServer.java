@@ -256,12 +256,12 @@ public final class HubServer implements AutoCloseable {
             boolean health = ex.getHttpContext().getPath().equals("/v1/health") || ex.getHttpContext().getPath().equals("/metrics");
             counted = health || perClient.enter(client);
             if (!counted) {
-                throw new TooMany("client " + client + " already has " + config.maxPerClient() + " requests in flight at this hub; retry shortly");
+                throw new HttpError(429, "client " + client + " already has " + config.maxPerClient() + " requests in flight at this hub; retry shortly", 1);
             }
             // admitted before the draining check, so close() never misses a request it has to wait for
             admitted = inFlight.tryAcquire();
-            if (!admitted && !health) throw new Unavailable("the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
-            if (draining) throw new Unavailable("the hub is shutting down; retry shortly", 2);
+            if (!admitted && !health) throw new HttpError(503, "the hub is busy (" + config.maxInFlight() + " requests in flight); retry shortly", 1);
+            if (draining) throw new HttpError(503, "the hub is shutting down; retry shortly", 2);
             String path = ex.getRequestURI().getPath();
             if (!path.equals(ex.getHttpContext().getPath())) {
                 throw new HttpError(404, "no such endpoint " + path + ": the hub serves /v1/push, /v1/pull, /v1/keytag, /v1/health, /metrics, /v1/status and its status page at /");
@@ -274,8 +274,7 @@ public final class HubServer implements AutoCloseable {
         } catch (HttpError e) {
             hub.metrics().refused("http_" + e.status());
             activity.refused(e.status(), null, clientId(ex), ex.getRequestURI().getPath(), e.getMessage());
-            if (e instanceof Unavailable u) ex.getResponseHeaders().set("Retry-After", Integer.toString(u.retryAfterSeconds));
-            if (e instanceof TooMany) ex.getResponseHeaders().set("Retry-After", "1");
+            if (e.retryAfterSeconds() > 0) ex.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds()));
             if (e.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"syncsqlite\"");
             LOG.log(System.Logger.Level.INFO, "request refused method={0} path={1} status={2} reason=\"{3}\" remote={4}",
                     ex.getRequestMethod(), ex.getRequestURI().getPath(), e.status(), e.getMessage(), ex.getRemoteAddress());
@@ -326,10 +325,15 @@ public final class HubServer implements AutoCloseable {
         String ns = namespace(ex);
         String batch = ex.getRequestHeaders().getFirst(BATCH_HEADER);
         if (batch == null) throw new HttpError(400, "missing " + BATCH_HEADER + " header (1-100 of A-Z a-z 0-9 . _ : -)");
-        byte[] body = Exchanges.readBody(ex, config.maxBodyBytes());
-        ex.setAttribute(BYTES_IN, (long) body.length);
-        hub.metrics().received(body.length);
-        HubStore.PushOutcome out = hub.push(ns, batch, body, null);
+        byte[] body = Exchanges.readBody(ex, config.maxBodyBytes(), hub.receiveBudget());
+        HubStore.PushOutcome out;
+        try {
+            ex.setAttribute(BYTES_IN, (long) body.length);
+            hub.metrics().received(body.length);
+            out = hub.push(ns, batch, body, null);
+        } finally {
+            hub.receiveBudget().giveBack(body.length);
+        }
         activity.pushed(ns, clientId(ex), remote(ex));
         if (!out.refused().isEmpty()) {
             activity.refused(200, ns, clientId(ex), "/v1/push", out.refused().size() + " of " + out.received() + " changes refused, e.g.: "
@@ -445,22 +449,5 @@ public final class HubServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "closing the hub store", e);
         }
         LOG.log(System.Logger.Level.INFO, "hub stopped");
-    }
-
-    /** 429: one client has too many requests in flight. */
-    private static final class TooMany extends HttpError {
-        TooMany(String message) {
-            super(429, message);
-        }
-    }
-
-    /** 503 with a Retry-After. */
-    private static final class Unavailable extends HttpError {
-        private final int retryAfterSeconds;
-
-        Unavailable(String message, int retryAfterSeconds) {
-            super(503, message);
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
     }
 }

@@ -51,7 +51,7 @@ public interface HubStore extends AutoCloseable {
      * epoch this store gave, or {@code null} for none) may have seen: false for a store restored from a backup taken
      * before, or replaced. Such a client pushes every version it holds again and re-reads from 0.
      */
-    boolean knows(String epoch, long seen);
+    boolean knows(String epoch, long seen) throws SQLException;
 
     /**
      * Stores the winning changes of {@code cs} under new hub sequences, atomically with {@code batchId}, so a retried
@@ -70,7 +70,15 @@ public interface HubStore extends AutoCloseable {
      * Every winning version stored after {@code since} is in it or a later page; a store may also send again versions a
      * reader at {@code since} already holds (applying them changes nothing).
      */
-    Page pull(String ns, long since, int limit) throws SQLException, InterruptedException;
+    default Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
+        return pull(ns, since, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #pull(String, long, int)}, and a page ends once its stored cells pass about {@code maxBytes} (still
+     * never splitting one row's push), so a reader's page costs the hub about that much memory however large its values.
+     */
+    Page pull(String ns, long since, int limit, long maxBytes) throws SQLException, InterruptedException;
 
     /**
      * The key block tag of {@code site} in {@code ns} (replicas' INTEGER PRIMARY KEY values are {@code tag * 2^20 + n},

@@ -163,14 +163,10 @@ public final class SqliteHubStore implements HubStore {
             long previous = head(writer, ns);
             List<Change> accepted = new ArrayList<>();
             List<PushedRow> rows = PushedRow.group(cs.changes());
-            Map<PushedRow, StoredRows.Stored> stored = rowStore.read(ns, rows);
-            for (PushedRow row : rows) {
-                StoredRows.Stored old = stored.get(row);
-                List<StoredRow.Cell> cells = RowMerge.merge(old == null ? List.of() : StoredRow.decode(old.cells()), row.changes(), accepted);
-                if (cells == null) continue;
+            for (RowWrites.Write w : RowWrites.merge(rows, rowStore.read(ns, rows), accepted)) {
                 seq++;
-                if (old == null) rowStore.insert(ns, row.table(), row.pk(), seq, cells);
-                else rowStore.update(ns, row, old.seq(), seq, cells);
+                if (w.oldSeq() == null) rowStore.insert(ns, w.row().table(), w.row().pk(), seq, w.cells());
+                else rowStore.update(ns, w.row(), w.oldSeq(), seq, w.cells());
             }
             forgetOldBatches(ns, cs.origin());
             try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_meta SET value = ? WHERE key = 'seq'")) {
@@ -232,34 +228,24 @@ public final class SqliteHubStore implements HubStore {
 
     /**
      * Rows of {@code ns} whose sequence is after {@code since}, in sequence order, with all their cells: about
-     * {@code limit} cells, never splitting one row's push. A row carries the sequence of the last push that won any of
+     * {@code limit} cells or {@code maxBytes} of stored cells, never splitting one row's push. A row carries the sequence of the last push that won any of
      * its cells, so a reader at {@code since} may be sent again a cell it already holds (same version: applying it is
      * a no-op), never fewer than it lacks.
      */
     @Override
-    public Page pull(String ns, long since, int limit) throws SQLException, InterruptedException {
+    public Page pull(String ns, long since, int limit, long maxBytes) throws SQLException, InterruptedException {
         Connection r = readers.take();
         // one read transaction, so the rows and whether more follow come from the same committed state
         try (PreparedStatement ps = r.prepareStatement("SELECT seq, tbl, pk, cells FROM hub_rows WHERE ns = ? AND seq > ? ORDER BY seq")) {
             ps.setString(1, ns);
             ps.setLong(2, since);
-            List<Change> out = new ArrayList<>();
-            long next = since;
+            PageBuilder page = new PageBuilder(since, limit, maxBytes);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long rowSeq = rs.getLong(1);
-                    if (out.size() >= limit && rowSeq != next) return new Page(out, next, true);
-                    next = rowSeq;
-                    String table = rs.getString(2);
-                    List<Object> pk = RowKeys.decode(rs.getString(3));
-                    for (StoredRow.Cell c : StoredRow.decode(rs.getBytes(4))) {
-                        out.add(new Change(table, pk, c.column().equals(StoredRow.ROW_CELL) ? null : c.column(), c.value(), c.hlc(), c.site(), c.cl()));
-                    }
+                    if (!page.add(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4))) return page.page(true);
                 }
             }
-            return new Page(out, next, false);
-        } catch (InvalidChangesetException e) {
-            throw new SQLException("hub store holds an undecodable primary key: " + e.getMessage(), "XX001", e);
+            return page.page(false);
         } finally {
             r.rollback();
             readers.add(r);

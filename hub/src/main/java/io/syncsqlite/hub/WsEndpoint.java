@@ -104,7 +104,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
      */
     WsEndpoint(Hub hub, HubConfig config, int port, ExecutorService executor, Semaphore inFlight, ClientLimits perClient, SSLContext tls,
                BiConsumer<WsEndpoint, Throwable> died) {
-        super(new InetSocketAddress(config.bind(), port), 2, List.of(new HubDraft(config.maxBodyBytes() + Envelope.MAX_HEADER_BYTES)));
+        super(new InetSocketAddress(config.bind(), port), 2, List.of(new HubDraft(config.maxBodyBytes() + Envelope.MAX_HEADER_BYTES, hub.receiveBudget())));
         this.hub = hub;
         this.config = config;
         this.executor = executor;
@@ -221,6 +221,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
 
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        if (conn.getDraft() instanceof HubDraft d) d.closed();
         WsSubscriber s = conn.getAttachment();
         if (s == null) return;
         connections.remove(s);
@@ -230,7 +231,9 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             if (ns != null) ns.remove(s);
         }
         // the library's own refusals (a frame too big, a protocol error) are counted here; the hub's own in refuse()
-        if (!remote && (code == CloseFrame.TOOBIG || code == CloseFrame.PROTOCOL_ERROR || code == CloseFrame.NO_UTF8)) hub.metrics().refused("ws_close_" + code);
+        if (!remote && (code == CloseFrame.TOOBIG || code == CloseFrame.TRY_AGAIN_LATER || code == CloseFrame.PROTOCOL_ERROR || code == CloseFrame.NO_UTF8)) {
+            hub.metrics().refused("ws_close_" + code);
+        }
         AccessLog.connection(conn.getRemoteSocketAddress(), s.namespace(), s.openedNanos(), s.receivedBytes(), s.sentBytes(), code, reason, remote);
     }
 
@@ -241,15 +244,30 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
 
     @Override
     public void onMessage(WebSocket conn, ByteBuffer message) {
+        HubDraft draft = (HubDraft) conn.getDraft();
+        long taken = draft.delivered();
         WsSubscriber s = conn.getAttachment();
         s.received(message.remaining());
         Envelope e;
         try {
             e = Envelope.decode(message);
         } catch (InvalidChangesetException ex) {
+            draft.handled(taken);
             refuse(conn, CloseFrame.POLICY_VALIDATION, "malformed message: " + ex.getMessage());
             return;
         }
+        if (e.type().equals("push") && s.helloReceived()) {
+            // the pushed bytes stay the hub's to hold until the push is handled
+            s.serially(() -> {
+                try {
+                    push(s, e);
+                } finally {
+                    draft.handled(taken);
+                }
+            });
+            return;
+        }
+        draft.handled(taken);
         if (s.namespace() == null && !s.helloReceived()) {
             if (!e.type().equals("hello")) {
                 refuse(conn, CloseFrame.POLICY_VALIDATION, "the first message must be hello (token, since, epoch), got '" + printable(e.type()) + "'");
@@ -259,11 +277,11 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
             s.serially(() -> hello(s, e));
             return;
         }
-        switch (e.type()) {
-            case "push" -> s.serially(() -> push(s, e));
-            case "keytag" -> s.serially(() -> keyTag(s, e));
-            default -> refuse(conn, CloseFrame.POLICY_VALIDATION, "unexpected message type '" + printable(e.type()) + "'");
+        if (e.type().equals("keytag")) {
+            s.serially(() -> keyTag(s, e));
+            return;
         }
+        refuse(conn, CloseFrame.POLICY_VALIDATION, "unexpected message type '" + printable(e.type()) + "'");
     }
 
     private void hello(WsSubscriber s, Envelope e) {
@@ -282,15 +300,17 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         String seenEpoch = e.text("seenEpoch").orElse(null);
         String epoch = e.text("epoch").orElse(null);
         long head;
+        boolean known;
         try {
             head = hub.head(ns);
+            known = hub.knows(epoch, since, seenEpoch, seen);
         } catch (Exception ex) {
             LOG.log(System.Logger.Level.ERROR, "ws hello failed", ex);
             refuse(s.connection(), CLOSE_UNAVAILABLE, "internal hub error: " + ex.getMessage());
             return;
         }
         // another history, or a cursor past what this store holds (restored from a backup): start over from 0
-        boolean reset = since < 0 || !hub.knows(epoch, since, seenEpoch, seen) || since > head;
+        boolean reset = since < 0 || !known || since > head;
         if (reset) since = 0;
         s.send(Envelope.of("welcome", "epoch", hub.epoch(), "namespace", ns, "since", since, "reset", reset, "limits", hub.limits(),
                 "keyTags", true).encode());

@@ -84,7 +84,7 @@ class HubUnderAttackTest {
     }
 
     @Test
-    void framesAnnouncedBeforeHelloAndEndlessUpgradeHeadersAreRefusedBeforeTheHubAllocatesThem() throws Exception {
+    void framesAnnouncedBeforeHelloAreRefusedBeforeTheHubAllocatesThem() throws Exception {
         try (HubChild hub = new HubChild(dir, "256m")) {
             // 48 connections each announce a 23,000,000-byte frame (under the hub's push cap): ~1.1 GB if allocated
             List<RawSocket> attackers = new ArrayList<>();
@@ -94,10 +94,18 @@ class HubUnderAttackTest {
                 attackers.add(s);
             }
             for (RawSocket s : attackers) {
-                int code = closeCode(s.readUntilClosed(30_000));
-                assertEquals(1009, code, "closed as too big");
+                byte[] got = s.readUntilClosed(30_000);
+                assertEquals(1009, closeCode(got), "closed as too big; the hub sent " + got.length + " bytes before closing:\n" + hub.log());
                 s.close();
             }
+            assertServes(hub);
+            assertEquals(48, hub.metric("refusals_total{reason=\"ws_close_1009\"}"), hub.get("/metrics").body());
+        }
+    }
+
+    @Test
+    void upgradeRequestsAndRequestHeadsAreCutAfterAFewKiB() throws Exception {
+        try (HubChild hub = new HubChild(dir, "256m")) {
             // an upgrade request whose header line never ends: cut after a few KiB, long before the auth timeout
             try (RawSocket endless = new RawSocket("127.0.0.5", hub.wsPort)) {
                 endless.write("GET / HTTP/1.1\r\nHost: x\r\nX-Endless: ".getBytes(StandardCharsets.US_ASCII));
@@ -122,16 +130,16 @@ class HubUnderAttackTest {
                 assertTrue(!answer.startsWith("HTTP/1.1 200"), "a 64 KiB header is refused: " + answer);
             }
             assertServes(hub);
-            assertEquals(48, hub.metric("refusals_total{reason=\"ws_close_1009\"}"), hub.get("/metrics").body());
         }
     }
 
     @Test
     void connectionsThatNeverAuthenticateAreClosedAtTheDeadlineAndCappedPerAddress() throws Exception {
-        try (HubChild hub = new HubChild(dir, "256m", "--ws-auth-seconds", "2", "--ws-max-unauthenticated-per-address", "20")) {
+        // the default cap: 32 connections authenticating at once per address
+        try (HubChild hub = new HubChild(dir, "256m", "--ws-auth-seconds", "2")) {
             long start = System.nanoTime();
             List<RawSocket> silent = new ArrayList<>();
-            for (int i = 0; i < 20; i++) silent.add(new RawSocket("127.0.0.2", hub.wsPort));
+            for (int i = 0; i < 32; i++) silent.add(new RawSocket("127.0.0.2", hub.wsPort));
             // past the per-address cap: closed as they are accepted, not at the deadline
             List<RawSocket> overCap = new ArrayList<>();
             for (int i = 0; i < 5; i++) overCap.add(new RawSocket("127.0.0.2", hub.wsPort));
@@ -157,17 +165,51 @@ class HubUnderAttackTest {
     }
 
     @Test
-    void aMemoryErrorInTheWebSocketEndpointNeverLeavesItSilentlyDead() throws Exception {
-        // after authentication a connection may announce frames up to the push cap (23 MB): three at once do not
-        // fit in a 64 MB heap, so a worker of the library hits OutOfMemoryError and the library stops its server
-        try (HubChild hub = new HubChild(dir, "64m")) {
-            List<RawSocket> heavy = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                RawSocket s = new RawSocket("127.0.0.1", hub.wsPort).upgrade(hub.wsPort);
-                s.sendMessage(Envelope.of("hello", "token", HubChild.TOKEN, "since", 0L).encode());
-                assertEquals("welcome", Envelope.decode(ByteBuffer.wrap(s.readMessage())).type());
-                heavy.add(s);
+    void authenticatedClientsAnnouncingLargeFramesAtOnceAreHeldToTheReceiveBudget() throws Exception {
+        // after hello a connection may announce frames up to the push cap (23 MB): twelve at once are ~280 MB, more
+        // than the whole heap; those past the hub's receive budget are refused with 1013 before anything is allocated
+        try (HubChild hub = new HubChild(dir, "256m")) {
+            long budget = hub.metric("receive_budget_bytes");
+            int fit = (int) (budget / 23_000_000);
+            assertTrue(fit >= 1 && fit < 12, "a quarter of the heap holds " + fit + " such frames");
+            List<RawSocket> heavy = authenticated(hub, 12);
+            for (RawSocket s : heavy) s.write(RawSocket.binaryFrameHeader(23_000_000, true));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (hub.metric("refusals_total{reason=\"ws_close_1013\"}") < 12 - fit) {
+                assertTrue(System.nanoTime() < deadline, "frames past the budget were refused with 1013:\n" + hub.get("/metrics").body());
+                Thread.sleep(50);
             }
+            assertEquals(fit * 23_000_000L, hub.metric("receive_budget_used_bytes"), "the frames that fit hold their share, no more");
+            assertServes(hub);
+            assertEquals(0, hub.metric("ws_endpoint_restarts"), "no memory error, no restart:\n" + hub.log());
+            assertEquals(12 - fit, hub.metric("refusals_total{reason=\"ws_close_1013\"}"), "only those past the budget were refused");
+            for (RawSocket s : heavy) s.close();
+            while (hub.metric("receive_budget_used_bytes") > 0) {
+                assertTrue(System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(30), "the budget is given back when the connections close");
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** {@code n} raw connections that said hello with the valid token and were welcomed. */
+    private static List<RawSocket> authenticated(HubChild hub, int n) throws Exception {
+        List<RawSocket> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RawSocket s = new RawSocket("127.0.0.1", hub.wsPort).upgrade(hub.wsPort);
+            s.sendMessage(Envelope.of("hello", "token", HubChild.TOKEN, "since", 0L).encode());
+            assertEquals("welcome", Envelope.decode(ByteBuffer.wrap(s.readMessage())).type());
+            out.add(s);
+        }
+        return out;
+    }
+
+    @Test
+    void aMemoryErrorInTheWebSocketEndpointNeverLeavesItSilentlyDead() throws Exception {
+        // with a receive budget set past the heap, authenticated connections announcing frames up to the push cap
+        // (23 MB) do not fit in a 64 MB heap: a worker of the library hits OutOfMemoryError and the library stops its
+        // server
+        try (HubChild hub = new HubChild(dir, "64m", "--receive-budget-bytes", "1000000000")) {
+            List<RawSocket> heavy = authenticated(hub, 4);
             for (RawSocket s : heavy) {
                 try {
                     s.write(RawSocket.binaryFrameHeader(23_000_000, true));

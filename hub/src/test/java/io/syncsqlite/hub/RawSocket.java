@@ -31,9 +31,10 @@ final class RawSocket implements AutoCloseable {
                 + Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII)) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     }
 
-    /** Sends a complete upgrade request and reads the hub's 101 answer. */
+    /** Sends a complete upgrade request and reads the hub's 101 answer (within 10 s). */
     RawSocket upgrade(int port) throws IOException {
         write(upgradeRequest(port).getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(10_000); // a WebSocket endpoint that accepts connections but no longer serves them fails here
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
             int b = in.read();

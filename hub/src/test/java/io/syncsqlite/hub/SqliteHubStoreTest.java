@@ -133,7 +133,8 @@ class SqliteHubStoreTest {
                     }
                     store.push("ns", "b" + step, new Changeset(SITE, batch));
                 } else {
-                    HubStore.Page page = store.pull("ns", cursor, 1 + random.nextInt(5));
+                    // pages bounded by changes, or by stored bytes (a few cells' worth)
+                    HubStore.Page page = store.pull("ns", cursor, 1 + random.nextInt(5), random.nextBoolean() ? Long.MAX_VALUE : 1 + random.nextInt(200));
                     for (Change ch : page.changes()) keepWinner(reader, ch);
                     cursor = page.next();
                 }
@@ -146,6 +147,25 @@ class SqliteHubStoreTest {
             Map<String, Change> hub = new HashMap<>();
             for (Change ch : store.pull("ns", 0, Integer.MAX_VALUE).changes()) hub.put(ChangesetCodec.encodeValues(ch.pk()) + ch.column(), ch);
             assertEquals(hub, reader, "seed " + seed);
+        }
+    }
+
+    @Test
+    void aPageBoundedInBytesEndsAfterTheRowThatPassesTheBoundAndTheNextOnesFollow() throws Exception {
+        try (SqliteHubStore store = new SqliteHubStore(dir.resolve("hub.db"))) {
+            long hlc = Hlc.now();
+            for (int i = 0; i < 20; i++) {
+                store.push("ns", "b" + i, new Changeset(SITE, List.of(new Change("t", List.of((long) i), "data", new byte[10_000], hlc + i, SITE, 1))));
+            }
+            long cursor = 0;
+            int rows = 0;
+            for (HubStore.Page page = store.pull("ns", 0, 10_000, 32 * 1024); ; page = store.pull("ns", cursor, 10_000, 32 * 1024)) {
+                assertTrue(page.changes().size() >= 1 && page.changes().size() <= 4, "10 kB rows, pages of 32 KiB: " + page.changes().size());
+                rows += page.changes().size();
+                cursor = page.next();
+                if (!page.more()) break;
+            }
+            assertEquals(20, rows, "every row, once");
         }
     }
 

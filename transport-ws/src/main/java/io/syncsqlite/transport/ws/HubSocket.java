@@ -377,8 +377,9 @@ final class HubSocket extends WebSocketClient {
         }
         pending.values().forEach(p -> p.completeExceptionally(f));
         // a live connection that drops is reconnected by an engine round at once; a connection that never came up
-        // failed its round, which the engine retries with full-jitter backoff (asking again here would skip it)
-        if (!closing && wasLive) session.requestSync();
+        // failed its round, which the engine retries with full-jitter backoff (asking again here would skip it), as
+        // is one the hub closed as busy (1013: it holds its budget of pushed bytes), so a busy hub is not stormed
+        if (!closing && wasLive && code != CloseFrame.TRY_AGAIN_LATER) session.requestSync();
         applier.shutdown();
     }
 
