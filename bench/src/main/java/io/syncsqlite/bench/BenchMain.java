@@ -77,8 +77,7 @@ public final class BenchMain {
             }
         }
         if (only.contains("gate")) {
-            progress.println("  gate: application statement latency, sync engine idle and applying");
-            appLatency(table, dir, quick ? 1_000 : 4_000);
+            new GateLatency(dir, quick ? 50_000 : 200_000, quick ? 2_000 : 4_000, progress).run(table);
         }
         if (only.contains("sync") || only.contains("bootstrap")) {
             syncSections(only, transports, sizes, dir, jfr, table, progress);
@@ -137,17 +136,6 @@ public final class BenchMain {
                         big ? r.p99() <= 100 : r.p50() <= 5 && r.p99() <= 50);
             }
         }
-    }
-
-    /** One row: p50/p99 of the application's statements in read-then-write transactions, engine idle vs applying. */
-    private static void appLatency(Table table, Path dir, int transactions) throws Exception {
-        AppLatency.Percentiles[] m = AppLatency.measure(dir, transactions);
-        AppLatency.Percentiles idle = m[0];
-        AppLatency.Percentiles applying = m[1];
-        table.figure("gate", String.format("app statement p50/p99 (%,d read-then-write tx), sync idle vs applying", transactions),
-                String.format("idle %.0f/%.0f us, applying %.0f/%.0f us, errors %d", idle.p50() / 1000, idle.p99() / 1000,
-                        applying.p50() / 1000, applying.p99() / 1000, idle.errors() + applying.errors()),
-                "0 errors; waits one slice at most", idle.errors() + applying.errors() == 0);
     }
 
     private static void bootstrapRows(Table table, String transport, SyncBenchmarks.Bootstrap b) {

@@ -181,11 +181,15 @@ public final class SyncedFile {
     /**
      * The engine, started now if a transport is configured and the database has come to hold something to sync
      * (a schema created inside an application's transaction starts it here, not in the middle of that transaction).
+     * Not to be called inside a hold on the file of the calling thread ({@link WriteGate#heldByCurrentThread}).
      */
     public SyncEngine engineStartingIfReady() throws SQLException {
         if (engine() == null && key != null && config.transport().isPresent()) {
             try (Connection own = SqliteConnections.openInternal(url)) {
-                ensureInstrumented(own);
+                // instrumenting writes (a schema changed by another tool): through the gate, as the engine's writes,
+                // never under an application transaction's read snapshot. The callers refuse to run inside a hold of
+                // their own thread, so the gate cannot wait for its own caller.
+                if (instrumentedSchema(own) == null) gate.engine(() -> ensureInstrumented(own));
             }
             startEngine(false, true);
         }

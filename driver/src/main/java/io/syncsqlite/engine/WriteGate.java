@@ -19,10 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * their first statement until they end. The engine writes in short slices; a statement that arrives meanwhile waits
  * for that slice only.
  *
- * <p>Fairness: applications that queued during a slice go before the engine's next one; an application arriving
- * while the engine waits lets it go first, but never for longer than {@link #ENGINE_PRIORITY}, and only while every
- * hold on the file is younger than that: behind a long transaction or an open result set the engine could not go
- * anyway, so a long reader delays the engine alone, never other statements.
+ * <p>Fairness: applications that queued during a slice go before the engine's next one. The engine takes its turn
+ * when no application holds the file; statements arriving meanwhile go ahead of it, with no wait, until it has waited
+ * {@link #ENGINE_PATIENCE} (only a file in constant use by overlapping statements keeps it waiting that long). Past
+ * that an arriving statement lets it go first, but never for longer than {@link #ENGINE_PRIORITY}, and only while
+ * every hold on the file is younger than that: behind a long transaction or an open result set the engine could not
+ * go anyway, so a long reader delays the engine alone, never other statements.
  *
  * <p>SQLite's lock: when another connection or process holds SQLite's write lock as a slice begins, the engine waits
  * for it outside the gate ({@link #awaitLockOutside}, called by its busy handler, {@link EngineBusyHandler}), so
@@ -32,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WriteGate {
     /** How long a newly arriving application statement lets a waiting engine go first. */
     static final Duration ENGINE_PRIORITY = Duration.ofMillis(50);
+    /** How long the engine waits for a moment when no application holds the file before arriving statements let it go first. */
+    static final Duration ENGINE_PATIENCE = Duration.ofMillis(100);
 
     /** One application connection's hold on the file (a transaction, statements running, result sets open). */
     public static final class Holder {
@@ -58,13 +62,15 @@ public final class WriteGate {
     /** The engine writes now: applications wait (false while it waits for SQLite's lock outside the gate). */
     private boolean engineInside;
     private boolean engineWaiting;
+    /** When the engine began waiting (System.nanoTime), valid while {@link #engineWaiting}. */
+    private long engineWaitingSince;
     /** The thread running an engine slice, from entering to the end of the slice (also while it waits outside). */
     private volatile Thread engineThread;
 
     /**
-     * Adds one hold for {@code h}; the first waits while the engine writes (one slice) and, when the engine is
-     * waiting for its turn and could take it (every hold on the file is younger than {@link #ENGINE_PRIORITY}), up to
-     * {@link #ENGINE_PRIORITY} more.
+     * Adds one hold for {@code h}; the first waits while the engine writes (one slice) and, when the engine has waited
+     * for its turn longer than {@link #ENGINE_PATIENCE} and could take it (every hold on the file is younger than
+     * {@link #ENGINE_PRIORITY}), up to {@link #ENGINE_PRIORITY} more.
      */
     public void enter(Holder h) {
         lock.lock();
@@ -75,7 +81,7 @@ public final class WriteGate {
                 long deadline = System.nanoTime() + ENGINE_PRIORITY.toNanos();
                 boolean interrupted = false;
                 try {
-                    while (engineInside || engineWaiting && System.nanoTime() < deadline && onlyYoungHolds()) {
+                    while (engineInside || engineStarving() && System.nanoTime() < deadline && onlyYoungHolds()) {
                         try {
                             if (engineInside) changed.await();
                             else changed.awaitNanos(deadline - System.nanoTime());
@@ -125,6 +131,11 @@ public final class WriteGate {
         }
     }
 
+    /** Whether the engine has waited for its turn longer than {@link #ENGINE_PATIENCE}. */
+    private boolean engineStarving() {
+        return engineWaiting && System.nanoTime() - engineWaitingSince > ENGINE_PATIENCE.toNanos();
+    }
+
     /**
      * Whether letting a waiting engine go first can help it: no hold is older than {@link #ENGINE_PRIORITY}. An older
      * one (a long transaction, an open result set) keeps the engine out whatever arriving statements do.
@@ -170,6 +181,7 @@ public final class WriteGate {
             // applications that queued during the previous slice go first
             while (waitingApps > 0) awaitForEngine();
             engineWaiting = true;
+            engineWaitingSince = System.nanoTime();
             try {
                 while (holders > 0) awaitForEngine();
             } finally {
@@ -217,6 +229,7 @@ public final class WriteGate {
         lock.lock();
         try {
             engineWaiting = true;
+            engineWaitingSince = System.nanoTime();
             try {
                 while (holders > 0) changed.await();
             } finally {
