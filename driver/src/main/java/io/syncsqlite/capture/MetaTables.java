@@ -42,19 +42,19 @@ public final class MetaTables {
 
     private static final String DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS " + DEAD_LETTERS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, col TEXT NOT NULL, val, hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL,"
-            + " refuser TEXT NOT NULL, limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, at INTEGER, UNIQUE (tbl, pk, col))";
+            + " refuser TEXT NOT NULL, limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, at INTEGER)";
 
     private static final String CONFLICTS_DDL = "CREATE TABLE IF NOT EXISTS " + CONFLICTS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, columns TEXT NOT NULL, row TEXT NOT NULL, winner TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)";
 
     private static final String[] DDL = {
         // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
-        "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL)",
         // floor: no local write is stamped below it (raised past every remote version received);
         // applying: inside the engine's apply transaction, the id of the table it writes remote changes into (whose
         // capture triggers stay silent); 0 otherwise. Application triggers may test it to skip remote changes
         "CREATE TABLE IF NOT EXISTS " + CLOCK + "(id INTEGER PRIMARY KEY CHECK (id = 0), floor INTEGER NOT NULL, applying INTEGER NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         // append-only list of rows changed locally and not yet published (slot: the one column an UPDATE changed,
@@ -84,6 +84,13 @@ public final class MetaTables {
         "INSERT OR IGNORE INTO " + CLOCK + "(id, floor, applying) VALUES (0, 0, 0)",
     };
 
+    /**
+     * The metadata's UNIQUE keys, as named indexes: a UNIQUE constraint would add an {@code sqlite_autoindex_…} that
+     * the application sees in sqlite_master. A file whose metadata an earlier version made keeps its constraint's
+     * autoindex, which enforces the same key (no second index is added beside it).
+     */
+    private static final String[][] UNIQUE_KEYS = {{SITES, "site"}, {TABLES, "name"}, {DEAD_LETTERS, "tbl, pk, col"}};
+
     private MetaTables() {
     }
 
@@ -94,6 +101,10 @@ public final class MetaTables {
                 if (tableExists(c, table) && !hasColumn(c, table, "at")) s.execute("ALTER TABLE " + table + " ADD COLUMN at INTEGER");
             }
             for (String sql : DDL) s.execute(sql);
+            for (String[] key : UNIQUE_KEYS) {
+                if (indexExists(c, "sqlite_autoindex_" + key[0] + "_1")) continue;
+                s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + key[0] + "_key ON " + key[0] + "(" + key[1] + ")");
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO " + SITES + "(idx, site) VALUES (0, ?)")) {
             ps.setString(1, newSiteId());
@@ -132,8 +143,17 @@ public final class MetaTables {
     }
 
     static boolean tableExists(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, name);
+        return exists(c, "table", name);
+    }
+
+    private static boolean indexExists(Connection c, String name) throws SQLException {
+        return exists(c, "index", name);
+    }
+
+    private static boolean exists(Connection c, String type, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?")) {
+            ps.setString(1, type);
+            ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -37,6 +37,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     private final SyncedFile replica;
     private final GateHolds holds;
     private final AppListeners listeners;
+    private final MovedFileCheck moved;
     private DatabaseMetaDataWrapper metaData;
     private boolean released;
     /** The open transaction changed the schema: once it commits, the file may have its first table to sync. */
@@ -47,6 +48,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         this.replica = replica;
         this.holds = new GateHolds(replica.gate(), delegate);
         this.listeners = new AppListeners(delegate);
+        this.moved = MovedFileCheck.of(replica.url().isInMemory() ? null : replica.file());
         replica.definitions().opened(delegate);
     }
 
@@ -121,6 +123,28 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     /** The application set a pragma the file's engine follows on this connection: it follows this connection's values now. */
     void followedPragmaSet() throws SQLException {
         replica.pragmasSet(io.syncsqlite.engine.FollowedPragmas.read(delegate));
+    }
+
+    /**
+     * Before the application statement {@code sql} runs: a write once the database file was moved or deleted since this
+     * connection opened fails as SQLite fails it outside WAL ({@link MovedFileCheck}).
+     */
+    void beforeStatement(String sql) throws SQLException {
+        if (StatementText.mayWrite(sql) && !delegate.isClosed()) moved.beforeWrite();
+    }
+
+    /**
+     * What a {@code PRAGMA journal_mode} switch that SQLite refused with {@code SQLITE_BUSY} reports while the file's
+     * sync engine runs: SQLite leaves WAL only while no other connection has the file open, and the engine keeps one.
+     */
+    SQLException journalModeRefused(SQLException e) {
+        if (replica.engine() == null || !(e instanceof org.sqlite.SQLiteException se) || (se.getResultCode().code & 0xff) != org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code) return e;
+        org.sqlite.SQLiteException clear = new org.sqlite.SQLiteException("[SQLITE_BUSY] PRAGMA journal_mode could not switch " + replica.url().target()
+                + ": SQLite leaves WAL only while no other connection has the file open, and the sync engine keeps one open while it syncs."
+                + " Name the journal mode in the URL instead (journal_mode=DELETE): every connection of the file, the engine's included,"
+                + " then opens it so (see docs/compatibility.md)", org.sqlite.SQLiteErrorCode.SQLITE_BUSY);
+        clear.initCause(e);
+        return clear;
     }
 
     private void afterWrite() throws SQLException {

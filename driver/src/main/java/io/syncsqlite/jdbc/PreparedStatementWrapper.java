@@ -20,14 +20,14 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = held(mayControlTransaction, () -> connection.execute(schemaChange, work));
+        T result = statement(sql, () -> held(mayControlTransaction, () -> connection.execute(schemaChange, work)));
         if (setsFollowedPragma) connection.followedPragmaSet();
         return result;
     }
 
     @Override
     public java.sql.ResultSet executeQuery() throws SQLException {
-        return held(mayControlTransaction, () -> wrapResultSet(prepared.executeQuery()));
+        return statement(sql, () -> held(mayControlTransaction, () -> wrapResultSet(prepared.executeQuery())));
     }
 
     @Override

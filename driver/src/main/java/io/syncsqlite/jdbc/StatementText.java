@@ -23,12 +23,28 @@ final class StatementText {
     private static final Pattern SETS_FOLLOWED_PRAGMA = Pattern.compile("\\bpragma\\s+(?:\\w+\\s*\\.\\s*)?(?:"
             + String.join("|", io.syncsqlite.engine.FollowedPragmas.NAMES) + ")\\s*[=(]", Pattern.CASE_INSENSITIVE);
 
+    /** A statement that writes to the database file (a data change, DDL, VACUUM …), by its first keyword. */
+    private static final Pattern WRITES = Pattern.compile("^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*(?:insert|update|delete|replace|create|drop|alter|vacuum|reindex|analyze)\\b"
+            + "|^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*with\\b.*\\b(?:insert|update|delete|replace)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** {@code PRAGMA [schema.]journal_mode = …} (or {@code (…)}). */
+    private static final Pattern SETS_JOURNAL_MODE = Pattern.compile("\\bpragma\\s+(?:\\w+\\s*\\.\\s*)?journal_mode\\s*[=(]", Pattern.CASE_INSENSITIVE);
+
     private StatementText() {
     }
 
     /** Whether {@code sql} sets a setting the sync engine's connection then follows ({@code foreign_keys}, …). */
     static boolean setsFollowedPragma(String sql) {
         return sql != null && SETS_FOLLOWED_PRAGMA.matcher(sql).find();
+    }
+
+    /** Whether {@code sql} may write to the database file (read-only statements never do). */
+    static boolean mayWrite(String sql) {
+        return sql != null && WRITES.matcher(sql).find();
+    }
+
+    /** Whether {@code sql} switches the journal mode. */
+    static boolean setsJournalMode(String sql) {
+        return sql != null && SETS_JOURNAL_MODE.matcher(sql).find();
     }
 
     /**

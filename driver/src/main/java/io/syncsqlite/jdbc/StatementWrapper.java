@@ -44,11 +44,11 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         String keyed = connection.keyed(sql); // INSERT … RETURNING arrives here too
-        return held(GateHolds.mayControlTransaction(sql), () -> wrapResultSet(delegate.executeQuery(keyed)));
+        return statement(sql, () -> held(GateHolds.mayControlTransaction(sql), () -> wrapResultSet(delegate.executeQuery(keyed))));
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = held(GateHolds.mayControlTransaction(text), () -> connection.execute(SchemaChange.of(text), work));
+        T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), () -> connection.execute(SchemaChange.of(text), work)));
         if (StatementText.setsFollowedPragma(text)) connection.followedPragmaSet();
         return result;
     }
@@ -57,6 +57,16 @@ class StatementWrapper extends StatementDelegate {
      * Runs an execution under the connection's hold on the file's write gate ({@link GateHolds}). In auto-commit mode a
      * result set it leaves open keeps the hold until it is exhausted or closed, or this statement runs again or closes.
      */
+    /** Runs the application statement {@code text}, refused as plain SQLite refuses it (see {@link ConnectionWrapper#beforeStatement}). */
+    <T> T statement(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+        connection.beforeStatement(text);
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw StatementText.setsJournalMode(text) ? connection.journalModeRefused(e) : e;
+        }
+    }
+
     <T> T held(boolean mayControlTransaction, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         releaseResultHold(); // a new execution closes the previous result set
         GateHolds holds = connection.holds();
@@ -205,6 +215,7 @@ class StatementWrapper extends StatementDelegate {
     }
 
     private <T> T runBatch(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+        for (String entry : sql != null ? List.of(sql) : batchSql) connection.beforeStatement(entry);
         SchemaChange change = batchSchemaChange;
         batchSchemaChange = SchemaChange.NONE;
         batchSql.clear();
@@ -233,6 +244,7 @@ class StatementWrapper extends StatementDelegate {
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i);
             try {
+                connection.beforeStatement(entry);
                 counts[i] = held(false, () -> connection.execute(SchemaChange.of(entry), () -> {
                     delegate.addBatch(connection.keyed(entry));
                     return delegate.executeBatch()[0];

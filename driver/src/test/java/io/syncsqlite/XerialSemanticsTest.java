@@ -1,0 +1,229 @@
+package io.syncsqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Issue 20 cases 6 and 7: xerial's own API and SQLite's behaviour through the driver, each compared with plain
+ * {@code jdbc:sqlite:} in the same run, with the sync engine running (memory transport).
+ */
+class XerialSemanticsTest {
+    @TempDir
+    Path dir;
+
+    /** One namespace per test: every connection of a file names the same settings. */
+    private final String ns = "x" + System.nanoTime();
+
+    private String synced(Path file) {
+        return "jdbc:syncsqlite:" + file + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h";
+    }
+
+    /** Opens {@code file} through {@code jdbc:sqlite:} ({@code plain}) or the driver with a running engine. */
+    private Connection open(boolean plain, Path file) throws SQLException {
+        return DriverManager.getConnection(plain ? "jdbc:sqlite:" + file : synced(file));
+    }
+
+    private void startedEngine(Connection c) throws SQLException {
+        if (c.isWrapperFor(SyncConnection.class)) c.unwrap(SyncConnection.class).syncNow();
+    }
+
+    @Test
+    void aWriteAfterTheFileWasMovedFailsAsOnPlain() throws Exception {
+        for (boolean plain : new boolean[] {true, false}) {
+            Path from = dir.resolve((plain ? "plain" : "synced") + "-from.db");
+            try (Connection c = open(plain, from); Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE sample(id INTEGER PRIMARY KEY, name TEXT)");
+                s.executeUpdate("INSERT INTO sample(name) VALUES ('foo')");
+                startedEngine(c);
+                Files.move(from, dir.resolve((plain ? "plain" : "synced") + "-to.db"));
+                SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO sample(name) VALUES ('bar')"), "plain=" + plain);
+                assertTrue(e.getMessage().contains("[SQLITE_READONLY_DBMOVED]"), e.getMessage());
+                assertEquals(SQLiteErrorCode.SQLITE_READONLY.code, e.getErrorCode());
+                assertEquals(SQLiteErrorCode.SQLITE_READONLY_DBMOVED, ((SQLiteException) e).getResultCode());
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sample")) { // reads go on, as on plain
+                    rs.next();
+                    assertEquals(1, rs.getInt(1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void unwrapReturnsTheDriversObjects() throws Exception {
+        try (Connection c = open(false, dir.resolve("u.db")); Statement s = c.createStatement();
+                PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = s.executeQuery("SELECT 1")) {
+            assertSame(s, s.unwrap(Statement.class));
+            assertSame(ps, ps.unwrap(PreparedStatement.class));
+            assertSame(ps, ps.unwrap(Statement.class));
+            assertSame(rs, rs.unwrap(ResultSet.class));
+            assertSame(c, c.unwrap(Connection.class));
+            assertSame(c, c.unwrap(SQLiteConnection.class));
+            DatabaseMetaData md = c.getMetaData();
+            assertSame(md, md.unwrap(DatabaseMetaData.class));
+        }
+    }
+
+    @Test
+    void serializedBytesWrittenToAFileOpenThroughTheDriver() throws Exception {
+        byte[] bytes;
+        try (Connection c = open(false, dir.resolve("source.db")); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            s.executeUpdate("INSERT INTO t(v) VALUES ('a'), ('b')");
+            startedEngine(c);
+            bytes = ((SQLiteConnection) c).serialize("main");
+        }
+        Path copy = dir.resolve("copy.db");
+        Files.write(copy, bytes);
+        try (Connection c = open(false, copy); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT group_concat(v) FROM t")) {
+            rs.next();
+            assertEquals("a,b", rs.getString(1));
+        }
+    }
+
+    @Test
+    void deserializeIntoAnAttachedSchemaAsOnPlain() throws Exception {
+        for (boolean plain : new boolean[] {true, false}) {
+            byte[] bytes;
+            try (Connection c = DriverManager.getConnection(plain ? "jdbc:sqlite:" : "jdbc:syncsqlite:"); Statement s = c.createStatement()) {
+                s.execute("ATTACH ':memory:' AS a_schema");
+                s.execute("CREATE TABLE a_schema.a_table (x integer)");
+                s.execute("INSERT INTO a_schema.a_table (x) VALUES (1007)");
+                bytes = ((SQLiteConnection) c).serialize("a_schema");
+            }
+            try (Connection c = DriverManager.getConnection(plain ? "jdbc:sqlite:" : "jdbc:syncsqlite:"); Statement s = c.createStatement()) {
+                s.execute("ATTACH ':memory:' AS another_schema");
+                ((SQLiteConnection) c).deserialize("another_schema", bytes);
+                try (ResultSet rs = s.executeQuery("SELECT * FROM another_schema.a_table")) {
+                    rs.next();
+                    assertEquals(1007, rs.getInt(1), "plain=" + plain);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSecondConnectionTimesOutOnALockedDatabaseWithTheBusyTimeoutTheApplicationSet() throws Exception {
+        for (boolean plain : new boolean[] {true, false}) {
+            Path file = dir.resolve((plain ? "plain" : "synced") + "-busy.db");
+            try (Connection writer = open(plain, file); Connection other = open(plain, file)) {
+                writer.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                startedEngine(writer);
+                writer.setAutoCommit(false);
+                writer.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('w')");
+                ((SQLiteConnection) other).setBusyTimeout(500);
+                long t0 = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> other.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('o')"), "plain=" + plain);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(e.getMessage().contains("SQLITE_BUSY"), e.getMessage());
+                assertTrue(ms >= 400 && ms < 10_000, "plain=" + plain + ": timed out after " + ms + " ms, busy timeout 500 ms");
+                writer.rollback();
+            }
+        }
+    }
+
+    @Test
+    void sqliteMasterListsNoAutoindexOfTheDriversTables() throws Exception {
+        Map<Boolean, List<String>> autoindexes = new HashMap<>();
+        for (boolean plain : new boolean[] {true, false}) {
+            try (Connection c = open(plain, dir.resolve((plain ? "plain" : "synced") + "-auto.db")); Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE tag(id INTEGER PRIMARY KEY, name TEXT UNIQUE)");
+                startedEngine(c);
+                List<String> names = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex%' ORDER BY name")) {
+                    while (rs.next()) names.add(rs.getString(1));
+                }
+                autoindexes.put(plain, names);
+            }
+        }
+        assertEquals(List.of("sqlite_autoindex_tag_1"), autoindexes.get(true));
+        assertEquals(autoindexes.get(true), autoindexes.get(false));
+    }
+
+    @Test
+    void switchingTheJournalModeWhileTheEngineSyncsFailsNamingWhyAndTheUrlChoosesIt() throws Exception {
+        Path file = dir.resolve("journal.db");
+        try (Connection c = open(false, file); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            startedEngine(c);
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("PRAGMA journal_mode = DELETE").close());
+            assertEquals(SQLiteErrorCode.SQLITE_BUSY.code, e.getErrorCode());
+            assertTrue(e.getMessage().contains("sync engine") && e.getMessage().contains("journal_mode=DELETE"), e.getMessage());
+        }
+        String ns = "journal-" + System.nanoTime();
+        try (Connection a = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("a.db") + "?journal_mode=DELETE&sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h");
+                Connection b = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("b.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h")) {
+            for (Connection c : new Connection[] {a, b}) c.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            b.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('from b')");
+            b.unwrap(SyncConnection.class).syncNow();
+            a.unwrap(SyncConnection.class).syncNow();
+            assertEquals(" SELECT (SELECT journal_mode FROM pragma_journal_mode), (SELECT v FROM t) -> delete from b;\n",
+                    Twins.query(a, "SELECT (SELECT journal_mode FROM pragma_journal_mode), (SELECT v FROM t)"));
+        }
+    }
+
+    @Test
+    void commitListenersHearOnlyTheApplicationsTransactions() throws Exception {
+        Map<Boolean, List<String>> heard = new HashMap<>();
+        for (boolean plain : new boolean[] {true, false}) {
+            String tag = plain ? "plain" : "synced";
+            List<String> events = new CopyOnWriteArrayList<>();
+            try (Connection c = open(plain, dir.resolve(tag + "-c.db")); Connection o = open(plain, dir.resolve(tag + "-c.db"));
+                    Connection peer = plain ? null : DriverManager.getConnection(synced(dir.resolve("peer.db")))) {
+                c.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                startedEngine(c);
+                ((SQLiteConnection) o).addCommitListener(new SQLiteCommitListener() {
+                    @Override
+                    public void onCommit() {
+                        events.add("commit");
+                    }
+
+                    @Override
+                    public void onRollback() {
+                        events.add("rollback");
+                    }
+                });
+                o.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('1')");
+                c.setAutoCommit(false); // a table dropped inside a transaction (the driver watches for its end)
+                c.createStatement().execute("CREATE TABLE u(id INTEGER PRIMARY KEY)");
+                c.createStatement().execute("DROP TABLE u");
+                c.commit();
+                c.setAutoCommit(true);
+                if (peer != null) { // the engine applies a peer's rows: not the application's transaction
+                    peer.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                    peer.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('peer')");
+                    peer.unwrap(SyncConnection.class).syncNow();
+                    c.unwrap(SyncConnection.class).syncNow();
+                }
+                o.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('2')");
+                o.setAutoCommit(false);
+                o.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('3')");
+                o.rollback();
+            }
+            heard.put(plain, events);
+        }
+        assertEquals(heard.get(true), heard.get(false));
+    }
+}
