@@ -60,4 +60,19 @@ final class Twins {
     static String describe(SQLException e) {
         return e.getClass().getName() + " state=" + e.getSQLState() + " code=" + e.getErrorCode() + " " + e.getMessage();
     }
+
+    /** A commit listener that adds "commit" or "rollback" to {@code events}. */
+    static org.sqlite.SQLiteCommitListener recordingCommits(java.util.List<String> events) {
+        return new org.sqlite.SQLiteCommitListener() {
+            @Override
+            public void onCommit() {
+                events.add("commit");
+            }
+
+            @Override
+            public void onRollback() {
+                events.add("rollback");
+            }
+        };
+    }
 }

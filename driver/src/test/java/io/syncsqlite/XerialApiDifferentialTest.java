@@ -110,17 +110,7 @@ class XerialApiDifferentialTest {
             List<String> events = new ArrayList<>();
             SQLiteConnection s = (SQLiteConnection) c;
             s.addUpdateListener((type, database, table, rowId) -> events.add(type + " " + database + "." + table + " " + rowId));
-            s.addCommitListener(new org.sqlite.SQLiteCommitListener() {
-                @Override
-                public void onCommit() {
-                    events.add("commit");
-                }
-
-                @Override
-                public void onRollback() {
-                    events.add("rollback");
-                }
-            });
+            s.addCommitListener(Twins.recordingCommits(events));
             Twins.exec(c, "INSERT INTO t VALUES (1, 'a')", "UPDATE t SET v = 'b'", "DELETE FROM t WHERE id = 1");
             c.setAutoCommit(false);
             Twins.exec(c, "INSERT INTO t VALUES (2, 'c')");

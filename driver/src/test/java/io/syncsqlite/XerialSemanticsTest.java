@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -194,17 +193,7 @@ class XerialSemanticsTest {
                     Connection peer = plain ? null : DriverManager.getConnection(synced(dir.resolve("peer.db")))) {
                 c.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
                 startedEngine(c);
-                ((SQLiteConnection) o).addCommitListener(new SQLiteCommitListener() {
-                    @Override
-                    public void onCommit() {
-                        events.add("commit");
-                    }
-
-                    @Override
-                    public void onRollback() {
-                        events.add("rollback");
-                    }
-                });
+                ((SQLiteConnection) o).addCommitListener(Twins.recordingCommits(events));
                 o.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('1')");
                 c.setAutoCommit(false); // a table dropped inside a transaction (the driver watches for its end)
                 c.createStatement().execute("CREATE TABLE u(id INTEGER PRIMARY KEY)");
