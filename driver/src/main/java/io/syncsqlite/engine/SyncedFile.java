@@ -70,6 +70,8 @@ public final class SyncedFile {
      * embed it instead of looking it up; until then they read it in SQL, which also sees a tag stored by another process.
      */
     private volatile int blockTag;
+    /** Whether the tag was asked of the transport before the first round ({@link EarlyKeyTag}): once per file and JVM. */
+    private volatile boolean earlyClaimTried;
     private SyncEngine engine;
     private int connections;
     private boolean stopped;
@@ -379,6 +381,11 @@ public final class SyncedFile {
         // with a transport, the engine's first round says whether the tag stored is still the site's (a restored copy
         // becomes a new site there); until then keys read it in SQL, which follows a new site at once
         if (s.hasMetadata() && blockTag == 0 && config.transport().isEmpty()) blockTag = io.syncsqlite.keys.KeyBlocks.coordinatedTag(c).orElse(0);
+        // a transport that claims locally grants the tag before the first key (the engine stores it after its round)
+        if (s.hasMetadata() && blockTag == 0 && key != null && config.transport().isPresent() && !earlyClaimTried) {
+            earlyClaimTried = true;
+            blockTag = EarlyKeyTag.claim(config, siteId, file());
+        }
         publish(s, committed);
         return s;
     }

@@ -23,6 +23,15 @@ public interface Transport extends AutoCloseable {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * True when {@link #claimKeyTag} is local work that never waits on a network (a shared folder, an in-JVM log): the
+     * driver then claims a replica's tag as it first needs one, before it keys any row, instead of keying rows with the
+     * provisional tag until a round has run. Such a transport is also opened just for that claim.
+     */
+    default boolean claimsKeyTagsLocally() {
+        return false;
+    }
+
     /** Called once when the engine starts, before the first round; live transports start listening here. */
     default void start(SyncSession session) {
     }

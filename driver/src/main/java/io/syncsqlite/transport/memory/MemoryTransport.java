@@ -32,6 +32,12 @@ final class MemoryTransport implements Transport {
         }
     }
 
+    /** A claim is local work: a file created in the shared folder, or a map in this JVM. */
+    @Override
+    public boolean claimsKeyTagsLocally() {
+        return true;
+    }
+
     @Override
     public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
         return log.claimKeyTag(site, wish);

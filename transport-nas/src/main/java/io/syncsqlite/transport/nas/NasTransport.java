@@ -78,6 +78,12 @@ final class NasTransport implements Transport {
     }
 
     /** A key block tag from {@code <namespace>/keytags/} ({@link KeyTagFiles}). */
+    /** A claim is local work: a file created in the shared folder, or a map in this JVM. */
+    @Override
+    public boolean claimsKeyTagsLocally() {
+        return true;
+    }
+
     @Override
     public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
         requireRoot();

@@ -86,4 +86,27 @@ class NasKeyTagsTest {
             for (Connection c : replicas) c.close();
         }
     }
+
+    /**
+     * A fresh replica of a shared folder keys its first rows in a block it claimed in the folder, before any sync round
+     * (its engine's first round is an interval away): it never keys rows with its provisional tag, which another fresh
+     * replica may have drawn too (their rows would then share keys and the merge would fuse them).
+     */
+    @Test
+    void aFreshReplicaClaimsItsTagBeforeItsFirstKey() throws Exception {
+        Path share = Files.createDirectory(dir.resolve("share"));
+        try (Connection c = DriverManager.getConnection(NasReplica.url(dir.resolve("fresh.db"), share, "early", "1h")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT)");
+            s.executeUpdate("INSERT INTO item(name) VALUES ('first')");
+            long tag;
+            try (ResultSet rs = s.executeQuery("SELECT id / 1048576 FROM item")) {
+                rs.next();
+                tag = rs.getLong(1);
+            }
+            assertEquals(0, c.unwrap(io.syncsqlite.SyncConnection.class).status().rounds(), "no round ran yet");
+            Path claim = share.resolve("early").resolve(KeyTagFiles.FOLDER).resolve(Long.toString(tag));
+            assertTrue(Files.exists(claim), "the first key's block is claimed in the folder: " + claim);
+            assertEquals(c.unwrap(io.syncsqlite.SyncConnection.class).siteId(), Files.readString(claim));
+        }
+    }
 }
