@@ -30,6 +30,7 @@ public final class Hub {
     private final HubMetrics metrics = new HubMetrics();
     private final ReceiveBudget receiveBudget;
     private final List<PushListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<HubStore.Watcher> watchers = new CopyOnWriteArrayList<>();
     /** Held from a push's commit to its listeners' notification, so they see pushes in sequence order. */
     private final Object order = new Object();
 
@@ -51,6 +52,9 @@ public final class Hub {
         // when they change
         this.limits = validator.limits() + "; body<=" + config.maxBodyBytes() + "; changes<=" + config.maxBatchChanges();
         this.receiveBudget = new ReceiveBudget(config.receiveBudget());
+        store.watch((ns, head) -> {
+            for (HubStore.Watcher w : watchers) w.storedElsewhere(ns, head);
+        });
         metrics.gauge("receive_budget_bytes", "most bytes of pushed messages the hub holds at once (both endpoints)", receiveBudget::capacity);
         metrics.gauge("receive_budget_used_bytes", "bytes of pushed messages the hub holds now: announced, being read or handled", receiveBudget::used);
     }
@@ -95,6 +99,15 @@ public final class Hub {
 
     void removeListener(PushListener l) {
         listeners.remove(l);
+    }
+
+    /** Tells {@code w} of pushes stored through other hubs sharing the store ({@link HubStore#watch}). */
+    void addWatcher(HubStore.Watcher w) {
+        watchers.add(w);
+    }
+
+    void removeWatcher(HubStore.Watcher w) {
+        watchers.remove(w);
     }
 
     String namespace(String token, String expected) throws HttpError {

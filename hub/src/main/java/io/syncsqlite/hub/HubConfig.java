@@ -13,7 +13,7 @@ import java.util.Optional;
  * How a hub runs. Built from command-line arguments by {@link #parse}, or directly (tests, embedding).
  *
  * @param port            TCP port; 0 picks a free one
- * @param data            the SQLite store file
+ * @param data            the SQLite store file (when {@code store} is {@code null})
  * @param tokens          bearer tokens and the namespace each grants
  * @param keystore        a PKCS#12 keystore to serve HTTPS with, or {@code null} for plain HTTP
  * @param keystorePassword its password
@@ -33,10 +33,11 @@ import java.util.Optional;
  *                        WebSocket frames and HTTP bodies being read, until their push is handled; a push that does
  *                        not fit now is refused as "try again later" (ws close 1013, HTTP 503 with Retry-After), never
  *                        allocated. 0: a quarter of the heap, and at least one push of {@code maxBodyBytes}
+ * @param store           a PostgreSQL store shared by any number of hubs, or {@code null} for the SQLite file {@code data}
  */
 public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[] keystorePassword, int maxBodyBytes, int maxBatchChanges,
                         int maxValueBytes, int maxPullLimit, int threads, int maxInFlight, Duration shutdownGrace, WebSocketOptions ws,
-                        String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient, long receiveBudgetBytes) {
+                        String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient, long receiveBudgetBytes, Store store) {
     /**
      * The WebSocket endpoint (live sync), served beside HTTP by the same hub, with the same tokens and admission rules.
      *
@@ -82,12 +83,43 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         }
     }
 
+    /**
+     * A PostgreSQL store ({@link PostgresHubStore}), which several hub instances may share.
+     *
+     * @param url      {@code jdbc:postgresql://host:port/database}
+     * @param user     the database user, or {@code null} for the URL's or the driver's default
+     * @param password its password, or {@code null}
+     */
+    public record Store(String url, String user, char[] password) {
+        @Override
+        public String toString() {
+            return url + (user == null ? "" : " as " + user); // never the password
+        }
+    }
+
+    /** The same hub over the PostgreSQL store {@code store} instead of an SQLite file. */
+    public HubConfig withStore(Store store) {
+        return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
+    }
+
+    /** Where the store is, for messages: the SQLite file or the PostgreSQL URL (never a password). */
+    public String storeName() {
+        return store != null ? store.toString() : String.valueOf(data);
+    }
+
+    /** The store's user from the environment (with {@code --store}). */
+    public static final String STORE_USER_ENV = "SYNCSQLITE_HUB_STORE_USER";
+    /** The store's password from the environment (with {@code --store}). */
+    public static final String STORE_PASSWORD_ENV = "SYNCSQLITE_HUB_STORE_PASSWORD";
+
     /** Tokens from the environment: {@code TOKEN=NAMESPACE} entries separated by commas or white space. */
     public static final String TOKENS_ENV = "SYNCSQLITE_HUB_TOKENS";
     /** The keystore's password from the environment. */
     public static final String KEYSTORE_PASSWORD_ENV = "SYNCSQLITE_KEYSTORE_PASSWORD";
 
-    public static final String USAGE = "usage: java -jar syncsqlite-hub.jar --port 7070 --data hub.db"
+    public static final String USAGE = "usage: java -jar syncsqlite-hub.jar --port 7070 (--data hub.db | --store jdbc:postgresql://HOST/DB"
+            + " [--store-user USER] [--store-password-file FILE | env " + STORE_PASSWORD_ENV + "])"
             + " (--token-file tokens.properties | env " + TOKENS_ENV + "=TOKEN=NAMESPACE,...)"
             + " [--keystore ks.p12 (--keystore-password-file FILE | env " + KEYSTORE_PASSWORD_ENV + ")]"
             + " [--max-body-bytes 23369728] [--max-batch-changes 10000] [--max-value-bytes 16777216] [--max-pull-limit 10000]"
@@ -99,7 +131,7 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
     /** Defaults for everything but the port, store and tokens. */
     public static HubConfig of(int port, Path data, Tokens tokens) {
         return new HubConfig(port, data, tokens, null, null, DEFAULT_MAX_BODY, 10_000, ChangesetCodec.MAX_VALUE_BYTES, 10_000, 64, 64,
-                Duration.ofSeconds(30), WebSocketOptions.OFF, "127.0.0.1", Duration.ofMinutes(5), Duration.ofSeconds(10), 16, 0);
+                Duration.ofSeconds(30), WebSocketOptions.OFF, "127.0.0.1", Duration.ofMinutes(5), Duration.ofSeconds(10), 16, 0, null);
     }
 
     /** The largest body a single change of the largest value needs (base64 and JSON around it), so any value a replica may publish fits. */
@@ -108,33 +140,33 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
     /** The same hub with the named fields changed (what tests and embedders tune). */
     public HubConfig with(String bind, Duration maxClockDrift, Duration readTimeout, int maxPerClient, int threads) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
     }
 
     public HubConfig withValueCap(int maxValueBytes) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
     }
 
     public HubConfig withLimits(int maxBodyBytes, int maxBatchChanges) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
     }
 
     public HubConfig withTls(Path keystore, char[] password) {
         return new HubConfig(port, data, tokens, keystore, password, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
     }
 
     public HubConfig withPort(int port) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
     }
 
     /** The same hub holding at most {@code bytes} of pushed messages at once (0: automatic, see {@link #receiveBudget()}). */
     public HubConfig withReceiveBudget(long bytes) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, bytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, bytes, store);
     }
 
     /**
@@ -149,7 +181,7 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
     /** The same hub, also serving WebSocket with {@code ws}. */
     public HubConfig withWebSocket(WebSocketOptions ws) {
         return new HubConfig(port, data, tokens, keystore, keystorePassword, maxBodyBytes, maxBatchChanges, maxValueBytes, maxPullLimit, threads,
-                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes);
+                maxInFlight, shutdownGrace, ws, bind, maxClockDrift, readTimeout, maxPerClient, receiveBudgetBytes, store);
     }
 
     /** Parses the command line and this process's environment (see {@link #parse(Map, String...)}). */
@@ -176,6 +208,9 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
         String bind = c.bind;
         int perClient = c.maxPerClient;
         long receiveBudget = c.receiveBudgetBytes;
+        String storeUrl = null;
+        String storeUser = Optional.ofNullable(env.get(STORE_USER_ENV)).filter(u -> !u.isEmpty()).orElse(null);
+        char[] storePassword = Optional.ofNullable(env.get(STORE_PASSWORD_ENV)).filter(p -> !p.isEmpty()).map(String::toCharArray).orElse(null);
         Path data = null;
         Tokens tokens = c.tokens;
         for (int i = 0; i < args.length; i++) {
@@ -185,6 +220,13 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
             switch (a) {
                 case "--port" -> port = number(a, v, 0, 65535);
                 case "--data" -> data = Path.of(v);
+                case "--store" -> {
+                    if (!v.startsWith("jdbc:postgresql:")) throw new IllegalArgumentException("--store expects a jdbc:postgresql://HOST[:PORT]/DATABASE URL, got '"
+                            + v.replaceAll("password=[^&]*", "password=***") + "'");
+                    storeUrl = v;
+                }
+                case "--store-user" -> storeUser = v;
+                case "--store-password-file" -> storePassword = firstLine(a, Path.of(v)).toCharArray();
                 case "--token-file", "--tokens" -> tokens.grantAll(Path.of(v));
                 case "--token" -> {
                     grant(tokens, a, v);
@@ -217,13 +259,14 @@ public record HubConfig(int port, Path data, Tokens tokens, Path keystore, char[
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
-        if (data == null) throw new IllegalArgumentException("--data is required\n" + USAGE);
+        if (data == null && storeUrl == null) throw new IllegalArgumentException("--data (an SQLite file) or --store (a PostgreSQL URL) is required\n" + USAGE);
+        if (data != null && storeUrl != null) throw new IllegalArgumentException("give either --data or --store, not both\n" + USAGE);
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("no tokens: give --token-file FILE (lines of TOKEN=NAMESPACE) or set " + TOKENS_ENV + "\n" + USAGE);
         }
         if (ks != null && ksPassword == null) throw new IllegalArgumentException("--keystore needs its password: --keystore-password-file FILE or " + KEYSTORE_PASSWORD_ENV);
         return new HubConfig(port, data, tokens, ks, ksPassword, maxBody, maxChanges, maxValue, maxPull, threads, inFlight, grace, ws, bind, drift,
-                readTimeout, perClient, receiveBudget);
+                readTimeout, perClient, receiveBudget, storeUrl == null ? null : new Store(storeUrl, storeUser, storePassword));
     }
 
     private static void grantFromEnvironment(Tokens tokens, String entries) {

@@ -152,7 +152,9 @@ public final class HubServer implements AutoCloseable {
         }
         if (System.getProperty(TIMER_PROPERTY) == null) System.setProperty(TIMER_PROPERTY, "1000");
         if (System.getProperty(MAX_HEADER_BYTES_PROPERTY) == null) System.setProperty(MAX_HEADER_BYTES_PROPERTY, "16384");
-        HubStore store = new SqliteHubStore(config.data());
+        HubConfig.Store pg = config.store();
+        HubStore store = pg != null ? new PostgresHubStore(pg.url(), pg.user(), pg.password() == null ? null : new String(pg.password()))
+                : new SqliteHubStore(config.data());
         try {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(config.bind()), config.port());
             SSLContext tls = config.keystore() != null ? sslContext(config) : null;
@@ -173,8 +175,8 @@ public final class HubServer implements AutoCloseable {
                 throw new IOException("cannot serve WebSocket on port " + config.ws().port() + ": " + e.getMessage(), e);
             }
             http.start();
-            LOG.log(System.Logger.Level.INFO, "hub started bind={0} port={1} ws={2} tls={3} data={4} epoch={5}", config.bind(),
-                    String.valueOf(hub.port()), hub.ws == null ? "off" : String.valueOf(hub.wsPort()), tls != null, config.data(), store.epoch());
+            LOG.log(System.Logger.Level.INFO, "hub started bind={0} port={1} ws={2} tls={3} store={4} epoch={5}", config.bind(),
+                    String.valueOf(hub.port()), hub.ws == null ? "off" : String.valueOf(hub.wsPort()), tls != null, config.storeName(), store.epoch());
             return hub;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             store.close();

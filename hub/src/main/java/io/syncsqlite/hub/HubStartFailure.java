@@ -23,7 +23,11 @@ final class HubStartFailure {
             return "cannot listen on " + config.bind() + ":" + port + " (" + option + "): the address is in use, most likely by another hub or"
                     + " server; stop it, or start this hub with another " + option;
         }
-        if (causedBy(failure, SQLException.class) || String.valueOf(failure.getMessage()).contains(config.data().getFileName().toString())) {
+        if (config.store() != null && causedBy(failure, SQLException.class)) {
+            return "cannot open the hub store " + config.store() + " (--store): " + reason + ". Check that PostgreSQL answers at that address, that the"
+                    + " database exists, and that the user (--store-user, " + HubConfig.STORE_PASSWORD_ENV + ") may log in and create tables in it";
+        }
+        if (config.data() != null && (causedBy(failure, SQLException.class) || String.valueOf(failure.getMessage()).contains(config.data().getFileName().toString()))) {
             Path data = config.data().toAbsolutePath();
             return "cannot open the hub store " + data + " (--data): " + reason + ". The hub creates and writes this file and the files beside it"
                     + " (-wal, -shm, .highwater): check that the folder " + data.getParent() + " exists and that the user running the hub can write it";

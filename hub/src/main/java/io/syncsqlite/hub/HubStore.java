@@ -60,8 +60,8 @@ public interface HubStore extends AutoCloseable {
     PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException;
 
     /**
-     * The last sequence this store assigned (in any namespace). A client cursor beyond it comes from a history this
-     * store does not hold: the store was restored or replaced.
+     * The last sequence this store assigned (in any namespace) as far as this hub knows: for a store shared by several
+     * hubs, the last one this hub recorded for its generation (for health and metrics).
      */
     long lastSequence();
 
@@ -99,6 +99,23 @@ public interface HubStore extends AutoCloseable {
      * (a store that busy is serving).
      */
     void check() throws SQLException, InterruptedException;
+
+    /** Told of pushes that other hub instances stored in a store they share with this one. */
+    @FunctionalInterface
+    interface Watcher {
+        /**
+         * A push through another hub moved namespace {@code ns} to sequence {@code head}; {@code ns} is {@code null}
+         * (and {@code head} -1) when any namespace may have moved unseen (the store's notifications were interrupted).
+         */
+        void storedElsewhere(String ns, long head);
+    }
+
+    /**
+     * Tells {@code watcher} of every push stored through another hub instance, promptly after it commits (a store no
+     * other hub writes, such as the embedded one, never does). At most one watcher; it must not block.
+     */
+    default void watch(Watcher watcher) {
+    }
 
     /** Bytes the store takes on disk, or -1 when it cannot tell. */
     long sizeBytes();

@@ -53,7 +53,7 @@ import org.java_websocket.server.WebSocketServer;
  * most {@code authSeconds} from its TCP connect ({@link PreAuthConnections}, which also caps how many authenticate at
  * once, in total and per address). Heartbeat pings every {@code pingSeconds}.
  */
-final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
+final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubStore.Watcher {
     private static final System.Logger LOG = System.getLogger(WsEndpoint.class.getName());
     /** Close codes in the private range: 4000 + the HTTP status the hub would have answered. */
     static final int CLOSE_UNAUTHORIZED = 4401;
@@ -132,6 +132,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         if (startFailure != null) throw new IllegalStateException("the WebSocket endpoint could not start: " + startFailure.getMessage(), startFailure);
         boundPort = getPort();
         hub.addListener(this);
+        hub.addWatcher(this);
         // a subscriber blocked on a full socket is resumed when the socket drains; unauthenticated ones time out
         ticker.scheduleWithFixedDelay(this::tick, 10, 10, TimeUnit.MILLISECONDS);
     }
@@ -384,6 +385,13 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
         for (WsSubscriber s : subs) s.offer(new WsSubscriber.Frame(out.previous(), out.seq(), s == source ? skip : changes));
     }
 
+    /** A push through another hub: the namespace's subscribers read it from the store (all subscribers for {@code ns} null). */
+    @Override
+    public void storedElsewhere(String ns, long head) {
+        Iterable<WsSubscriber> subs = ns == null ? connections : subscribers.getOrDefault(ns, Set.of());
+        for (WsSubscriber s : subs) s.storedElsewhere(head);
+    }
+
     void slow(WsSubscriber s) {
         hub.metrics().slowDisconnect();
         LOG.log(System.Logger.Level.INFO, "ws subscriber too slow, disconnected ns={0} remote={1} cap={2}", s.namespace(),
@@ -432,6 +440,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener {
     void shutdown() {
         stopping = true;
         hub.removeListener(this);
+        hub.removeWatcher(this);
         ticker.shutdownNow();
         try {
             stop(1000, "hub shutting down");

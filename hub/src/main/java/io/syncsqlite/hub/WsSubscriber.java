@@ -54,6 +54,8 @@ final class WsSubscriber {
     /** Written only by the drain task (one at a time); read for metrics. */
     private volatile long sentUpTo;
     private boolean caughtUp;
+    /** Set when another hub stored a push in the namespace: the next drain reads the store (pushes through this hub come through {@link #offer}). */
+    private volatile boolean storeAhead;
     private boolean announcedLive;
 
     WsSubscriber(WsEndpoint endpoint, WebSocket conn, int capBytes, int pageLimit) {
@@ -165,6 +167,13 @@ final class WsSubscriber {
         else if (namespace != null && !closed && draining.compareAndSet(false, true)) drain(false);
     }
 
+    /** Another hub stored a push up to {@code head} (-1: unknown) in this subscriber's namespace: it is read from the store. */
+    void storedElsewhere(long head) {
+        if (head > offeredUpTo) offeredUpTo = head;
+        storeAhead = true;
+        schedule();
+    }
+
     synchronized long waitingBytes() {
         return queuedBytes + socketBytes();
     }
@@ -215,7 +224,8 @@ final class WsSubscriber {
                     sentUpTo = next.to();
                     continue;
                 }
-                if (next == null && caughtUp || !mayReadStore) return;
+                if (next == null && caughtUp && !storeAhead || !mayReadStore) return;
+                storeAhead = false;
                 catchUpPage();
             }
         } catch (Exception e) {
@@ -225,7 +235,7 @@ final class WsSubscriber {
             draining.set(false);
             boolean more;
             synchronized (this) {
-                more = !queue.isEmpty() || !caughtUp;
+                more = !queue.isEmpty() || !caughtUp || storeAhead;
             }
             if (more && !blocked && !closed) schedule();
         }

@@ -77,6 +77,27 @@ class HubCommandLineTest {
     }
 
     @Test
+    void aPostgresStoreIsNamedByItsUrlWithItsPasswordFromAFileOrTheEnvironment() throws Exception {
+        Path password = dir.resolve("store-password");
+        Files.writeString(password, "pg-secret\n");
+        Map<String, String> tokens = Map.of(HubConfig.TOKENS_ENV, TOKEN + "=team-a");
+        HubConfig fromFile = HubConfig.parse(tokens, "--store", "jdbc:postgresql://db.internal/sync", "--store-user", "sync",
+                "--store-password-file", password.toString());
+        assertEquals("jdbc:postgresql://db.internal/sync", fromFile.store().url());
+        assertEquals("sync", fromFile.store().user());
+        assertArrayEquals("pg-secret".toCharArray(), fromFile.store().password());
+        assertFalse(fromFile.storeName().contains("pg-secret"), "the password is never shown");
+        HubConfig fromEnvironment = HubConfig.parse(Map.of(HubConfig.TOKENS_ENV, TOKEN + "=team-a", HubConfig.STORE_USER_ENV, "sync",
+                HubConfig.STORE_PASSWORD_ENV, "pg-secret"), "--store", "jdbc:postgresql://db.internal/sync");
+        assertEquals("sync", fromEnvironment.store().user());
+        assertArrayEquals("pg-secret".toCharArray(), fromEnvironment.store().password());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> HubConfig.parse(tokens, "--store", "jdbc:mysql://db/sync")).getMessage()
+                .contains("jdbc:postgresql://"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> HubConfig.parse(tokens, "--store", "jdbc:postgresql://db/sync", "--data", "hub.db"))
+                .getMessage().contains("either --data or --store"));
+    }
+
+    @Test
     void aPortInUseIsOneLineNamingThePortAndWhatToDo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String port = Integer.toString(taken.getLocalPort());

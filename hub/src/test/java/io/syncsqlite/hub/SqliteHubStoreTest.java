@@ -11,28 +11,43 @@ import io.syncsqlite.change.ChangesetCodec;
 import io.syncsqlite.change.InvalidChangesetException;
 import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.clock.Hlc;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded store's layout: one stored row per synced row, migrated from the one-row-per-cell layout on open. */
-class SqliteHubStoreTest {
-    private static final String SITE = "0123456789abcdef0123456789abcdef";
-    private static final String OTHER = "fedcba9876543210fedcba9876543210";
-
+/**
+ * The embedded store: what every store does ({@link HubStoreContract}; its backup is a copy of the closed file), and its
+ * own layout: one stored row per synced row, migrated from the one-row-per-cell layout on open.
+ */
+class SqliteHubStoreTest extends HubStoreContract {
     @TempDir
     Path dir;
+
+    @Override
+    HubStore open() throws Exception {
+        return new SqliteHubStore(dir.resolve("hub.db"));
+    }
+
+    @Override
+    void backUp() throws Exception {
+        Files.copy(dir.resolve("hub.db"), dir.resolve("copy.db")); // closed cleanly, so the file holds everything
+    }
+
+    @Override
+    void restoreBackup() throws Exception {
+        Files.copy(dir.resolve("copy.db"), dir.resolve("hub.db"), StandardCopyOption.REPLACE_EXISTING);
+    }
 
     @Test
     void aStoreWrittenOneRowPerCellIsMigratedOnOpenAndKeepsItsVersionsCursorsAndBatches() throws Exception {
@@ -110,71 +125,6 @@ class SqliteHubStoreTest {
         }
     }
 
-    /**
-     * A reader paging through the store while pushes overwrite cells of rows it has already passed (or not yet reached)
-     * ends up holding exactly the store's winning versions: a row moved to a later sequence is sent whole.
-     */
-    @Test
-    void aReaderPagingWhilePushesLandHoldsEveryWinningVersion() throws Exception {
-        long seed = System.nanoTime();
-        System.out.println("SqliteHubStoreTest seed " + seed);
-        Random random = new Random(seed);
-        long hlc = Hlc.now();
-        try (SqliteHubStore store = new SqliteHubStore(dir.resolve("hub.db"))) {
-            Map<String, Change> reader = new HashMap<>();
-            long cursor = 0;
-            for (int step = 0; step < 400; step++) {
-                if (random.nextInt(3) > 0) {
-                    List<Change> batch = new ArrayList<>();
-                    for (int i = 1 + random.nextInt(4); i > 0; i--) {
-                        long key = random.nextInt(12);
-                        String column = "c" + random.nextInt(4);
-                        batch.add(new Change("t", List.of(key), column, (long) random.nextInt(1000), hlc + random.nextInt(50), SITE, 1));
-                    }
-                    store.push("ns", "b" + step, new Changeset(SITE, batch));
-                } else {
-                    // pages bounded by changes, or by stored bytes (a few cells' worth)
-                    HubStore.Page page = store.pull("ns", cursor, 1 + random.nextInt(5), random.nextBoolean() ? Long.MAX_VALUE : 1 + random.nextInt(200));
-                    for (Change ch : page.changes()) keepWinner(reader, ch);
-                    cursor = page.next();
-                }
-            }
-            for (HubStore.Page page = store.pull("ns", cursor, 7); ; page = store.pull("ns", cursor, 7)) {
-                for (Change ch : page.changes()) keepWinner(reader, ch);
-                cursor = page.next();
-                if (!page.more()) break;
-            }
-            Map<String, Change> hub = new HashMap<>();
-            for (Change ch : store.pull("ns", 0, Integer.MAX_VALUE).changes()) hub.put(ChangesetCodec.encodeValues(ch.pk()) + ch.column(), ch);
-            assertEquals(hub, reader, "seed " + seed);
-        }
-    }
-
-    @Test
-    void aPageBoundedInBytesEndsAfterTheRowThatPassesTheBoundAndTheNextOnesFollow() throws Exception {
-        try (SqliteHubStore store = new SqliteHubStore(dir.resolve("hub.db"))) {
-            long hlc = Hlc.now();
-            for (int i = 0; i < 20; i++) {
-                store.push("ns", "b" + i, new Changeset(SITE, List.of(new Change("t", List.of((long) i), "data", new byte[10_000], hlc + i, SITE, 1))));
-            }
-            long cursor = 0;
-            int rows = 0;
-            for (HubStore.Page page = store.pull("ns", 0, 10_000, 32 * 1024); ; page = store.pull("ns", cursor, 10_000, 32 * 1024)) {
-                assertTrue(page.changes().size() >= 1 && page.changes().size() <= 4, "10 kB rows, pages of 32 KiB: " + page.changes().size());
-                rows += page.changes().size();
-                cursor = page.next();
-                if (!page.more()) break;
-            }
-            assertEquals(20, rows, "every row, once");
-        }
-    }
-
-    private static void keepWinner(Map<String, Change> held, Change ch) {
-        String key = ChangesetCodec.encodeValues(ch.pk()) + ch.column();
-        Change old = held.get(key);
-        if (old == null || ch.beats(old.cl(), old.hlc(), old.site(), old::value)) held.put(key, ch);
-    }
-
     @Test
     void storedRowsKeepEveryStorageClassExactly() {
         List<StoredRow.Cell> cells = List.of(
@@ -226,39 +176,5 @@ class SqliteHubStoreTest {
             }
             assertEquals(codec, ours, odd);
         }
-    }
-
-    @Test
-    void aStoreRestoredFromACopyOfItsFileKnowsOnlyWhatTheCopyHolds() throws Exception {
-        Path file = dir.resolve("restored.db");
-        long hlc = io.syncsqlite.clock.Hlc.now();
-        String first;
-        String second;
-        try (SqliteHubStore store = new SqliteHubStore(file)) {
-            first = store.epoch();
-            for (int i = 0; i < 5; i++) store.push("a", "b" + i, new Changeset(SITE, List.of(cell("c" + i, (long) i, hlc + i))));
-            assertTrue(store.knows(first, 5));
-            assertTrue(!store.knows(first, 6), "nothing past the last sequence");
-        }
-        java.nio.file.Files.copy(file, dir.resolve("copy.db")); // the backup: closed cleanly, so the file holds everything
-        try (SqliteHubStore store = new SqliteHubStore(file)) {
-            second = store.epoch();
-            assertEquals(first.substring(0, 33), second.substring(0, 33), "the same store, another generation");
-            assertTrue(store.knows(first, 5), "a cursor from before the restart is still good");
-            for (int i = 5; i < 8; i++) store.push("b", "b" + i, new Changeset(SITE, List.of(cell("c" + i, (long) i, hlc + i))));
-            assertTrue(store.knows(second, 8));
-        }
-        java.nio.file.Files.copy(dir.resolve("copy.db"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        try (SqliteHubStore store = new SqliteHubStore(file)) {
-            assertTrue(store.knows(first, 5), "everything the copy holds");
-            assertTrue(!store.knows(second, 6), "a generation opened after the copy is unknown");
-            for (int i = 0; i < 20; i++) store.push("c", "x" + i, new Changeset(OTHER, List.of(cell("d" + i, (long) i, hlc + i))));
-            assertTrue(!store.knows(second, 7), "however far later pushes move the sequence");
-            assertTrue(store.knows(null, 0), "a client that saw nothing");
-        }
-    }
-
-    private static Change cell(String column, Object value, long hlc) {
-        return new Change("t", List.of(1L), column, value, hlc, SITE, 1);
     }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,12 +29,15 @@ import java.util.concurrent.Executors;
  * every version it holds again and pulls from the start.
  */
 final class HttpTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger(HttpTransport.class.getName());
     static final String CURSOR = "http.cursor";
     /** The highest sequence this replica has seen from the hub, with its epoch: applied, or given to its own push. */
     static final String SEEN = "http.seen";
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
-    private final HubClient hub;
+    /** The hubs of {@code sync.url} (several over one shared store), and the one this replica talks to now. */
+    private final List<HubClient> hubs;
+    private HubClient hub;
     private final int maxPushChanges;
     private final int pullLimit;
     /** Fetches the next pull page while the engine applies the current one; daemon threads, idle ones expire. */
@@ -45,8 +49,9 @@ final class HttpTransport implements Transport {
     private Instant notBefore = Instant.MIN;
     private Boolean online;
 
-    HttpTransport(HubClient hub, int maxPushChanges, int pullLimit) {
-        this.hub = hub;
+    HttpTransport(List<HubClient> hubs, int maxPushChanges, int pullLimit) {
+        this.hubs = hubs;
+        this.hub = hubs.get(0);
         this.maxPushChanges = maxPushChanges;
         this.pullLimit = pullLimit;
     }
@@ -56,6 +61,7 @@ final class HttpTransport implements Transport {
         if (Instant.now().isBefore(notBefore)) {
             throw new IOException("hub " + hub.base() + " asked to retry after " + notBefore + " (Retry-After); changes stay local until then");
         }
+        HubClient used = hub;
         try {
             for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
                 pushAll(session, b.changeset(), Long.toString(b.upToSeq()));
@@ -67,13 +73,27 @@ final class HttpTransport implements Transport {
         } catch (HubException e) {
             if (e.retryAfter() != null) notBefore = Instant.now().plus(e.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : e.retryAfter());
             connected(session, e.status() < 500 && e.status() != 429, e);
+            failOver(e);
             throw e;
         } catch (IOException e) {
             connected(session, false, e);
+            failOver(e);
             throw e;
         } finally {
-            hub.reportBytes(session);
+            used.reportBytes(session);
         }
+    }
+
+    /**
+     * Takes the next hub of {@code sync.url} for the next round when this one could not be reached or answered that
+     * it cannot serve (5xx): they share one store, so the cursor, pushed batches and dead letters hold unchanged.
+     */
+    private void failOver(IOException failure) {
+        if (hubs.size() < 2 || failure instanceof HubException h && h.status() < 500) return;
+        HubClient next = hubs.get((hubs.indexOf(hub) + 1) % hubs.size());
+        LOG.log(System.Logger.Level.INFO, "hub {0} failed ({1}); the next round goes to {2}", hub.base(), failure.getMessage(), next.base());
+        hub = next;
+        notBefore = Instant.MIN;
     }
 
     /** The hub grants key block tags ({@code POST /v1/keytag}); an older hub grants none and the replica keeps its provisional tag. */

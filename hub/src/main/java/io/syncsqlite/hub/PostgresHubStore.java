@@ -1,0 +1,563 @@
+package io.syncsqlite.hub;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.syncsqlite.change.Change;
+import io.syncsqlite.change.Changeset;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The hub's store in PostgreSQL ({@code --store jdbc:postgresql://…}): the same contract and the same row layout as
+ * {@link SqliteHubStore} (one row per synced row holding its winning cell versions, {@link StoredRow}), in a database
+ * that several hub instances can share. The schema is created, or migrated, when a hub opens the store.
+ * <p>
+ * <b>Sequences and what a reader may skip.</b> A reader at cursor {@code c} asks for the rows of a namespace with
+ * sequence after {@code c}; it must never miss a row that commits later with a sequence at or below a cursor it has
+ * already been given. So a push allocates its sequences (from one database sequence, {@code hub_seq}) while holding
+ * the namespace's row in {@code hub_namespaces} locked ({@code SELECT … FOR UPDATE}), in the same transaction that
+ * stores its rows, and keeps the lock until it commits. Every other push to the namespace, on any hub instance, waits
+ * for that lock before it allocates, so within a namespace sequence order is commit order: when a reader sees a row
+ * at sequence {@code s}, every push that got a sequence below {@code s} in that namespace has already committed and is
+ * visible to it too. Pushes to different namespaces do not wait for each other.
+ * <p>
+ * <b>Generations</b> (the restore rule of {@link HubStore#knows}): every opening of the store by a hub instance starts
+ * a generation, recorded in {@code hub_generations} with the last sequence this instance has told a client about under
+ * it (raised in the push's transaction, and before a pull page reaches past it). The instance knows what it wrote
+ * there: when a push finds its generation's row missing or behind (the database was restored from a backup under a
+ * running hub), it starts a new generation, so a client that saw the lost history is told, as after a restore of
+ * the embedded store. Any instance checks any generation's pair against the table, so a client may push to one
+ * instance and pull from another.
+ * <p>
+ * <b>Live fan-out across hubs:</b> a push that stored something notifies channel {@value #CHANNEL} in its transaction
+ * (PostgreSQL delivers it at commit); every other hub listening ({@link #watch}) wakes its WebSocket subscribers of
+ * that namespace, which read the push from the store: the notification is only the wake-up, the store the truth.
+ */
+public final class PostgresHubStore implements HubStore {
+    private static final System.Logger LOG = System.getLogger(PostgresHubStore.class.getName());
+    /** The schema version this code writes; older schemas are migrated on open. */
+    static final int SCHEMA_VERSION = 1;
+    /** Batch ids kept per site: a retry only ever repeats the batch in flight, so a short memory is enough. */
+    private static final int BATCH_MEMORY = 256;
+    /** Rows fetched per round trip while a pull streams a namespace. */
+    private static final int FETCH_ROWS = 256;
+    /** An arbitrary constant naming the advisory lock that serializes schema migrations of concurrent instances. */
+    private static final long MIGRATION_LOCK = 0x73796e6373716cL;
+
+    /** The channel on which a push tells the other hubs: payload {@code <instance> <head> <namespace>}. */
+    static final String CHANNEL = "syncsqlite_hub";
+
+    private final HikariDataSource pool;
+    private final String url;
+    private final String user;
+    private final String password;
+    /** Names this instance in its notifications, so it ignores its own. */
+    private final String instance = java.util.UUID.randomUUID().toString();
+    private volatile Notifications notifications;
+    private final String storeId;
+    /** Pushes of this instance, one at a time (as the embedded store): its generation row is written by one at once. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** This instance's generation, with the last sequence it recorded there: all it may tell clients under it. */
+    private volatile Generation current;
+
+    private record Generation(String id, long last) {
+    }
+
+    /**
+     * Opens the store at {@code url} ({@code jdbc:postgresql://host:port/database}) as {@code user} with
+     * {@code password} (either {@code null}: from the URL or the driver's defaults), creating or migrating its schema.
+     */
+    public PostgresHubStore(String url, String user, String password) throws SQLException {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) config.setUsername(user);
+        if (password != null) config.setPassword(password);
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(8);
+        config.setPoolName("syncsqlite-hub-store");
+        // a hub whose database is down answers 503 within this time rather than holding requests
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(-1);
+        pool = new HikariDataSource(config);
+        try (Connection c = pool.getConnection()) {
+            migrate(c);
+            storeId = storeId(c);
+            c.commit();
+            current = insertGeneration(c, sequenceNow(c));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Creates the schema, or migrates it to {@link #SCHEMA_VERSION}, one instance at a time. */
+    private static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+            s.execute("CREATE TABLE IF NOT EXISTS hub_schema(version integer NOT NULL)");
+            int version;
+            try (ResultSet rs = s.executeQuery("SELECT max(version) FROM hub_schema")) {
+                rs.next();
+                version = rs.getInt(1);
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("the hub store's schema is version " + version + ", newer than this hub understands (" + SCHEMA_VERSION
+                        + "): run a hub at least as new as the one that wrote it", "55000");
+            }
+            if (version < 1) {
+                s.execute("CREATE TABLE hub_meta(key text PRIMARY KEY, value text NOT NULL)");
+                // one row per namespace: its last sequence, and the lock a push holds from allocating sequences to commit
+                s.execute("CREATE TABLE hub_namespaces(ns text PRIMARY KEY, head bigint NOT NULL)");
+                s.execute("CREATE TABLE hub_rows(ns text NOT NULL, seq bigint NOT NULL, tbl text NOT NULL, pk text NOT NULL, n integer NOT NULL,"
+                        + " cells bytea NOT NULL, PRIMARY KEY (ns, seq, tbl, pk))");
+                s.execute("CREATE UNIQUE INDEX hub_rows_key ON hub_rows(ns, tbl, pk)");
+                s.execute("CREATE TABLE hub_batches(ns text NOT NULL, site text NOT NULL, batch text NOT NULL, n bigint NOT NULL,"
+                        + " PRIMARY KEY (ns, site, batch))");
+                s.execute("CREATE INDEX hub_batches_age ON hub_batches(ns, site, n)");
+                s.execute("CREATE TABLE hub_generations(gen text PRIMARY KEY, last_seq bigint NOT NULL)");
+                s.execute("CREATE TABLE hub_keytags(ns text NOT NULL, tag integer NOT NULL, site text NOT NULL, PRIMARY KEY (ns, tag))");
+                s.execute("CREATE UNIQUE INDEX hub_keytags_site ON hub_keytags(ns, site)");
+                s.execute("CREATE SEQUENCE hub_seq");
+                s.execute("INSERT INTO hub_schema(version) VALUES (1)");
+                LOG.log(System.Logger.Level.INFO, "created the hub store schema (version {0})", SCHEMA_VERSION);
+            }
+        }
+    }
+
+    private static String storeId(Connection c) throws SQLException {
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        // the id is created once with the store: a re-created or foreign store has another one
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_meta(key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING")) {
+            ps.setString(1, HexFormat.of().formatHex(id));
+            ps.executeUpdate();
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT value FROM hub_meta WHERE key = 'epoch'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** A new generation recorded at {@code last} (uncommitted: the caller commits). */
+    private static Generation insertGeneration(Connection c, long last) throws SQLException {
+        byte[] id = new byte[8];
+        new SecureRandom().nextBytes(id);
+        String gen = HexFormat.of().formatHex(id);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_generations(gen, last_seq) VALUES (?, ?)")) {
+            ps.setString(1, gen);
+            ps.setLong(2, last);
+            ps.executeUpdate();
+        }
+        return new Generation(gen, last);
+    }
+
+    /** The last value {@code hub_seq} handed out (0 before the first). */
+    private static long sequenceNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM hub_seq")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public String epoch() {
+        return storeId + "." + current.id();
+    }
+
+    @Override
+    public boolean knows(String epoch, long seen) throws SQLException {
+        if (epoch != null && !epoch.equals(storeId) && !epoch.startsWith(storeId + ".")) return false;
+        try (Connection c = pool.getConnection()) {
+            try {
+                if (epoch == null || epoch.equals(storeId)) return seen <= sequenceNow(c); // a cursor from before generations
+                try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM hub_generations WHERE gen = ?")) {
+                    ps.setString(1, epoch.substring(storeId.length() + 1));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() && seen <= rs.getLong(1);
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        return current.last();
+    }
+
+    @Override
+    public PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException {
+        writeLock.lock();
+        Generation gen = current;
+        try (Connection c = pool.getConnection()) {
+            try {
+                // the namespace's lock, held to commit: sequences are allocated under it (see the class comment)
+                long previous = lockNamespace(c, ns);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_batches(ns, site, batch, n) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    ps.setString(1, ns);
+                    ps.setString(2, cs.origin());
+                    ps.setString(3, batchId);
+                    ps.setLong(4, previous + 1);
+                    if (ps.executeUpdate() == 0) {
+                        c.rollback();
+                        return new PushOutcome(true, cs.size(), 0, previous, previous, List.of());
+                    }
+                }
+                List<Change> accepted = new ArrayList<>();
+                List<PushedRow> rows = PushedRow.group(cs.changes());
+                List<RowWrites.Write> writes = RowWrites.merge(rows, read(c, ns, rows), accepted);
+                long seq = previous;
+                if (!writes.isEmpty()) {
+                    long[] seqs = allocate(c, writes.size());
+                    write(c, ns, writes, seqs);
+                    seq = seqs[seqs.length - 1];
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE hub_namespaces SET head = ? WHERE ns = ?")) {
+                        ps.setLong(1, seq);
+                        ps.setString(2, ns);
+                        ps.executeUpdate();
+                    }
+                    gen = recordGeneration(c, gen, seq);
+                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+                        ps.setString(1, instance + " " + seq + " " + ns);
+                        ps.executeQuery().close();
+                    }
+                }
+                forgetOldBatches(c, ns, cs.origin());
+                c.commit();
+                current = gen;
+                return new PushOutcome(false, cs.size(), accepted.size(), seq, previous, accepted);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Raises this instance's generation to {@code seq} in the caller's transaction and returns it: a new generation when
+     * its row is missing or not what this instance last wrote there (the database was restored under it).
+     */
+    private static Generation recordGeneration(Connection c, Generation gen, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub_generations SET last_seq = ? WHERE gen = ? AND last_seq = ?")) {
+            ps.setLong(1, seq);
+            ps.setString(2, gen.id());
+            ps.setLong(3, gen.last());
+            if (ps.executeUpdate() == 1) return new Generation(gen.id(), seq);
+        }
+        LOG.log(System.Logger.Level.WARNING, "the hub store''s generation {0} is missing or behind what this hub wrote there ({1}): the database"
+                + " was restored; a new generation starts, so clients that saw the lost history push it again", gen.id(), String.valueOf(gen.last()));
+        return insertGeneration(c, seq);
+    }
+
+    /** {@code n} new sequences from {@code hub_seq}, ascending. */
+    private static long[] allocate(Connection c, int n) throws SQLException {
+        long[] out = new long[n];
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('hub_seq') FROM generate_series(1, ?)")) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < n && rs.next(); i++) out[i] = rs.getLong(1);
+            }
+        }
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    /** The stored versions of those of {@code rows} that {@code ns} holds, looked up in one statement. */
+    private static Map<PushedRow, StoredRows.Stored> read(Connection c, String ns, List<PushedRow> rows) throws SQLException {
+        Map<List<String>, PushedRow> byKey = new HashMap<>();
+        String[] tables = new String[rows.size()];
+        String[] pks = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            PushedRow r = rows.get(i);
+            tables[i] = r.table();
+            pks[i] = r.pk();
+            byKey.put(List.of(r.table(), r.pk()), r);
+        }
+        Map<PushedRow, StoredRows.Stored> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.tbl, r.pk, r.seq, r.cells FROM unnest(?::text[], ?::text[]) AS k(tbl, pk)"
+                + " JOIN hub_rows r ON r.ns = ? AND r.tbl = k.tbl AND r.pk = k.pk")) {
+            Array t = c.createArrayOf("text", tables);
+            Array p = c.createArrayOf("text", pks);
+            ps.setArray(1, t);
+            ps.setArray(2, p);
+            ps.setString(3, ns);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(byKey.get(List.of(rs.getString(1), rs.getString(2))), new StoredRows.Stored(rs.getLong(3), rs.getBytes(4)));
+            }
+        }
+        return out;
+    }
+
+    /** Writes each row that won under its new sequence: new rows inserted, stored ones moved, one batch each. */
+    private static void write(Connection c, String ns, List<RowWrites.Write> writes, long[] seqs) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_rows(ns, seq, tbl, pk, n, cells) VALUES (?, ?, ?, ?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("UPDATE hub_rows SET seq = ?, n = ?, cells = ? WHERE ns = ? AND seq = ? AND tbl = ? AND pk = ?")) {
+            boolean inserts = false;
+            boolean updates = false;
+            for (int i = 0; i < writes.size(); i++) {
+                RowWrites.Write w = writes.get(i);
+                byte[] cells = StoredRow.encode(w.cells());
+                if (w.oldSeq() == null) {
+                    insert.setString(1, ns);
+                    insert.setLong(2, seqs[i]);
+                    insert.setString(3, w.row().table());
+                    insert.setString(4, w.row().pk());
+                    insert.setInt(5, w.cells().size());
+                    insert.setBytes(6, cells);
+                    insert.addBatch();
+                    inserts = true;
+                } else {
+                    update.setLong(1, seqs[i]);
+                    update.setInt(2, w.cells().size());
+                    update.setBytes(3, cells);
+                    update.setString(4, ns);
+                    update.setLong(5, w.oldSeq());
+                    update.setString(6, w.row().table());
+                    update.setString(7, w.row().pk());
+                    update.addBatch();
+                    updates = true;
+                }
+            }
+            if (inserts) insert.executeBatch();
+            if (updates) {
+                for (int n : update.executeBatch()) {
+                    if (n == 0) throw new SQLException("a hub store row moved during a push in namespace " + ns, "XX001");
+                }
+            }
+        }
+    }
+
+    private static void forgetOldBatches(Connection c, String ns, String site) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_batches WHERE ns = ? AND site = ? AND n < "
+                + "(SELECT n FROM hub_batches WHERE ns = ? AND site = ? ORDER BY n DESC LIMIT 1 OFFSET " + BATCH_MEMORY + ")")) {
+            ps.setString(1, ns);
+            ps.setString(2, site);
+            ps.setString(3, ns);
+            ps.setString(4, site);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Page pull(String ns, long since, int limit, long maxBytes) throws SQLException {
+        Page page;
+        try (Connection c = pool.getConnection()) {
+            // one statement, one snapshot: the rows and whether more follow come from the same committed state; a
+            // cursor streams them (fetch size) so a page never reads the whole namespace
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, tbl, pk, cells FROM hub_rows WHERE ns = ? AND seq > ? ORDER BY seq")) {
+                ps.setFetchSize(FETCH_ROWS);
+                ps.setString(1, ns);
+                ps.setLong(2, since);
+                PageBuilder builder = new PageBuilder(since, limit, maxBytes);
+                boolean more = false;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (!builder.add(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4))) {
+                            more = true;
+                            break;
+                        }
+                    }
+                }
+                page = builder.page(more);
+            } finally {
+                c.rollback();
+            }
+        }
+        if (page.next() > current.last()) raiseGeneration(page.next());
+        return page;
+    }
+
+    /**
+     * Records that this instance tells clients about sequences up to {@code seq} under its generation (pushed through
+     * other instances), before it does.
+     */
+    private void raiseGeneration(long seq) throws SQLException {
+        writeLock.lock();
+        try (Connection c = pool.getConnection()) {
+            if (seq <= current.last()) return;
+            try {
+                Generation raised = recordGeneration(c, current, seq);
+                c.commit();
+                current = raised;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Under the namespace's lock, so two hubs never grant one tag twice (see {@link HubStore#claimKeyTag}). */
+    @Override
+    public int claimKeyTag(String ns, String site, int wish) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            try {
+                lockNamespace(c, ns);
+                int tag = KeyTagGrants.claim(c, ns, site, wish);
+                c.commit();
+                return tag;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Locks {@code ns}'s row (created if missing) until {@code c}'s transaction ends; returns the namespace's head. */
+    private static long lockNamespace(Connection c, String ns) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_namespaces(ns, head) VALUES (?, 0) ON CONFLICT (ns) DO NOTHING")) {
+            ps.setString(1, ns);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT head FROM hub_namespaces WHERE ns = ? FOR UPDATE")) {
+            ps.setString(1, ns);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public long head(String ns) throws SQLException {
+        return number("SELECT head FROM hub_namespaces WHERE ns = ?", ns);
+    }
+
+    @Override
+    public long cellCount(String ns) throws SQLException {
+        return number("SELECT coalesce(sum(n), 0) FROM hub_rows WHERE ns = ?", ns);
+    }
+
+    /** The number {@code sql} (one parameter, the namespace) reads, 0 when it finds no row. */
+    private long number(String sql, String ns) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, ns);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0;
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    @Override
+    public void check() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT 1 FROM hub_schema LIMIT 1").close();
+            c.rollback();
+        }
+    }
+
+    /** The on-disk size of the store's tables and indexes. */
+    @Override
+    public long sizeBytes() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['hub_rows', 'hub_batches', 'hub_namespaces', 'hub_generations', 'hub_meta']) AS t")) {
+            rs.next();
+            long n = rs.getLong(1);
+            c.rollback();
+            return n;
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void watch(Watcher watcher) {
+        Notifications n = new Notifications(watcher);
+        notifications = n;
+        n.start();
+    }
+
+    @Override
+    public void close() {
+        Notifications n = notifications;
+        if (n != null) n.stop();
+        pool.close();
+    }
+
+    /**
+     * Listens on {@value #CHANNEL} on a connection of its own and tells the watcher of other hubs' pushes; after a
+     * lost connection it reconnects (backing off up to 5 s) and tells the watcher that any namespace may have moved.
+     */
+    private final class Notifications implements Runnable {
+        private final Watcher watcher;
+        private final Thread thread = new Thread(this, "syncsqlite-hub-store-notifications");
+        private volatile boolean stopped;
+
+        Notifications(Watcher watcher) {
+            this.watcher = watcher;
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            stopped = true;
+            thread.interrupt();
+        }
+
+        @Override
+        public void run() {
+            long backoff = 100;
+            boolean listenedBefore = false;
+            while (!stopped) {
+                try (Connection c = java.sql.DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + CHANNEL);
+                    if (listenedBefore) watcher.storedElsewhere(null, -1); // what came while nobody listened
+                    listenedBefore = true;
+                    backoff = 100;
+                    org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                    while (!stopped) {
+                        org.postgresql.PGNotification[] got = pg.getNotifications(500);
+                        if (got != null) for (org.postgresql.PGNotification n : got) deliver(n.getParameter());
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (stopped) return;
+                    LOG.log(System.Logger.Level.WARNING, "the hub store's notifications were interrupted ({0}); listening again in {1} ms",
+                            e.getMessage(), String.valueOf(backoff));
+                    try {
+                        Thread.sleep(backoff); // backoff before reconnecting to a database that is down
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(5_000, backoff * 2);
+                }
+            }
+        }
+
+        private void deliver(String payload) {
+            String[] parts = payload.split(" ", 3);
+            if (parts.length < 3 || parts[0].equals(instance)) return;
+            try {
+                watcher.storedElsewhere(parts[2], Long.parseLong(parts[1]));
+            } catch (NumberFormatException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignored a malformed notification on {0}", CHANNEL);
+            }
+        }
+    }
+}
