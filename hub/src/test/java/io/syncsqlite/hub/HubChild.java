@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongPredicate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,18 @@ final class HubChild implements AutoCloseable {
             if (line.startsWith("syncsqlite_hub_" + name + " ")) return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
         }
         return 0;
+    }
+
+    /**
+     * Waits until {@code name} in {@code /metrics} satisfies {@code until} (or {@code within} passes) and returns its
+     * value: the hub counts a refusal or a closed connection on its own thread after the client saw the close, so a
+     * value read at once can lag behind.
+     */
+    long awaitMetric(String name, LongPredicate until, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long value;
+        while (!until.test(value = metric(name)) && System.nanoTime() < deadline) Thread.sleep(50);
+        return value;
     }
 
     boolean isAlive() {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +102,7 @@ class HubUnderAttackTest {
                 s.close();
             }
             assertServes(hub);
-            assertEquals(48, hub.metric("refusals_total{reason=\"ws_close_1009\"}"), hub.get("/metrics").body());
+            assertEquals(48, hub.awaitMetric("refusals_total{reason=\"ws_close_1009\"}", n -> n >= 48, Duration.ofSeconds(10)), hub.get("/metrics").body());
         }
     }
 
@@ -161,7 +162,7 @@ class HubUnderAttackTest {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             assertTrue(seconds < 15, "all closed " + seconds + " s after they connected (auth timeout 2 s, grace 2 s)");
             assertTrue(hub.metric("refusals_total{reason=\"ws_unauthenticated_per_address\"}") >= 5, hub.get("/metrics").body());
-            assertEquals(0, hub.metric("ws_unauthenticated_connections"));
+            assertEquals(0, hub.awaitMetric("ws_unauthenticated_connections", n -> n == 0, Duration.ofSeconds(10)));
             assertServes(hub);
         }
     }
