@@ -15,9 +15,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -87,7 +89,7 @@ class AppTransactionsWhileApplyingTest {
             cfg.setJdbcUrl(url);
             cfg.setMaximumPoolSize(size);
             try (HikariDataSource pool = new HikariDataSource(cfg)) {
-                awaitFull(pool);
+                openAll(pool);
                 return work.run(pool);
             }
         };
@@ -178,8 +180,12 @@ class AppTransactionsWhileApplyingTest {
             Twins.exec(a, "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");
             Twins.exec(b, "CREATE TABLE feed(id INTEGER PRIMARY KEY, v TEXT)");
             AtomicInteger applied = new AtomicInteger();
+            CountDownLatch firstApplied = new CountDownLatch(1);
             a.unwrap(SyncConnection.class).addListener(e -> {
-                if (e.type() == SyncEvent.Type.PROGRESS && e.message().startsWith("applied")) applied.incrementAndGet();
+                if (e.type() == SyncEvent.Type.PROGRESS && e.message().startsWith("applied")) {
+                    applied.incrementAndGet();
+                    firstApplied.countDown();
+                }
             });
             AtomicBoolean appRunning = new AtomicBoolean(true);
             ExecutorService peer = Executors.newSingleThreadExecutor();
@@ -196,8 +202,7 @@ class AppTransactionsWhileApplyingTest {
                 }
                 return n;
             });
-            long streaming = System.nanoTime() + 30_000_000_000L;
-            while (applied.get() == 0 && System.nanoTime() < streaming) Thread.sleep(5); // poll until the engine applies, then start the app
+            firstApplied.await(30, TimeUnit.SECONDS); // the engine applies the peer's batches: now start the app
             int appliedBefore = applied.get();
             String outcome;
             int appliedDuringApp;
@@ -335,13 +340,17 @@ class AppTransactionsWhileApplyingTest {
     }
 
     /**
-     * Waits until the pool has opened all its connections: connections that open while another transaction runs can
-     * find the WAL index being rebuilt and fail with SQLITE_BUSY on plain xerial too (seen: 2 of 2,000), which is
-     * not what this test is about.
+     * Has the pool open all its connections before the workload, by borrowing every one at once (each borrow returns
+     * once the pool has opened it): connections that open while another transaction runs can find the WAL index being
+     * rebuilt and fail with SQLITE_BUSY on plain xerial too (seen: 2 of 2,000), which is not what this test is about.
      */
-    private static void awaitFull(HikariDataSource pool) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize() && System.nanoTime() < deadline) Thread.sleep(5);
+    private static void openAll(HikariDataSource pool) throws SQLException {
+        List<Connection> all = new ArrayList<>();
+        try {
+            while (all.size() < pool.getMaximumPoolSize()) all.add(pool.getConnection());
+        } finally {
+            for (Connection c : all) c.close();
+        }
     }
 
     private static int count(Connection c, String sql) throws SQLException {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,14 +45,7 @@ class GateStallsTest {
             reader.setAutoCommit(false);
             try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
                 rs.next(); // a read transaction the application keeps open, as a report or a session across a slow call does
-                CompletableFuture<SyncResult> round = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return sync.syncNow();
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                awaitRound(sync);
+                CompletableFuture<SyncResult> round = startedRound(sync);
                 List<Long> micros = onAnotherThread(app); // the reader's thread holds the file already, so would not wait
                 assertTrue(micros.size() > 100, "statements in " + MEASURE_MILLIS + " ms: " + micros.size() + " (stalled: ~30)");
                 assertTrue(median(micros) < 25_000, "median point SELECT " + median(micros) + " µs (stalled behind the waiting engine: ~50,000)");
@@ -72,14 +66,7 @@ class GateStallsTest {
             sync.syncNow();
             exec(app, "UPDATE t SET v = 'b' WHERE id = 1");
             exec(other, "BEGIN IMMEDIATE", "UPDATE t SET v = 'c' WHERE id = 2"); // another writer (the sqlite3 shell, another process) holds the lock
-            CompletableFuture<SyncResult> round = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return sync.syncNow();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            awaitRound(sync);
+            CompletableFuture<SyncResult> round = startedRound(sync);
             List<Long> micros = pointSelects(app);
             exec(other, "COMMIT");
             assertTrue(Collections.max(micros) < 750_000, "slowest point SELECT " + Collections.max(micros) + " µs (behind an engine that waits"
@@ -89,13 +76,26 @@ class GateStallsTest {
         }
     }
 
-    /** Waits until the engine runs the round asked for (it then soon waits, at the gate or for the lock). */
-    private static void awaitRound(SyncConnection sync) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sync.status().state() != SyncStatus.State.SYNCING) {
-            assertTrue(System.nanoTime() < deadline, "the round did not start");
-            Thread.sleep(1);
-        }
+    /**
+     * Asks for a round on another thread and returns once the engine has started it (its STARTED event): the round then
+     * soon waits, at the gate or for the lock.
+     */
+    private static CompletableFuture<SyncResult> startedRound(SyncConnection sync) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        SyncListener onStart = e -> {
+            if (e.type() == SyncEvent.Type.STARTED) started.countDown();
+        };
+        sync.addListener(onStart);
+        CompletableFuture<SyncResult> round = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sync.syncNow();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS), "the round did not start");
+        sync.removeListener(onStart);
+        return round;
     }
 
     private static List<Long> onAnotherThread(Connection c) throws Exception {
