@@ -2,10 +2,7 @@ package io.syncsqlite.cli;
 
 import io.syncsqlite.Conflict;
 import io.syncsqlite.SyncConnection;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -16,40 +13,30 @@ import picocli.CommandLine.Command;
 final class ConflictsCommand extends WayOutCommand {
     @Override
     int run(SyncConnection sync) throws Exception {
-        Output out = output();
         if (action == null) {
-            List<Conflict> conflicts = sync.conflicts(Math.max(1, limit));
-            if (out.json()) {
-                List<Map<String, Object>> list = new ArrayList<>();
-                for (Conflict c : conflicts) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", c.id());
-                    m.put("table", c.table());
-                    m.put("key", printable(c.key()));
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    c.row().forEach((k, v) -> row.put(k, printable(java.util.Collections.singletonList(v)).get(0)));
-                    m.put("row", row);
-                    m.put("winner", printable(c.winner()));
-                    m.put("reason", c.reason());
-                    m.put("at", c.at());
-                    list.add(m);
-                }
-                out.json(Map.of("conflicts", list));
-            } else {
-                PrintWriter w = out.text();
-                if (conflicts.isEmpty()) w.println("no conflicts");
-                for (Conflict c : conflicts) {
-                    w.println("#" + c.id() + " " + c.table() + " " + printable(c.key()) + " lost to " + printable(c.winner()) + ": " + c.reason());
-                    w.println("    " + c.row());
-                }
-                w.flush();
-            }
+            list("conflicts", sync.conflicts(Math.max(1, limit)), ConflictsCommand::json, c -> "#" + c.id() + " " + c.table() + " "
+                    + printable(c.key()) + " lost to " + printable(c.winner()) + ": " + c.reason() + System.lineSeparator() + "    " + c.row(),
+                    "no conflicts");
             return ExitCode.OK;
         }
         if (!action.equals("discard")) throw unknownAction("discard");
         long id = id(0);
         if (!sync.discardConflict(id)) throw new java.sql.SQLException("no conflict #" + id + " in " + db.toAbsolutePath(), "02000");
-        PendingCommand.report(out, "discarded", id, ": discarded");
+        report("discarded", id, ": discarded");
         return ExitCode.OK;
+    }
+
+    private static Map<String, Object> json(Conflict c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("table", c.table());
+        m.put("key", printable(c.key()));
+        Map<String, Object> row = new LinkedHashMap<>();
+        c.row().forEach((k, v) -> row.put(k, printable(java.util.Collections.singletonList(v)).get(0)));
+        m.put("row", row);
+        m.put("winner", printable(c.winner()));
+        m.put("reason", c.reason());
+        m.put("at", c.at());
+        return m;
     }
 }

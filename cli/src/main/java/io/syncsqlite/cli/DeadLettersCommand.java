@@ -2,10 +2,7 @@ package io.syncsqlite.cli;
 
 import io.syncsqlite.DeadLetter;
 import io.syncsqlite.SyncConnection;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -16,32 +13,10 @@ import picocli.CommandLine.Command;
 final class DeadLettersCommand extends WayOutCommand {
     @Override
     int run(SyncConnection sync) throws Exception {
-        Output out = output();
         if (action == null) {
-            List<DeadLetter> letters = sync.deadLetters(Math.max(1, limit));
-            if (out.json()) {
-                List<Map<String, Object>> list = new ArrayList<>();
-                for (DeadLetter d : letters) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", d.id());
-                    m.put("table", d.table());
-                    m.put("key", printable(d.key()));
-                    m.put("column", d.column());
-                    m.put("reason", d.reason());
-                    m.put("refuser", d.refuser());
-                    m.put("since", d.since());
-                    list.add(m);
-                }
-                out.json(Map.of("deadLetters", list));
-            } else {
-                PrintWriter w = out.text();
-                if (letters.isEmpty()) w.println("no dead letters");
-                for (DeadLetter d : letters) {
-                    w.println("#" + d.id() + " " + d.table() + " " + printable(d.key()) + (d.column() == null ? "" : " ." + d.column())
-                            + " refused by " + d.refuser() + ": " + d.reason());
-                }
-                w.flush();
-            }
+            list("deadLetters", sync.deadLetters(Math.max(1, limit)), DeadLettersCommand::json, d -> "#" + d.id() + " " + d.table() + " "
+                    + printable(d.key()) + (d.column() == null ? "" : " ." + d.column()) + " refused by " + d.refuser() + ": " + d.reason(),
+                    "no dead letters");
             return ExitCode.OK;
         }
         long id = id(0);
@@ -51,7 +26,19 @@ final class DeadLettersCommand extends WayOutCommand {
             default -> throw unknownAction("retry, discard");
         };
         if (!known) throw new java.sql.SQLException("no dead letter #" + id + " in " + db.toAbsolutePath(), "02000");
-        PendingCommand.report(out, action.equals("retry") ? "retried" : "discarded", id, action.equals("retry") ? ": offered again at the next push" : ": discarded");
+        report(action.equals("retry") ? "retried" : "discarded", id, action.equals("retry") ? ": offered again at the next push" : ": discarded");
         return ExitCode.OK;
+    }
+
+    private static Map<String, Object> json(DeadLetter d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("table", d.table());
+        m.put("key", printable(d.key()));
+        m.put("column", d.column());
+        m.put("reason", d.reason());
+        m.put("refuser", d.refuser());
+        m.put("since", d.since());
+        return m;
     }
 }

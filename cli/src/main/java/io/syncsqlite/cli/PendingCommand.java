@@ -2,10 +2,7 @@ package io.syncsqlite.cli;
 
 import io.syncsqlite.PendingRow;
 import io.syncsqlite.SyncConnection;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -17,48 +14,29 @@ import picocli.CommandLine.Command;
 final class PendingCommand extends WayOutCommand {
     @Override
     int run(SyncConnection sync) throws Exception {
-        Output out = output();
         if (action == null) {
-            List<PendingRow> rows = sync.pending(Math.max(1, limit));
-            if (out.json()) {
-                List<Map<String, Object>> list = new ArrayList<>();
-                for (PendingRow r : rows) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("table", r.table());
-                    m.put("key", printable(r.key()));
-                    m.put("columns", r.columns());
-                    m.put("rowChange", r.rowChange());
-                    m.put("changes", r.changes());
-                    m.put("reason", r.reason());
-                    m.put("since", r.since());
-                    list.add(m);
-                }
-                out.json(Map.of("pending", list));
-            } else {
-                PrintWriter w = out.text();
-                if (rows.isEmpty()) w.println("no pending changes");
-                for (PendingRow r : rows) {
-                    w.println(r.table() + " " + printable(r.key()) + ": " + r.changes() + " changes (" + String.join(", ", r.columns()) + ")"
-                            + (r.since() == null ? "" : " since " + r.since()) + " — " + r.reason());
-                }
-                w.flush();
-            }
+            list("pending", sync.pending(Math.max(1, limit)), PendingCommand::json, r -> r.table() + " " + printable(r.key()) + ": " + r.changes()
+                    + " changes (" + String.join(", ", r.columns()) + ")" + (r.since() == null ? "" : " since " + r.since()) + " — " + r.reason(),
+                    "no pending changes");
             return ExitCode.OK;
         }
         switch (action) {
-            case "retry" -> report(out, "stillPending", sync.retryPending(), " rows still pending");
-            case "discard" -> report(out, "discarded", sync.discardPending(arg(0, "a table"), key(arg(1, "a key"))), " changes archived");
+            case "retry" -> report("stillPending", sync.retryPending(), " rows still pending");
+            case "discard" -> report("discarded", sync.discardPending(arg(0, "a table"), key(arg(1, "a key"))), " changes archived");
             default -> throw unknownAction("retry, discard");
         }
         return ExitCode.OK;
     }
 
-    static void report(Output out, String field, long n, String text) {
-        if (out.json()) {
-            out.json(Map.of(field, n));
-        } else {
-            out.text().println(n + text);
-            out.text().flush();
-        }
+    private static Map<String, Object> json(PendingRow r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", r.table());
+        m.put("key", printable(r.key()));
+        m.put("columns", r.columns());
+        m.put("rowChange", r.rowChange());
+        m.put("changes", r.changes());
+        m.put("reason", r.reason());
+        m.put("since", r.since());
+        return m;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.SyncConnection;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,6 +44,35 @@ abstract class WayOutCommand extends ReportingCommand {
     }
 
     abstract int run(SyncConnection sync) throws Exception;
+
+    /**
+     * Lists {@code entries}: with {@code --json} as one object {@code {"<field>": [ … ]}}, each entry as {@code json}
+     * makes it; else each entry's {@code text}, or {@code none} when there is none.
+     */
+    <T> void list(String field, List<T> entries, Function<T, Map<String, Object>> json, Function<T, String> text, String none) {
+        Output out = output();
+        if (out.json()) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (T e : entries) list.add(json.apply(e));
+            out.json(Map.of(field, list));
+        } else {
+            PrintWriter w = out.text();
+            if (entries.isEmpty()) w.println(none);
+            for (T e : entries) w.println(text.apply(e));
+            w.flush();
+        }
+    }
+
+    /** Says what an action did: {@code {"<field>": n}} with {@code --json}, else {@code n} followed by {@code text}. */
+    void report(String field, long n, String text) {
+        Output out = output();
+        if (out.json()) {
+            out.json(Map.of(field, n));
+        } else {
+            out.text().println(n + text);
+            out.text().flush();
+        }
+    }
 
     /** The {@code index}th action argument, or a usage error naming what is missing. */
     String arg(int index, String what) {

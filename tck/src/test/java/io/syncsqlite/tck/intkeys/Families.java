@@ -28,6 +28,24 @@ final class Families {
         }
     }
 
+    /** Writes one replica's families into its file, whose key block is {@code tag}. */
+    interface Writer {
+        void write(Path file, String replica, int tag) throws Exception;
+    }
+
+    /**
+     * Two replicas offline, {@code a.db} and {@code b.db} in {@code dir}: each gets the schema and its own key block
+     * (1 and 2), then {@code writer} writes its families (named after the replica, {@code "a"} or {@code "b"}).
+     */
+    static Path[] writeTwoReplicas(Path dir, Writer writer) throws Exception {
+        Path[] files = {dir.resolve("a.db"), dir.resolve("b.db")};
+        for (int i = 0; i < files.length; i++) {
+            createSchema(files[i], i + 1);
+            writer.write(files[i], i == 0 ? "a" : "b", i + 1);
+        }
+        return files;
+    }
+
     /** Each replica's unpublished changes applied to the other, as a transport would, then both checked. */
     static void exchangeAndCheck(Path a, Path b, int parentsEach, int childrenEach) throws SQLException {
         try (TestDb x = new TestDb(a); TestDb y = new TestDb(b)) {

@@ -49,13 +49,9 @@ class HibernateIdentityIT {
 
     @Test
     void identityEntitiesOnTwoReplicasMergeWithoutCollisions() throws Exception {
-        Path a = dir.resolve("a.db");
-        Path b = dir.resolve("b.db");
-        int tag = 1;
-        for (Path p : new Path[] {a, b}) {
-            Families.createSchema(p, tag++);
-            write(p, p == a ? "a" : "b");
-        }
+        Path[] files = Families.writeTwoReplicas(dir, HibernateIdentityIT::write);
+        Path a = files[0];
+        Path b = files[1];
         Families.exchangeAndCheck(a, b, PARENTS, 1);
         int fromA;
         try (SessionFactory sf = sessionFactory(a)) {
@@ -77,10 +73,9 @@ class HibernateIdentityIT {
                 .buildSessionFactory();
     }
 
-    private static void write(Path file, String replica) throws Exception {
-        int tag;
+    private static void write(Path file, String replica, int tag) throws Exception {
         try (TestDb db = new TestDb(file)) {
-            tag = db.keyBlock();
+            assertEquals(tag, db.keyBlock(), "the replica's key block");
         }
         try (SessionFactory sf = sessionFactory(file)) {
             sf.inTransaction(session -> {

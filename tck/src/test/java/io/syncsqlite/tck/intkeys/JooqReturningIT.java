@@ -31,14 +31,8 @@ class JooqReturningIT {
 
     @Test
     void returningOnTwoReplicasMergesWithoutCollisions() throws Exception {
-        Path a = dir.resolve("a.db");
-        Path b = dir.resolve("b.db");
-        int tag = 1;
-        for (Path p : new Path[] {a, b}) {
-            Families.createSchema(p, tag);
-            write(p, p == a ? "a" : "b", tag++);
-        }
-        Families.exchangeAndCheck(a, b, PARENTS, 2);
+        Path[] files = Families.writeTwoReplicas(dir, JooqReturningIT::write);
+        Families.exchangeAndCheck(files[0], files[1], PARENTS, 2);
     }
 
     private static void write(Path file, String replica, int tag) throws Exception {

@@ -86,27 +86,31 @@ public final class Slf4jToSystemLogger implements SLF4JServiceProvider {
 
         @Override
         public boolean isTraceEnabled() {
-            return target.isLoggable(System.Logger.Level.TRACE);
+            return enabled(Level.TRACE);
         }
 
         @Override
         public boolean isDebugEnabled() {
-            return target.isLoggable(System.Logger.Level.DEBUG);
+            return enabled(Level.DEBUG);
         }
 
         @Override
         public boolean isInfoEnabled() {
-            return target.isLoggable(System.Logger.Level.INFO);
+            return enabled(Level.INFO);
         }
 
         @Override
         public boolean isWarnEnabled() {
-            return target.isLoggable(System.Logger.Level.WARNING);
+            return enabled(Level.WARN);
         }
 
         @Override
         public boolean isErrorEnabled() {
-            return target.isLoggable(System.Logger.Level.ERROR);
+            return enabled(Level.ERROR);
+        }
+
+        private boolean enabled(Level level) {
+            return target.isLoggable(level(level));
         }
 
         @Override
@@ -116,14 +120,18 @@ public final class Slf4jToSystemLogger implements SLF4JServiceProvider {
 
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
-            System.Logger.Level to = switch (level) {
+            target.log(level(level), MessageFormatter.basicArrayFormat(pattern, arguments), throwable);
+        }
+
+        /** The {@link System.Logger} level of an SLF4J level. */
+        private static System.Logger.Level level(Level level) {
+            return switch (level) {
                 case TRACE -> System.Logger.Level.TRACE;
                 case DEBUG -> System.Logger.Level.DEBUG;
                 case INFO -> System.Logger.Level.INFO;
                 case WARN -> System.Logger.Level.WARNING;
                 case ERROR -> System.Logger.Level.ERROR;
             };
-            target.log(to, MessageFormatter.basicArrayFormat(pattern, arguments), throwable);
         }
     }
 }
