@@ -68,6 +68,11 @@ public final class TestDb implements AutoCloseable {
     public List<Changeset> drain() throws SQLException {
         List<Changeset> out = new ArrayList<>();
         CaptureSchema schema = schema();
+        // as the engine does before it extracts: captured writes are folded into the version tables
+        io.syncsqlite.capture.Transactions.write(raw, () -> {
+            io.syncsqlite.capture.VersionFold.all(raw);
+            return null;
+        });
         for (LocalBatch b = extractor.nextBatch(schema, 1000); !b.isEmpty(); b = extractor.nextBatch(schema, 1000)) {
             out.add(b.changeset());
             extractor.markPublished(b);

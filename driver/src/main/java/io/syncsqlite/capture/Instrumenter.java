@@ -89,6 +89,8 @@ public final class Instrumenter {
     public <T> T aroundSchemaChange(Connection c, SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
         return Transactions.write(c, () -> {
             if (MetaTables.exist(c)) {
+                MetaTables.create(c);
+                VersionFold.all(c); // versions as the schema the writes were made under had them
                 if (change.dropsTable()) Snapshots.take(c, change);
                 if (change.dropsColumn()) {
                     try (Statement s = c.createStatement()) {
@@ -114,6 +116,7 @@ public final class Instrumenter {
      */
     private CaptureSchema reconcile(Connection c, boolean write) throws SQLException {
         if (!write && !MetaTables.current(c)) return null;
+        if (write) VersionFold.all(c); // renames, drops and rebuilds below read and move versions
         Registry registry = Registry.load(c);
         Map<String, TableSchema> tables = new TreeMap<>(Sql.IDENTIFIER_ORDER);
         for (TableSchema t : SchemaReader.userTables(c).values()) if (!config.isExcluded(t.name())) tables.put(t.name(), t);

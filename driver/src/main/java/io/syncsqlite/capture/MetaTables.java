@@ -15,6 +15,8 @@ public final class MetaTables {
     public static final String TABLES = Sql.PREFIX + "tables";
     public static final String COLUMNS = Sql.PREFIX + "columns";
     public static final String OUTBOX = Sql.PREFIX + "outbox";
+    /** The outbox's index of deleted keys (see {@code RowidKeySql}). */
+    static final String OUTBOX_GONE = Sql.PREFIX + "outbox_gone";
     public static final String CURSORS = Sql.PREFIX + "cursors";
     public static final String PENDING = Sql.PREFIX + "pending";
     public static final String CONFLICTS = Sql.PREFIX + "conflicts";
@@ -27,12 +29,6 @@ public final class MetaTables {
     public static final String COLUMN_ALIASES = Sql.PREFIX + "column_aliases";
     /** Remote changes for tables or columns this replica dropped: kept for inspection, never retried. */
     public static final String ARCHIVED = Sql.PREFIX + "archived";
-    /**
-     * Rows the capture triggers write per outbox row: the row's version row and the outbox row itself (see
-     * {@code TriggerSql}). {@code Statement.executeUpdate(String)} takes exactly these writes off xerial's count, so a
-     * trigger that writes differently must change this number (DifferentialTest checks every statement shape).
-     */
-    public static final int CAPTURE_WRITES_PER_OUTBOX_ROW = 2;
     public static final String DEAD_LETTERS = Sql.PREFIX + "deadletters";
     /**
      * The block tag the transport coordinated for a site id of this file (see {@code KeyScheme}); a row only counts for
@@ -53,13 +49,18 @@ public final class MetaTables {
         // floor: no local write is stamped below it (raised past every remote version received);
         // applying: inside the engine's apply transaction, the id of the table it writes remote changes into (whose
         // capture triggers stay silent); 0 otherwise. Application triggers may test it to skip remote changes
-        "CREATE TABLE IF NOT EXISTS " + CLOCK + "(id INTEGER PRIMARY KEY CHECK (id = 0), floor INTEGER NOT NULL, applying INTEGER NOT NULL)",
+        // folded: the last outbox entry folded into the version tables (see VersionFold)
+        "CREATE TABLE IF NOT EXISTS " + CLOCK + "(id INTEGER PRIMARY KEY CHECK (id = 0), floor INTEGER NOT NULL, applying INTEGER NOT NULL,"
+                + " folded INTEGER NOT NULL DEFAULT 0)",
         "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         // append-only list of rows changed locally and not yet published (slot: the one column an UPDATE changed,
-        // NULL for a whole row: insert, delete, key change); trimmed once published
-        "CREATE TABLE IF NOT EXISTS " + OUTBOX + "(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k, slot INTEGER)",
+        // NULL for a whole row: an insert, or a negative VersionFold kind); h: the stamp of a write whose versions are
+        // still to be folded in (NULL: written with them); trimmed once published
+        "CREATE TABLE IF NOT EXISTS " + OUTBOX + "(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, k, slot INTEGER, h INTEGER)",
+        // keys deleted and not yet published: a key SQLite would choose continues after them before they are folded too
+        "CREATE INDEX IF NOT EXISTS " + OUTBOX_GONE + " ON " + OUTBOX + "(tbl, k) WHERE slot < 0",
         "CREATE TABLE IF NOT EXISTS " + CURSORS + "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
         // remote changes that cannot be applied yet (unknown table/column, constraint, clock drift): kept, retried
         "CREATE TABLE IF NOT EXISTS " + PENDING + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT, val,"
@@ -100,6 +101,9 @@ public final class MetaTables {
             for (String table : new String[] {PENDING, ARCHIVED, DEAD_LETTERS}) {
                 if (tableExists(c, table) && !hasColumn(c, table, "at")) s.execute("ALTER TABLE " + table + " ADD COLUMN at INTEGER");
             }
+            // capture that folds versions later: every entry made before was written with its versions (h NULL)
+            if (tableExists(c, OUTBOX) && !hasColumn(c, OUTBOX, "h")) s.execute("ALTER TABLE " + OUTBOX + " ADD COLUMN h INTEGER");
+            if (tableExists(c, CLOCK) && !hasColumn(c, CLOCK, "folded")) s.execute("ALTER TABLE " + CLOCK + " ADD COLUMN folded INTEGER NOT NULL DEFAULT 0");
             for (String sql : DDL) s.execute(sql);
             for (String[] key : UNIQUE_KEYS) {
                 if (indexExists(c, "sqlite_autoindex_" + key[0] + "_1")) continue;
@@ -123,13 +127,20 @@ public final class MetaTables {
         }
     }
 
+    /** Whether {@code table} is a version table ({@code _syncsqlite_v<id>}, see {@link CapturedTable}). */
+    public static boolean isVersionTable(String table) {
+        return table.startsWith(Sql.PREFIX + "v") && table.length() > Sql.PREFIX.length() + 1
+                && table.chars().skip(Sql.PREFIX.length() + 1).allMatch(Character::isDigit);
+    }
+
     public static boolean exist(Connection c) throws SQLException {
         return tableExists(c, CLOCK);
     }
 
     /** Whether the metadata has every table this version of the driver uses (older databases gain the new ones). */
     static boolean current(Connection c) throws SQLException {
-        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS) && tableExists(c, KEY_TAGS) && hasColumn(c, PENDING, "at");
+        return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS) && tableExists(c, KEY_TAGS) && hasColumn(c, PENDING, "at")
+                && hasColumn(c, OUTBOX, "h");
     }
 
     private static boolean hasColumn(Connection c, String table, String column) throws SQLException {

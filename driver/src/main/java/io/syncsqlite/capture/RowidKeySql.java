@@ -95,17 +95,24 @@ public final class RowidKeySql {
     }
 
     /**
-     * The highest sequence number used in {@code (start, start + size)} by the table's rows or tombstones; 0 for none.
-     * {@code ORDER BY … DESC LIMIT 1}, not {@code max()}: with bounds that are not constants SQLite scans the whole
-     * range of a rowid table for {@code max()}, while the ordered form reads one row.
+     * The highest sequence number used in {@code (start, start + size)} by the table's rows, its tombstones or its
+     * deletes not yet folded into them (outbox entries, see {@link VersionFold}); 0 for none. {@code ORDER BY … DESC
+     * LIMIT 1}, not {@code max()}: with bounds that are not constants SQLite scans the whole range of a rowid table for
+     * {@code max()}, while the ordered form reads one row.
      */
     private static String used(CapturedTable table, String start, long size) {
-        return "max(coalesce(" + highest(Sql.quote(table.primaryKey().get(0)), Sql.quote(table.name()), start, size) + ", " + start + "), coalesce("
-                + highest("k0", Sql.quote(table.versionTable()), start, size) + ", " + start + ")) - " + start;
+        return "max(coalesce(" + highest(Sql.quote(table.primaryKey().get(0)), Sql.quote(table.name()), "", start, size) + ", " + start + "), coalesce("
+                + highest("k0", Sql.quote(table.versionTable()), "", start, size) + ", " + start + "), coalesce("
+                + highest("k", MetaTables.OUTBOX, gone(table), start, size) + ", " + start + ")) - " + start;
     }
 
-    private static String highest(String key, String table, String start, long size) {
-        return "(SELECT " + key + " FROM " + table + " WHERE " + key + " > " + start + " AND " + key + " < " + start + " + " + size
+    /** The terms that pick a table's deleted keys out of the outbox through its partial index. */
+    private static String gone(CapturedTable table) {
+        return "tbl = " + table.id() + " AND slot < 0 AND ";
+    }
+
+    private static String highest(String key, String table, String where, String start, long size) {
+        return "(SELECT " + key + " FROM " + table + " WHERE " + where + key + " > " + start + " AND " + key + " < " + start + " + " + size
                 + " ORDER BY " + key + " DESC LIMIT 1)";
     }
 
@@ -116,7 +123,8 @@ public final class RowidKeySql {
     public static String newWideKey(CapturedTable table, String tagSql, String offsetSql) {
         String key = Sql.quote(table.primaryKey().get(0));
         String highest = "max((SELECT coalesce(max(" + key + "), 0) FROM " + Sql.quote(table.name()) + " WHERE " + key + " < " + CEILING + "), "
-                + "(SELECT coalesce(max(k0), 0) FROM " + Sql.quote(table.versionTable()) + " WHERE k0 < " + CEILING + "))";
+                + "(SELECT coalesce(max(k0), 0) FROM " + Sql.quote(table.versionTable()) + " WHERE k0 < " + CEILING + "), "
+                + "(SELECT coalesce(max(k), 0) FROM " + MetaTables.OUTBOX + " WHERE " + gone(table) + "k < " + CEILING + "))";
         String seq = "max(" + highest + " / " + MULTIPLIER + " + 1, unixepoch() - " + EPOCH_SECONDS + ")";
         return "((" + seq + " + " + offsetSql + ") * " + MULTIPLIER + " + " + (tagSql == null ? LOCAL_WIDE_TAG : tagSql) + ")";
     }

@@ -10,8 +10,9 @@ import java.util.function.Function;
 /**
  * Generates the capture SQL of one table: its version table, the AFTER INSERT/UPDATE/DELETE triggers and the
  * backfill of rows that existed before capture began. Triggers are plain SQL, so writes from any SQLite tool are
- * captured, and they read the clock row without writing it: each cell is stamped {@code max(now, floor, old + 1)}.
- * Every trigger writes one version row per outbox row it adds ({@link MetaTables#CAPTURE_WRITES_PER_OUTBOX_ROW}).
+ * captured. For a table keyed by one column a trigger only appends an outbox entry stamped with the time of the write,
+ * which {@link VersionFold} folds into the version table later (docs/write-cost.md); with a composite key it also
+ * writes the version row, each cell stamped {@code max(now, floor, old + 1)}.
  */
 final class TriggerSql {
     private static final String CLOCK = MetaTables.CLOCK;
@@ -130,9 +131,10 @@ final class TriggerSql {
     private String columnUpdateTrigger(CapturedTable.Slot s) {
         String col = Sql.quote(s.name());
         String h = "h" + s.slot();
-        return "CREATE TRIGGER " + Sql.quote(Sql.PREFIX + "au" + t.id() + "_" + s.slot()) + " AFTER UPDATE OF " + col + " ON " + table
-                + " WHEN OLD." + col + " IS NOT NEW." + col + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
-                + "UPDATE " + versions + " SET " + h + " = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), " + h + " + 1), s"
+        String head = "CREATE TRIGGER " + Sql.quote(Sql.PREFIX + "au" + t.id() + "_" + s.slot()) + " AFTER UPDATE OF " + col + " ON " + table
+                + " WHEN OLD." + col + " IS NOT NEW." + col + " AND " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN ";
+        if (folded()) return head + entry("NEW", Integer.toString(s.slot()), null) + " END";
+        return head + "UPDATE " + versions + " SET " + h + " = max((SELECT max(" + Hlc.SQL_NOW + ", floor) FROM " + CLOCK + "), " + h + " + 1), s"
                 + s.slot() + " = 0 WHERE " + keyMatch(c -> "NEW." + Sql.quote(c)) + "; "
                 + outboxInsert("NEW", null, Integer.toString(s.slot())) + " END";
     }
@@ -140,7 +142,25 @@ final class TriggerSql {
     private String insertTrigger() {
         return "CREATE TRIGGER " + name("ai") + " AFTER INSERT ON " + table
                 + " WHEN " + notNull(c -> "NEW." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
-                + upsertAll("NEW") + outboxInsert("NEW", null) + (uniqueKeys.isEmpty() ? "" : " " + buryReplaced()) + " END";
+                + (folded() ? entry("NEW", "NULL", null) : upsertAll("NEW") + outboxInsert("NEW", null))
+                + (uniqueKeys.isEmpty() ? "" : " " + buryReplaced()) + " END";
+    }
+
+    /**
+     * Whether the triggers only append outbox entries for {@link VersionFold} (a key of one column, which the entry
+     * holds); a composite key is referred to by its version row, so its triggers write that row themselves.
+     */
+    private boolean folded() {
+        return !t.compositeKey();
+    }
+
+    /**
+     * The one write a folded trigger makes: an outbox entry of {@code kind} (a slot, {@code NULL} for an insert, or a
+     * negative {@link VersionFold} kind) for the key of {@code row}, stamped with the time of the write.
+     */
+    private String entry(String row, String kind, String condition) {
+        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot, h) SELECT " + t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0)) + ", "
+                + kind + ", " + Hlc.SQL_NOW + (condition == null ? "" : " WHERE " + condition) + ";";
     }
 
     /**
@@ -153,6 +173,11 @@ final class TriggerSql {
      */
     private String replaceTrigger() {
         String holds = join(uniqueKeys, cols -> "(" + join(cols, col -> "t." + Sql.quote(col) + " = NEW." + Sql.quote(col), " AND ") + ")", " OR ");
+        if (folded()) {
+            return "CREATE TRIGGER " + name("bi") + " BEFORE INSERT ON " + table + " WHEN " + notApplying() + " BEGIN "
+                    + "INSERT INTO " + MetaTables.REPLACED + "(tbl, k) SELECT " + t.id() + ", t." + Sql.quote(t.primaryKey().get(0)) + " FROM " + table
+                    + " t WHERE " + holds + "; END";
+        }
         return "CREATE TRIGGER " + name("bi") + " BEFORE INSERT ON " + table + " WHEN " + notApplying() + " BEGIN "
                 + "INSERT INTO " + MetaTables.REPLACED + "(tbl, k) SELECT " + t.id() + ", v." + outboxKey() + " FROM " + table + " t JOIN " + versions
                 + " v ON " + join(t.primaryKey(), c -> "v.k" + t.primaryKey().indexOf(c) + " = t." + Sql.quote(c), " AND ") + " WHERE " + holds + "; END";
@@ -164,6 +189,13 @@ final class TriggerSql {
      * statement's change count, which the driver corrects by the notes a statement added.
      */
     private String buryReplaced() {
+        if (folded()) {
+            // the notes go at once: a later insert must not bury them again (their deletes count as capture writes)
+            String key = Sql.quote(t.primaryKey().get(0));
+            return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot, h) SELECT " + t.id() + ", r.k, " + VersionFold.REPLACED + ", " + Hlc.SQL_NOW
+                    + " FROM " + MetaTables.REPLACED + " r WHERE r.tbl = " + t.id() + " AND NOT EXISTS (SELECT 1 FROM " + table + " b WHERE b." + key
+                    + " = r.k); DELETE FROM " + MetaTables.REPLACED + " WHERE tbl = " + t.id() + ";";
+        }
         String noted = outboxKey() + " IN (SELECT k FROM " + MetaTables.REPLACED + " WHERE tbl = " + t.id() + ")";
         String gone = "NOT EXISTS (SELECT 1 FROM " + table + " b WHERE " + join(t.primaryKey(), c -> "b." + Sql.quote(c) + " = " + versions + ".k"
                 + t.primaryKey().indexOf(c), " AND ") + ")";
@@ -220,9 +252,12 @@ final class TriggerSql {
         String moved = "(" + join(t.primaryKey(), c -> "OLD." + Sql.quote(c) + " IS NOT NEW." + Sql.quote(c), " OR ") + ")";
         String keys = join(t.primaryKey(), Sql::quote);
         String oldKept = notNull(c -> "OLD." + Sql.quote(c)) + " AND " + moved;
-        return "CREATE TRIGGER " + name("ak") + " AFTER UPDATE OF " + keys + " ON " + table
-                + " WHEN " + respelt + " AND " + notApplying() + " BEGIN "
-                + upsertRows(join(t.primaryKey(), c -> "NEW." + Sql.quote(c)), "c.h", STAMP, notNull(c -> "NEW." + Sql.quote(c)), true) + "; "
+        String head = "CREATE TRIGGER " + name("ak") + " AFTER UPDATE OF " + keys + " ON " + table + " WHEN " + respelt + " AND " + notApplying() + " BEGIN ";
+        if (folded()) {
+            return head + entry("NEW", Integer.toString(VersionFold.MOVED_IN), notNull(c -> "NEW." + Sql.quote(c))) + " "
+                    + entry("OLD", Integer.toString(VersionFold.DELETE), oldKept) + " END";
+        }
+        return head + upsertRows(join(t.primaryKey(), c -> "NEW." + Sql.quote(c)), "c.h", STAMP, notNull(c -> "NEW." + Sql.quote(c)), true) + "; "
                 + outboxInsert("NEW", notNull(c -> "NEW." + Sql.quote(c))) + " "
                 + tombstone("OLD", oldKept) + outboxInsert("OLD", oldKept) + " END";
     }
@@ -230,7 +265,7 @@ final class TriggerSql {
     private String deleteTrigger() {
         return "CREATE TRIGGER " + name("ad") + " AFTER DELETE ON " + table
                 + " WHEN " + notNull(c -> "OLD." + Sql.quote(c)) + " AND " + notApplying() + " BEGIN "
-                + tombstone("OLD", "true") + outboxInsert("OLD", null) + " END";
+                + (folded() ? entry("OLD", Integer.toString(VersionFold.DELETE), null) : tombstone("OLD", "true") + outboxInsert("OLD", null)) + " END";
     }
 
     private String tombstone(String row, String condition) {
@@ -243,13 +278,11 @@ final class TriggerSql {
         return outboxInsert(row, condition, "NULL");
     }
 
-    /** Lists the row in the outbox; {@code slot} names the one changed column, NULL for the whole row. */
+    /**
+     * Lists a row of a composite key in the outbox, by its version row's rowid (written just before); {@code slot} names
+     * the one changed column, NULL for the whole row.
+     */
     private String outboxInsert(String row, String condition, String slot) {
-        String where = condition == null ? "" : " WHERE " + condition;
-        if (!t.compositeKey()) {
-            return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0))
-                    + ", " + slot + where + ";";
-        }
         String match = keyMatch(c -> row + "." + Sql.quote(c));
         return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", rowid, " + slot + " FROM " + versions + " WHERE " + match
                 + (condition == null ? "" : " AND " + condition) + ";";

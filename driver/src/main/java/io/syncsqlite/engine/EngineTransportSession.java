@@ -6,6 +6,7 @@ import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.NullKeyRows;
 import io.syncsqlite.capture.Transactions;
+import io.syncsqlite.capture.VersionFold;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.Changeset;
 import io.syncsqlite.change.ChangesetCodec;
@@ -54,6 +55,11 @@ final class EngineTransportSession implements SyncSession {
     private static final long BUSY_SLICE_NANOS = 2_000_000;
     private static final int MIN_SLICE_CHANGES = 500;
     private static final int MAX_SLICE_CHANGES = 8_000;
+    /**
+     * Captured writes folded into the version tables per write transaction: about a millisecond of work for a plain
+     * insert (a run of inserts folds in one statement), so the fold fits the application's wait of one slice.
+     */
+    private static final int FOLD_SLICE_ENTRIES = 500;
     /** Changes the next slice applies. */
     private int sliceChanges = MIN_SLICE_CHANGES;
     private final SyncEngine engine;
@@ -125,6 +131,18 @@ final class EngineTransportSession implements SyncSession {
         if (wanted == null || wanted.equals(pragmas)) return;
         FollowedPragmas.apply(c, wanted);
         pragmas = wanted;
+    }
+
+    /**
+     * Folds the application's captured writes into the version tables, in short transactions through the gate, before
+     * anything reads versions: extracting, applying (which folds what came in meanwhile in its own transaction too) and
+     * snapshots. See {@link VersionFold}.
+     */
+    private void fold(CaptureSchema schema) throws SQLException {
+        if (!schema.hasMetadata()) return;
+        while (VersionFold.pending(c)) {
+            gate.engine(() -> Transactions.write(c, () -> VersionFold.step(c, FOLD_SLICE_ENTRIES)));
+        }
     }
 
     /** The captured schema, instrumenting first (a write, so through the gate) when the schema changed. */
@@ -312,6 +330,7 @@ final class EngineTransportSession implements SyncSession {
     @Override
     public synchronized LocalBatch nextLocalBatch() throws SQLException {
         CaptureSchema schema = schema();
+        fold(schema);
         while (true) {
             LocalBatch b = extractor.nextBatch(schema, replica.config().batchSize());
             if (!b.refused().isEmpty()) setAside(b.refused(), DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
@@ -386,6 +405,7 @@ final class EngineTransportSession implements SyncSession {
         replica.definitions().align(c);
         if (replica.definitions().takeAdded()) lastRetrySchema = -1; // what waited for a relayed definition is retried now
         CaptureSchema schema = schema();
+        fold(schema);
         ApplyResult r = noticingRestore(() -> applySliced(changes, schema, withUnwritten(cursors)));
         unwrittenCursors.clear();
         appliesSinceRetry += r.applied();
@@ -489,7 +509,9 @@ final class EngineTransportSession implements SyncSession {
 
     @Override
     public synchronized void snapshot(boolean localOnly, int chunkChanges, Consumer<Changeset> sink) throws SQLException {
-        extractor.snapshot(schema(), localOnly, chunkChanges, sink);
+        CaptureSchema schema = schema();
+        fold(schema);
+        extractor.snapshot(schema, localOnly, chunkChanges, sink);
     }
 
     @Override

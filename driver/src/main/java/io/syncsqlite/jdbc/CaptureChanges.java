@@ -10,11 +10,10 @@ import org.sqlite.core.DB;
  * Keeps xerial's {@code Statement.executeUpdate(String)} count what it is without capture. xerial answers it with the
  * difference of {@code total_changes()} around {@code sqlite3_exec} (so a script counts every statement, and writes
  * of the application's own triggers count too), all while holding the connection's {@link DB} monitor. The capture
- * triggers write {@link MetaTables#CAPTURE_WRITES_PER_OUTBOX_ROW} rows per outbox row, plus one note per row an INSERT
- * may replace ({@link MetaTables#REPLACED}), so the outbox rows and notes this very connection inserted during the call
- * tell how many to take off. They are counted with SQLite's update hook, which
- * reports each row a connection changes, synchronously, to that connection only: no transaction of ours, no query,
- * other connections' writes never enter the count, and a database where nothing is captured counts nothing.
+ * triggers' writes — outbox entries, notes of rows an INSERT may replace ({@link MetaTables#REPLACED}) and, for
+ * composite keys, version rows — are all to rowid tables, so SQLite's update hook reports each of them: it reports
+ * every row a connection changes, synchronously, to that connection only: no transaction of ours, no query, other
+ * connections' writes never enter the count, and a database where nothing is captured counts nothing.
  */
 final class CaptureChanges implements SQLiteUpdateListener {
     /** Rows the capture triggers wrote during the call. */
@@ -43,8 +42,9 @@ final class CaptureChanges implements SQLiteUpdateListener {
 
     @Override
     public void onUpdate(Type type, String database, String table, long rowId) {
-        if (type != Type.INSERT || !"main".equals(database)) return;
-        if (MetaTables.OUTBOX.equals(table)) captureWrites += MetaTables.CAPTURE_WRITES_PER_OUTBOX_ROW;
-        else if (MetaTables.REPLACED.equals(table)) captureWrites++; // a note of a row an INSERT may replace: its only write
+        if (!"main".equals(database)) return;
+        if (MetaTables.OUTBOX.equals(table) || MetaTables.REPLACED.equals(table) || type != Type.DELETE && MetaTables.isVersionTable(table)) {
+            captureWrites++;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.syncsqlite.merge;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.CapturedTable;
 import io.syncsqlite.capture.MetaTables;
+import io.syncsqlite.capture.VersionFold;
 import io.syncsqlite.capture.Sql;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.change.Change;
@@ -232,6 +233,8 @@ public final class ChangeApplier implements AutoCloseable {
     private Run applyInTransaction(List<Change> changes, CaptureSchema schema, Map<String, String> cursors, Orphans orphans, ConstraintSettler.AtEnd atEnd)
             throws SQLException {
         Run run = new Run(schema, orphans);
+        // remote versions are compared with every local write, also those whose versions the engine has not folded yet
+        VersionFold.all(c);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA defer_foreign_keys = ON");
         }

@@ -37,13 +37,17 @@ public final class ChangeExtractor {
         this.sites = sites;
     }
 
-    /** The next batch of unpublished local changes, covering at most {@code maxRows} outbox entries. */
+    /**
+     * The next batch of unpublished local changes, covering at most {@code maxRows} outbox entries, all of them folded
+     * into the version tables ({@link io.syncsqlite.capture.VersionFold}: the caller folds first).
+     */
     public LocalBatch nextBatch(CaptureSchema schema, int maxRows) throws SQLException {
         return Transactions.read(c, () -> {
             long hi;
+            String folded = " AND seq <= (SELECT folded FROM " + MetaTables.CLOCK + ")";
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT coalesce((SELECT seq FROM " + MetaTables.OUTBOX + " WHERE tbl <> " + HIGH_WATER + " ORDER BY seq LIMIT 1 OFFSET ?),"
-                            + " (SELECT max(seq) FROM " + MetaTables.OUTBOX + " WHERE tbl <> " + HIGH_WATER + "))")) {
+                    "SELECT coalesce((SELECT seq FROM " + MetaTables.OUTBOX + " WHERE tbl <> " + HIGH_WATER + folded + " ORDER BY seq LIMIT 1 OFFSET ?),"
+                            + " (SELECT max(seq) FROM " + MetaTables.OUTBOX + " WHERE tbl <> " + HIGH_WATER + folded + "))")) {
                 ps.setInt(1, maxRows - 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -69,8 +73,9 @@ public final class ChangeExtractor {
             for (int id : tableIds) {
                 CapturedTable t = schema.table(id);
                 if (t == null) continue; // dropped since: its outbox entries are trimmed with the batch
-                // one line per row: whole = an insert, delete or key change touched it; else the updated column slots
-                String sql = "SELECT " + columns(t) + ", o.whole, o.slots FROM (SELECT k, max(slot IS NULL) AS whole, group_concat(slot) AS slots FROM "
+                // one line per row: whole = an insert, delete or key change touched it (slot NULL or negative); else the
+                // updated column slots
+                String sql = "SELECT " + columns(t) + ", o.whole, o.slots FROM (SELECT k, max(slot IS NULL OR slot < 0) AS whole, group_concat(slot) AS slots FROM "
                         + MetaTables.OUTBOX + " WHERE tbl = ? AND seq <= ? GROUP BY k) o JOIN " + Sql.quote(t.versionTable()) + " v ON "
                         + (t.compositeKey() ? "v.rowid" : "v.k0") + " = o.k" + joinBase(t, schema.source(t));
                 int whole = t.primaryKey().size() + 3 + 3 * t.columns().size() + 1;
