@@ -68,16 +68,22 @@ public final class TestDb implements AutoCloseable {
     public List<Changeset> drain() throws SQLException {
         List<Changeset> out = new ArrayList<>();
         CaptureSchema schema = schema();
-        // as the engine does before it extracts: captured writes are folded into the version tables
-        io.syncsqlite.capture.Transactions.write(raw, () -> {
-            io.syncsqlite.capture.VersionFold.all(raw);
-            return null;
-        });
+        fold(Integer.MAX_VALUE); // as the engine does before it extracts
         for (LocalBatch b = extractor.nextBatch(schema, 1000); !b.isEmpty(); b = extractor.nextBatch(schema, 1000)) {
             out.add(b.changeset());
             extractor.markPublished(b);
         }
         return out;
+    }
+
+    /** Folds at most {@code maxEntries} captured writes into the version tables, as one engine transaction would. */
+    public void fold(int maxEntries) throws SQLException {
+        io.syncsqlite.capture.Transactions.write(raw, () -> {
+            for (int left = maxEntries, n; left > 0 && (n = io.syncsqlite.capture.VersionFold.step(raw, Math.min(left, 10_000))) > 0; left -= n) {
+                // each step folds a bounded list of entries
+            }
+            return null;
+        });
     }
 
     public ApplyResult apply(Changeset cs) throws SQLException {

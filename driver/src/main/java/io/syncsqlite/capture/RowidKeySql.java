@@ -37,6 +37,12 @@ public final class RowidKeySql {
             + hexBits(3, "s.site") + " / 2) % " + (TAGS - 1) + " + 1) AS tag FROM " + MetaTables.SITES + " AS s WHERE s.idx = 0)";
 
     private static final long MULTIPLIER = 1L << TAG_BITS;
+    /**
+     * The names the key's block and spill range starts go by inside the statement: the lookups of the highest key used
+     * are correlated subqueries over the user table, where a plain name such as {@code b} would be the table's column.
+     */
+    private static final String B = Sql.PREFIX + "block";
+    private static final String P = Sql.PREFIX + "spill";
 
     private RowidKeySql() {
     }
@@ -76,18 +82,21 @@ public final class RowidKeySql {
 
     private static String newKey(CapturedTable table, String offsetSql, int tag, boolean inStatement) {
         String tagRow = tag > 0 ? "(SELECT " + tag + " AS tag)" : LOCAL_BLOCK_TAG_ROW;
-        String blocks = "(SELECT tag * " + BLOCK + " AS b, (tag + " + TAGS + ") * " + SPILL + " AS p FROM " + tagRow + ")";
+        String blocks = "(SELECT tag * " + BLOCK + " AS " + B + ", (tag + " + TAGS + ") * " + SPILL + " AS " + P + " FROM " + tagRow + ")";
         // the spill range is only looked at once the block is full (SQLite evaluates CASE branches lazily)
-        String narrow = used(table, "b", BLOCK);
-        String used = "CASE WHEN " + narrow + " < " + (BLOCK - 1) + " THEN " + narrow + " ELSE max(" + narrow + ", " + used(table, "p", SPILL) + ") END";
+        String narrow = used(table, B, BLOCK);
+        String used = "CASE WHEN " + narrow + " < " + (BLOCK - 1) + " THEN " + narrow + " ELSE max(" + narrow + ", " + used(table, P, SPILL) + ") END";
         if (offsetSql.matches("-?\\d+")) {
             String s = "s + 1 + " + offsetSql;
             if (tag > 0 || !inStatement) {
-                return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN b ELSE p END + " + s + " FROM (SELECT b, p, " + used + " AS s FROM " + blocks + "))";
+                return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM (SELECT " + B + ", " + P + ", " + used + " AS s FROM " + blocks + "))";
             }
             // materialized, so the tag is read once: SQLite would otherwise copy its subqueries into every use
-            return "(WITH k(b, p) AS MATERIALIZED " + blocks + ", u(b, p, s) AS MATERIALIZED (SELECT b, p, " + used + " FROM k)"
-                    + " SELECT CASE WHEN " + s + " < " + BLOCK + " THEN b ELSE p END + " + s + " FROM u)";
+            // (named so, not k and u, because inside the WITH those names would hide user tables of that name)
+            String k = Sql.PREFIX + "k";
+            String u = Sql.PREFIX + "u";
+            return "(WITH " + k + "(" + B + ", " + P + ") AS MATERIALIZED " + blocks + ", " + u + "(" + B + ", " + P + ", s) AS MATERIALIZED (SELECT " + B + ", "
+                    + P + ", " + used + " FROM " + k + ") SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM " + u + ")";
         }
         String s = "((SELECT " + used + " FROM " + blocks + ") + 1 + " + offsetSql + ")";
         String t = "(SELECT tag FROM " + tagRow + ")";
