@@ -5,19 +5,20 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,reads,schema,gate,sync,bootstrap,latency]
+ * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,frameworks,capture,reads,schema,gate,sync,bootstrap,latency]
  * [--transports nas,http,ws] [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
  */
 public final class BenchMain {
     /** The transports the sync and bootstrap sections run through, in this order. */
     private static final List<String> TRANSPORTS = List.of("nas", "http", "ws");
-    private static final Set<String> SECTIONS = Set.of("writes", "reads", "schema", "gate", "sync", "bootstrap", "latency");
+    private static final Set<String> SECTIONS = Set.of("writes", "frameworks", "capture", "reads", "schema", "gate", "sync", "bootstrap", "latency");
     private static final int[] SUBSCRIBERS = {1, 10, 50, 500};
     private static final double SYNC_TARGET_CELLS = 200_000;
     private static final double BOOTSTRAP_TARGET_SECONDS = 15;
@@ -58,24 +59,15 @@ public final class BenchMain {
                 + ", " + sizes + ", files in " + dir);
         Table table = new Table();
         PairedRunner paired = new PairedRunner(dir, sizes);
-        if (only.contains("writes")) {
-            for (PairedCase c : Workloads.writes(sizes)) {
-                progress.println("  writes: " + c.name());
-                table.paired("write", paired.run(c));
-            }
+        if (only.contains("writes")) paired("write", "writes", Workloads.writes(sizes), paired, table, progress);
+        if (only.contains("frameworks")) paired("write", "frameworks", FrameworkWorkloads.writes(sizes), paired, table, progress);
+        if (only.contains("capture")) {
+            progress.println("  capture: engine fold throughput, space kept for deleted rows");
+            CaptureCost.foldThroughput(dir, sizes.txRows(), table);
+            CaptureCost.deletedRowsFootprint(dir, sizes.rebuildRows(), table);
         }
-        if (only.contains("reads")) {
-            for (PairedCase c : Workloads.reads(sizes)) {
-                progress.println("  reads: " + c.name());
-                table.paired("read", paired.run(c));
-            }
-        }
-        if (only.contains("schema")) {
-            for (PairedCase c : Workloads.schema(sizes)) {
-                progress.println("  schema: " + c.name());
-                table.paired("schema", paired.run(c));
-            }
-        }
+        if (only.contains("reads")) paired("read", "reads", Workloads.reads(sizes), paired, table, progress);
+        if (only.contains("schema")) paired("schema", "schema", Workloads.schema(sizes), paired, table, progress);
         if (only.contains("gate")) {
             new GateLatency(dir, quick ? 50_000 : 200_000, quick ? 2_000 : 4_000, progress).run(table);
         }
@@ -92,6 +84,15 @@ public final class BenchMain {
         System.out.print(table.render());
         System.out.printf("total %.0f s; JVM args %s%n", (System.nanoTime() - start) / 1e9, ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (!keepFiles) deleteTree(dir);
+    }
+
+    /** Runs each case on both drivers and adds its row to {@code section} of the table. */
+    private static void paired(String section, String label, List<PairedCase> cases, PairedRunner paired, Table table, PrintStream progress)
+            throws SQLException {
+        for (PairedCase c : cases) {
+            progress.println("  " + label + ": " + c.name());
+            table.paired(section, paired.run(c));
+        }
     }
 
     /** The full run writes a few GB of databases; without --dir they are temporary. */
