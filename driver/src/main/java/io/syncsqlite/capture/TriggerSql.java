@@ -159,8 +159,9 @@ final class TriggerSql {
      * negative {@link VersionFold} kind) for the key of {@code row}, stamped with the time of the write.
      */
     private String entry(String row, String kind, String condition) {
-        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot, h) SELECT " + t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0)) + ", "
-                + kind + ", " + Hlc.SQL_NOW + (condition == null ? "" : " WHERE " + condition) + ";";
+        String values = t.id() + ", " + row + "." + Sql.quote(t.primaryKey().get(0)) + ", " + kind + ", " + Hlc.SQL_NOW;
+        // VALUES where nothing is to be tested: in a trigger, INSERT … SELECT costs about 350 more instructions a row
+        return "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot, h) " + (condition == null ? "VALUES (" + values + ")" : "SELECT " + values + " WHERE " + condition) + ";";
     }
 
     /**
