@@ -20,7 +20,8 @@ final class WsTransport implements Transport {
     /** The position the hub gave this replica's latest push (see {@link HubPush#pushedSeen}). */
     static final String SEEN = "ws.seen";
 
-    private final WsTransportProvider.Settings settings;
+    /** {@code sync.url}'s hubs, the one this replica talks to now first. */
+    private WsTransportProvider.Settings settings;
     private final String namespace;
     /** This replica's site id, named in the hello so the hub's status page shows the client by it. */
     private final String site;
@@ -56,6 +57,8 @@ final class WsTransport implements Transport {
             online(session, false, e);
             if (socket != null && socket.refusedAsTooBig() > 0) learnedMaxBytes = Math.min(learnedMaxBytes, Math.max(1024, socket.refusedAsTooBig() / 2));
             if (socket != null && !socket.isOpen()) drop();
+            // several hubs over one store: the next round goes to the next one (the cursor is good on all)
+            if (socket == null && settings.urls().size() > 1) settings = settings.nextHub();
             throw e;
         }
     }

@@ -7,6 +7,8 @@ import io.syncsqlite.spi.Transport;
 import io.syncsqlite.spi.TransportContext;
 import io.syncsqlite.spi.TransportProvider;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -15,7 +17,9 @@ import java.util.Set;
  * {@code sync.transport=ws&sync.url=ws://hub:7071&sync.token=…}: live sync with a syncsqlite hub over one WebSocket.
  * <ul>
  * <li>{@code sync.url} (required): the hub's WebSocket address, {@code ws://} or {@code wss://} (the hub's
- *     {@code --ws-port}; {@code wss://} when the hub runs with {@code --keystore}, trusted by the JVM's trust store)</li>
+ *     {@code --ws-port}; {@code wss://} when the hub runs with {@code --keystore}, trusted by the JVM's trust store);
+ *     several hubs over one shared store separated by commas: after a round that cannot reach one, the next round
+ *     goes to the next</li>
  * <li>{@code sync.token} (required): the bearer token; the hub maps it to the namespace</li>
  * <li>{@code sync.timeout}: connect, hello and push-acknowledgement timeout, default {@code 30s}</li>
  * <li>{@code sync.pushChanges}: most changes per push message, default 8000</li>
@@ -64,16 +68,33 @@ public final class WsTransportProvider implements TransportProvider {
     }
 
     /** The validated settings of one connection. */
-    record Settings(URI url, String token, Duration timeout, int pushChanges, Duration ping) {
+    record Settings(List<URI> urls, String token, Duration timeout, int pushChanges, Duration ping) {
+        /** The hub this replica talks to now: the first of {@link #urls()}. */
+        URI url() {
+            return urls.get(0);
+        }
+
+        /** The same settings with the next hub first (after a round that could not reach this one). */
+        Settings nextHub() {
+            List<URI> rotated = new ArrayList<>(urls.subList(1, urls.size()));
+            rotated.add(urls.get(0));
+            return new Settings(List.copyOf(rotated), token, timeout, pushChanges, ping);
+        }
+
         static Settings of(SyncConfig c) throws SQLException {
-            String url = c.get(URL).orElseThrow(() -> new SQLException("Missing " + URL + ": sync.transport=ws needs the hub's WebSocket address,"
+            String urls = c.get(URL).orElseThrow(() -> new SQLException("Missing " + URL + ": sync.transport=ws needs the hub's WebSocket address,"
                     + " e.g. sync.url=ws://hub:7071", "HY024"));
-            URI uri;
-            try {
-                uri = URI.create(url);
-                if (!("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme())) || uri.getHost() == null) throw new IllegalArgumentException();
-            } catch (IllegalArgumentException e) {
-                throw new SQLException("Invalid value '" + url + "' for " + URL + ": accepted values are ws:// or wss:// URLs with a host", "HY024");
+            List<URI> uris = new ArrayList<>();
+            for (String url : urls.split(",")) {
+                url = url.strip();
+                try {
+                    URI uri = URI.create(url);
+                    if (!("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme())) || uri.getHost() == null) throw new IllegalArgumentException();
+                    uris.add(uri);
+                } catch (IllegalArgumentException e) {
+                    throw new SQLException("Invalid value '" + url + "' for " + URL + ": accepted values are ws:// or wss:// URLs with a host,"
+                            + " several separated by commas", "HY024");
+                }
             }
             String token = HubToken.of(c, "ws");
             Duration timeout = positiveDuration(c, TIMEOUT, "30s");
@@ -88,7 +109,7 @@ public final class WsTransportProvider implements TransportProvider {
             if (pushChanges < 1 || pushChanges > 1_000_000) {
                 throw new SQLException("Invalid value '" + push + "' for " + PUSH_CHANGES + ": accepted values are integers from 1 to 1000000", "HY024");
             }
-            return new Settings(uri, token, timeout, pushChanges, ping);
+            return new Settings(List.copyOf(uris), token, timeout, pushChanges, ping);
         }
 
         private static Duration positiveDuration(SyncConfig c, String key, String fallback) throws SQLException {

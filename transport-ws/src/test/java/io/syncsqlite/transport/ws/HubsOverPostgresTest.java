@@ -66,4 +66,26 @@ class HubsOverPostgresTest {
             for (HubServer h : hubs) h.close();
         }
     }
+
+    @Test
+    void aReplicaListingTwoHubsGoesOnThroughTheSecondWhenTheFirstStops() throws Exception {
+        String db = TestPostgres.newDatabase();
+        HubServer a = HubServer.start(HubConfig.of(0, null, WsReplicas.tokens()).withStore(TestPostgres.store(db))
+                .withWebSocket(HubConfig.WebSocketOptions.OFF.withPort(0)));
+        try (HubServer b = HubServer.start(HubConfig.of(0, null, WsReplicas.tokens()).withStore(TestPostgres.store(db))
+                .withWebSocket(HubConfig.WebSocketOptions.OFF.withPort(0)));
+             Connection writer = WsReplicas.open(dir.resolve("writer.db"), a.wsUri() + "," + b.wsUri());
+             Connection reader = WsReplicas.open(dir.resolve("reader.db"), b.wsUri().toString())) {
+            for (int i = 0; i < 10; i++) exec(writer, "INSERT INTO item(id, title, n) VALUES ('before" + i + "', 'x', " + i + ")");
+            await(Duration.ofSeconds(30), () -> count(reader) == 10, "pushed through a, live on b");
+            a.close();
+            for (int i = 0; i < 10; i++) exec(writer, "INSERT INTO item(id, title, n) VALUES ('after" + i + "', 'y', " + i + ")");
+            await(Duration.ofSeconds(60), () -> count(reader) == 20, "pushed through b once a is gone");
+            exec(reader, "INSERT INTO item(id, title, n) VALUES ('from-reader', 'z', 0)");
+            await(Duration.ofSeconds(30), () -> count(writer) == 21, "and live back to the writer through b");
+            assertEquals(dump(reader), dump(writer));
+        } finally {
+            a.close();
+        }
+    }
 }
