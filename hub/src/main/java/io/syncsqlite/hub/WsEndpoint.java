@@ -231,11 +231,19 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubS
             Set<WsSubscriber> ns = subscribers.get(s.namespace());
             if (ns != null) ns.remove(s);
         }
-        // the library's own refusals (a frame too big, a protocol error) are counted here; the hub's own in refuse()
-        if (!remote && (code == CloseFrame.TOOBIG || code == CloseFrame.TRY_AGAIN_LATER || code == CloseFrame.PROTOCOL_ERROR || code == CloseFrame.NO_UTF8)) {
+        AccessLog.connection(conn.getRemoteSocketAddress(), s.namespace(), s.openedNanos(), s.receivedBytes(), s.sentBytes(), code, reason, remote);
+    }
+
+    /**
+     * Counts the library's own refusals (a frame too big, no budget for it, a protocol error) when it starts the close,
+     * not in {@link #onClose}: a client that drops the connection once it has read the close frame would make that
+     * close abnormal and the refusal uncounted. The hub's own refusals are counted in {@code refuse}.
+     */
+    @Override
+    public void onCloseInitiated(WebSocket conn, int code, String reason) {
+        if (code == CloseFrame.TOOBIG || code == CloseFrame.TRY_AGAIN_LATER || code == CloseFrame.PROTOCOL_ERROR || code == CloseFrame.NO_UTF8) {
             hub.metrics().refused("ws_close_" + code);
         }
-        AccessLog.connection(conn.getRemoteSocketAddress(), s.namespace(), s.openedNanos(), s.receivedBytes(), s.sentBytes(), code, reason, remote);
     }
 
     @Override
