@@ -178,19 +178,15 @@ class HubUnderAttackTest {
             List<RawSocket> heavy = authenticated(hub, 12);
             for (RawSocket s : heavy) s.write(RawSocket.binaryFrameHeader(23_000_000, true));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (hub.metric("refusals_total{reason=\"ws_close_1013\"}") < 12 - fit) {
-                assertTrue(System.nanoTime() < deadline, "frames past the budget were refused with 1013:\n" + hub.get("/metrics").body());
-                Thread.sleep(50);
-            }
+            long refused = hub.awaitMetric("refusals_total{reason=\"ws_close_1013\"}", n -> n >= 12 - fit, Duration.ofNanos(deadline - System.nanoTime()));
+            assertTrue(refused >= 12 - fit, "frames past the budget were refused with 1013:\n" + hub.get("/metrics").body());
             assertEquals(fit * 23_000_000L, hub.metric("receive_budget_used_bytes"), "the frames that fit hold their share, no more");
             assertServes(hub);
             assertEquals(0, hub.metric("ws_endpoint_restarts"), "no memory error, no restart:\n" + hub.log());
             assertEquals(12 - fit, hub.metric("refusals_total{reason=\"ws_close_1013\"}"), "only those past the budget were refused");
             for (RawSocket s : heavy) s.close();
-            while (hub.metric("receive_budget_used_bytes") > 0) {
-                assertTrue(System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(30), "the budget is given back when the connections close");
-                Thread.sleep(50);
-            }
+            long used = hub.awaitMetric("receive_budget_used_bytes", n -> n == 0, Duration.ofNanos(deadline + TimeUnit.SECONDS.toNanos(30) - System.nanoTime()));
+            assertEquals(0, used, "the budget is given back when the connections close");
         }
     }
 
