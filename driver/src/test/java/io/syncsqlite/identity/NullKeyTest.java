@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncsqlite.SyncConnection;
 import io.syncsqlite.SyncEvent;
+import io.syncsqlite.SyncEventLog;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +36,7 @@ class NullKeyTest {
     void nullKeyRowsStayLocalAreReportedOnceAndANulledKeyIsDeletedOnPeers() throws Exception {
         try (Connection a = DriverManager.getConnection(url("a.db")); Connection b = DriverManager.getConnection(url("b.db"))) {
             for (Connection c : List.of(a, b)) exec(c, "CREATE TABLE t(id TEXT PRIMARY KEY, v TEXT)");
-            List<SyncEvent> events = new CopyOnWriteArrayList<>();
-            a.unwrap(SyncConnection.class).addListener(events::add);
+            SyncEventLog log = SyncEventLog.of(a);
             exec(a, "INSERT INTO t VALUES (NULL, 'no key'), ('k', 'kept'), ('gone', 'its key becomes NULL')");
             sync(a, b);
             assertEquals("gone=its key becomes NULL,k=kept", dump(b));
@@ -44,7 +44,7 @@ class NullKeyTest {
             sync(a, b);
             assertEquals("k=kept", dump(b), "a key set to NULL deletes the old row on peers");
             assertEquals(3, count(a), "the NULL-key rows stay where SQLite put them");
-            List<String> reports = nullKeyReports(events);
+            List<String> reports = nullKeyReports(log.events());
             assertEquals(1, reports.size(), reports::toString);
             assertTrue(reports.get(0).contains("table \"t\" has 1 row(s)"), reports.get(0));
         }
@@ -54,20 +54,16 @@ class NullKeyTest {
     void roundsNobodyAskedForReportANullKeyRowWithinAnIntervalAndOnlyOnce() throws Exception {
         String url = "jdbc:syncsqlite:" + dir.resolve("c.db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=200ms";
         try (Connection c = DriverManager.getConnection(url)) {
-            List<SyncEvent> events = new CopyOnWriteArrayList<>();
-            c.unwrap(SyncConnection.class).addListener(events::add);
+            SyncEventLog log = SyncEventLog.of(c);
             exec(c, "CREATE TABLE pair(a TEXT, b TEXT, v TEXT, PRIMARY KEY (a, b))", "INSERT INTO pair VALUES ('x', 'y', 'keyed')");
             // rounds on the timer look at the table (no NULL key yet) before the row below comes, and no schema changes after
-            awaitRounds(events, 2);
+            awaitRounds(log, 2);
             exec(c, "INSERT INTO pair VALUES ('x', NULL, 'no full key')");
-            long deadline = System.nanoTime() + 15_000_000_000L;
-            while (nullKeyReports(events).isEmpty()) {
-                assertTrue(System.nanoTime() < deadline, "no report of the NULL-key row within 15 s of rounds every 200 ms");
-                Thread.sleep(5); // polling a condition with a deadline
-            }
-            awaitRounds(events, rounds(events) + 3);
-            assertEquals(1, nullKeyReports(events).size(), nullKeyReports(events)::toString);
-            assertTrue(nullKeyReports(events).get(0).contains("table \"pair\" has 1 row(s)"), nullKeyReports(events).get(0));
+            log.await(events -> !nullKeyReports(events).isEmpty(), Duration.ofSeconds(15), "a report of the NULL-key row, with rounds every 200 ms");
+            awaitRounds(log, rounds(log.events()) + 3);
+            List<String> reports = nullKeyReports(log.events());
+            assertEquals(1, reports.size(), reports::toString);
+            assertTrue(reports.get(0).contains("table \"pair\" has 1 row(s)"), reports.get(0));
         }
     }
 
@@ -79,12 +75,8 @@ class NullKeyTest {
         return events.stream().filter(e -> e.type() == SyncEvent.Type.COMPLETED).count();
     }
 
-    private static void awaitRounds(List<SyncEvent> events, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (rounds(events) < n) {
-            assertTrue(System.nanoTime() < deadline, "fewer than " + n + " rounds within 15 s at sync.interval=200ms");
-            Thread.sleep(5); // polling a condition with a deadline
-        }
+    private static void awaitRounds(SyncEventLog log, long n) throws InterruptedException {
+        log.await(events -> rounds(events) >= n, Duration.ofSeconds(15), n + " rounds at sync.interval=200ms");
     }
 
     private static void sync(Connection a, Connection b) throws SQLException {

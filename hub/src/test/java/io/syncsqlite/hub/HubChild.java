@@ -74,17 +74,16 @@ final class HubChild implements AutoCloseable {
     /**
      * Waits until {@code name} in {@code /metrics} satisfies {@code until} (or {@code within} passes) and returns its
      * value: the hub counts a refusal or a closed connection on its own thread after the client saw the close, so a
-     * value read at once can lag behind.
+     * value read at once can lag behind. A hub that exits ends the wait at once, with its log.
      */
     long awaitMetric(String name, LongPredicate until, Duration within) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        long value;
-        while (!until.test(value = metric(name)) && System.nanoTime() < deadline) Thread.sleep(50);
-        return value;
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
+        while (true) {
+            if (!process.isAlive()) throw new AssertionError("the hub exited while " + name + " was awaited:\n" + log());
+            long value = metric(name);
+            if (until.test(value) || System.nanoTime() >= deadline) return value;
+            Thread.sleep(50); // /metrics of another process: read again until the condition holds or the deadline passes
+        }
     }
 
     String log() throws IOException {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
@@ -45,8 +47,13 @@ class SpringBootAppTest {
             notesB.save(new Note("b1", "written on b"));
             notesB.save(new Note("b2", "written on b"));
 
+            Semaphore rounds = new Semaphore(0);
+            listen(appA, rounds);
+            listen(appB, rounds);
             long deadline = System.nanoTime() + CONVERGE.toNanos();
-            while ((notesA.count() != 3 || notesB.count() != 3) && System.nanoTime() < deadline) Thread.sleep(100); // polls a condition
+            while (notesA.count() != 3 || notesB.count() != 3) { // checked again after each round of either app
+                if (!rounds.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) break;
+            }
             assertEquals("nas", status(appB).transport(), "syncsqlite.* properties reach the driver");
             assertEquals(List.of("a1", "b1", "b2"), notesA.findAll().stream().map(Note::getId).sorted().toList(),
                     "a: " + status(appA) + "\nb: " + status(appB) + "\nb holds " + notesB.findAll().stream().map(Note::getId).toList()
@@ -61,6 +68,15 @@ class SpringBootAppTest {
             MeterRegistry registry = appA.getBean(MeterRegistry.class);
             double sent = registry.get("syncsqlite.changes.sent").tag("file", a.toString()).functionCounter().count();
             assertTrue(sent >= 2, "a published its note (id and text): " + sent);
+        }
+    }
+
+    /** Releases a permit of {@code rounds} each time a sync round of {@code app}'s database ends, well or not. */
+    private static void listen(ConfigurableApplicationContext app, Semaphore rounds) throws java.sql.SQLException {
+        try (java.sql.Connection c = app.getBean(javax.sql.DataSource.class).getConnection()) {
+            c.unwrap(io.syncsqlite.SyncConnection.class).addListener(e -> {
+                if (e.type() == io.syncsqlite.SyncEvent.Type.COMPLETED || e.type() == io.syncsqlite.SyncEvent.Type.FAILED) rounds.release();
+            });
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
@@ -22,14 +23,17 @@ import org.java_websocket.server.WebSocketServer;
 final class FrameCapProxy extends WebSocketServer implements AutoCloseable {
     private final URI hub;
     final AtomicInteger tooBigCloses = new AtomicInteger();
+    /** Counted down once the server is bound and listening ({@link #onStart}), or could not bind ({@link #onError}). */
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private volatile Exception bindFailure;
 
     FrameCapProxy(URI hub, int maxFrameBytes) throws InterruptedException {
         super(new InetSocketAddress("127.0.0.1", 0), List.of(new Draft_6455(List.of(), maxFrameBytes)));
         this.hub = hub;
         setReuseAddr(true);
         start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (getPort() == 0 && System.nanoTime() < deadline) Thread.sleep(5); // the port is known once bound
+        if (!bound.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("the proxy did not start listening within 10 s");
+        if (bindFailure != null) throw new IllegalStateException("the proxy could not listen on loopback", bindFailure);
     }
 
     URI uri() {
@@ -92,10 +96,15 @@ final class FrameCapProxy extends WebSocketServer implements AutoCloseable {
 
     @Override
     public void onError(WebSocket client, Exception ex) {
+        if (client == null && bound.getCount() > 0) { // the server itself failed before it listened
+            bindFailure = ex;
+            bound.countDown();
+        }
     }
 
     @Override
     public void onStart() {
+        bound.countDown();
     }
 
     @Override
