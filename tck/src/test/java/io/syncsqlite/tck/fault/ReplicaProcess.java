@@ -48,17 +48,9 @@ public final class ReplicaProcess {
             case "TX": {
                 int sep = arg.indexOf(' ');
                 boolean commit = arg.substring(0, sep).equals("COMMIT");
-                c.setAutoCommit(false);
-                try {
+                JdbcTransaction.run(c, commit, () -> {
                     for (String sql : arg.substring(sep + 1).split("\t")) update(c, sql);
-                    if (commit) c.commit();
-                    else c.rollback();
-                } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
+                });
                 return commit ? "committed" : "rolled back";
             }
             case "QUERY":

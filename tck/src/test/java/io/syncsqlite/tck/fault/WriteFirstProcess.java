@@ -56,16 +56,9 @@ public final class WriteFirstProcess {
                 return c.unwrap(SyncConnection.class).syncNow().toString();
             case "TX":
                 announcer.arm();
-                c.setAutoCommit(false);
-                try {
+                JdbcTransaction.run(c, true, () -> {
                     for (String sql : arg.split("\t")) statement(c, sql);
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
+                });
                 return "committed";
             case "SQL":
                 announcer.arm();
