@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-/** {@code conflicts <db> [discard <id>]}. */
+/** {@code conflicts <db> [discard <id> | restore <id> [<values>]]}. */
 @Command(name = "conflicts", description = {"List the rows that lost a conflict between replicas, kept whole with the reason; or",
-        "  conflicts <db> discard <id>   forget one (the application has dealt with it)",
-        "Restoring a loser with new values is an application decision: SyncConnection.restoreConflict(id, changes)."})
+        "  conflicts <db> discard <id>            forget one (the application has dealt with it)",
+        "  conflicts <db> restore <id> [<values>] write the loser back as a new write of this replica, synced like any other,",
+        "                                         its values first overridden by <values>, a JSON object (e.g. '{\"email\":\"new@example.com\"}')"})
 final class ConflictsCommand extends WayOutCommand {
     @Override
     int run(SyncConnection sync) throws Exception {
@@ -19,11 +20,30 @@ final class ConflictsCommand extends WayOutCommand {
                     "no conflicts");
             return ExitCode.OK;
         }
-        if (!action.equals("discard")) throw unknownAction("discard");
         long id = id(0);
-        if (!sync.discardConflict(id)) throw new java.sql.SQLException("no conflict #" + id + " in " + db.toAbsolutePath(), "02000");
-        report("discarded", id, ": discarded");
+        switch (action) {
+            case "discard" -> {
+                if (!sync.discardConflict(id)) throw new java.sql.SQLException("no conflict #" + id + " in " + db.toAbsolutePath(), "02000");
+                report("discarded", id, ": discarded");
+            }
+            case "restore" -> restored(id, sync.restoreConflict(id, args.size() > 1 ? columns(args.get(1)) : Map.of()));
+            default -> throw unknownAction("discard, restore");
+        }
         return ExitCode.OK;
+    }
+
+    /** {@code {"restored": id, "key": [...]}} with {@code --json}, else one line naming the row written back. */
+    private void restored(long id, java.util.List<Object> key) {
+        Output out = output();
+        if (out.json()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("restored", id);
+            m.put("key", printable(key));
+            out.json(m);
+        } else {
+            out.text().println("#" + id + ": restored as row " + printable(key) + " (a new write of this replica, published at its next sync)");
+            out.text().flush();
+        }
     }
 
     private static Map<String, Object> json(Conflict c) {

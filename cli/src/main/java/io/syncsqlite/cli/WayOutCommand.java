@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -100,17 +101,32 @@ abstract class WayOutCommand extends ReportingCommand {
         List<Object> out = new ArrayList<>();
         try (JsonParser p = JSON.createParser(t)) {
             if (p.nextToken() != JsonToken.START_ARRAY) throw new IOException("a key is a JSON array: " + text);
-            for (JsonToken tok = p.nextToken(); tok != JsonToken.END_ARRAY; tok = p.nextToken()) {
-                switch (tok) {
-                    case VALUE_NUMBER_INT -> out.add(p.getLongValue());
-                    case VALUE_NUMBER_FLOAT -> out.add(p.getDoubleValue());
-                    case VALUE_STRING -> out.add(p.getText());
-                    case VALUE_NULL -> out.add(null);
-                    default -> throw new IOException("a key holds numbers, strings and null: " + text);
-                }
+            for (JsonToken tok = p.nextToken(); tok != JsonToken.END_ARRAY; tok = p.nextToken()) out.add(value(p, tok, text));
+        }
+        return out;
+    }
+
+    /** Column values given as a JSON object ({@code '{"email": "new@example.com", "n": 2}'}), in the order given. */
+    static Map<String, Object> columns(String text) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (JsonParser p = JSON.createParser(text.trim())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("column values are a JSON object: " + text);
+            for (JsonToken tok = p.nextToken(); tok != JsonToken.END_OBJECT; tok = p.nextToken()) {
+                String column = p.currentName();
+                out.put(column, value(p, p.nextToken(), text));
             }
         }
         return out;
+    }
+
+    private static Object value(JsonParser p, JsonToken tok, String text) throws IOException {
+        return switch (tok) {
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_STRING -> p.getText();
+            case VALUE_NULL -> null;
+            default -> throw new IOException("values are numbers, strings and null: " + text);
+        };
     }
 
     /** Values as JSON can carry them: blobs as {@code x'…'} text. */

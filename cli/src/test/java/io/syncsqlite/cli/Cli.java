@@ -31,6 +31,13 @@ record Cli(int exit, String out, String err) {
         }
     }
 
+    /** The first column of the first row of {@code sql} on a plain connection, as text ({@code null} when none). */
+    static String query(Path db, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     @Override
     public String toString() {
         return "exit " + exit + "\nout:\n" + out + "\nerr:\n" + err;

@@ -55,10 +55,8 @@ class WayOutCommandsTest {
         assertEquals(ExitCode.USAGE, wrong.exit(), wrong.toString());
     }
 
-    @Test
-    void aConflictIsListedAndDiscarded() throws Exception {
-        Path a = dir.resolve("a.db");
-        Path b = dir.resolve("b.db");
+    /** Two replicas sign up members with one e-mail and sync: returns the replica that kept the loser. */
+    private Path conflictLoser(Path a, Path b) throws Exception {
         for (Path p : new Path[] {a, b}) Cli.sqlite(p, "CREATE TABLE member(id TEXT PRIMARY KEY, email TEXT UNIQUE)");
         Cli.sqlite(a, "INSERT INTO member VALUES ('a', 'same@example.com')");
         Cli.sqlite(b, "INSERT INTO member VALUES ('b', 'same@example.com')");
@@ -70,6 +68,12 @@ class WayOutCommandsTest {
             if (Cli.run("conflicts", p.toString(), "--json").json().get("conflicts").size() > 0) loser = p;
         }
         assertTrue(loser != null, "one replica kept the row that lost the e-mail");
+        return loser;
+    }
+
+    @Test
+    void aConflictIsListedAndDiscarded() throws Exception {
+        Path loser = conflictLoser(dir.resolve("a.db"), dir.resolve("b.db"));
         JsonNode conflict = Cli.run("conflicts", loser.toString(), "--json").json().get("conflicts").get(0);
         assertEquals("member", conflict.get("table").asText());
         assertEquals("same@example.com", conflict.get("row").get("email").asText());
@@ -82,6 +86,37 @@ class WayOutCommandsTest {
         Cli again = Cli.run("conflicts", loser.toString(), "discard", conflict.get("id").asText());
         assertEquals(ExitCode.FAILED, again.exit(), again.toString());
         assertTrue(again.err().contains("no conflict #"), again.toString());
+    }
+
+    @Test
+    void aConflictsLoserIsRestoredWithANewValueAsAWriteThatReachesTheOtherReplica() throws Exception {
+        Path a = dir.resolve("a.db");
+        Path b = dir.resolve("b.db");
+        Path loser = conflictLoser(a, b);
+        Path other = loser.equals(a) ? b : a;
+        JsonNode conflict = Cli.run("conflicts", loser.toString(), "--json").json().get("conflicts").get(0);
+        String id = conflict.get("id").asText();
+        String member = conflict.get("key").get(0).asText();
+
+        Cli refused = Cli.run("conflicts", loser.toString(), "restore", id); // its e-mail is still the winner's
+        assertEquals(ExitCode.FAILED, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("UNIQUE"), refused.toString());
+        assertEquals(1, Cli.run("conflicts", loser.toString(), "--json").json().get("conflicts").size(), "a refused restore changes nothing");
+
+        Cli restored = Cli.run("conflicts", loser.toString(), "restore", id, "{\"email\": \"" + member + "@example.com\"}", "--json");
+        assertEquals(ExitCode.OK, restored.exit(), restored.toString());
+        assertEquals(member, restored.json().get("key").get(0).asText(), restored.toString());
+        assertEquals("no conflicts\n", Cli.run("conflicts", loser.toString()).out());
+
+        sync(loser);
+        sync(other);
+        assertEquals(member + "@example.com", Cli.query(other, "SELECT email FROM member WHERE id = '" + member + "'"), "the restored row is a write like any other");
+        Cli diff = Cli.run("diff", a.toString(), b.toString());
+        assertEquals(ExitCode.OK, diff.exit(), diff.toString());
+
+        Cli wrong = Cli.run("conflicts", loser.toString(), "restore", id, "[1]");
+        assertEquals(ExitCode.FAILED, wrong.exit(), wrong.toString());
+        assertTrue(wrong.err().contains("JSON object"), wrong.toString());
     }
 
     @Test
