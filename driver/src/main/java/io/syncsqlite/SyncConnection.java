@@ -87,7 +87,9 @@ public interface SyncConnection {
      * Writes the loser of conflict {@code id} back as a new write of this replica (captured and synced like any other),
      * its recorded values first overridden by {@code changes} (column name to value; a new email, say, since the old one
      * is held by the winner). The row is inserted when absent, updated when present, and the record removed in the same
-     * transaction. When a constraint still refuses the row, SQLite's error is thrown and nothing changes.
+     * transaction. A row that lost its very key (another replica created a row with the same key the driver chose, see
+     * {@code docs/constraints.md}) is inserted under a new key the driver picks. When a constraint still refuses the
+     * row, SQLite's error is thrown and nothing changes.
      *
      * @return the key of the restored row
      * @throws SQLException 02000 when no record has that id; 42S22 when {@code changes} names a column the table lacks

@@ -70,7 +70,7 @@ public final class SyncedFile {
      * embed it instead of looking it up; until then they read it in SQL, which also sees a tag stored by another process.
      */
     private volatile int blockTag;
-    /** Whether the tag was asked of the transport before the first round ({@link EarlyKeyTag}): once per file and JVM. */
+    /** Whether site and tag were settled with the transport before the first round ({@link EarlyKeyTag}): once per file and JVM. */
     private volatile boolean earlyClaimTried;
     private SyncEngine engine;
     private int connections;
@@ -381,10 +381,13 @@ public final class SyncedFile {
         // with a transport, the engine's first round says whether the tag stored is still the site's (a restored copy
         // becomes a new site there); until then keys read it in SQL, which follows a new site at once
         if (s.hasMetadata() && blockTag == 0 && config.transport().isEmpty()) blockTag = io.syncsqlite.keys.KeyBlocks.coordinatedTag(c).orElse(0);
-        // a transport that claims locally grants the tag before the first key (the engine stores it after its round)
+        // a transport whose work is local says before the first key whether the database is a restored copy (then it
+        // becomes a new site here) and grants the tag (the engine stores it after its round)
         if (s.hasMetadata() && blockTag == 0 && key != null && config.transport().isPresent() && !earlyClaimTried) {
             earlyClaimTried = true;
-            blockTag = EarlyKeyTag.claim(config, siteId, file());
+            EarlyKeyTag.Settled settled = EarlyKeyTag.settle(config, siteId, file(), c);
+            siteId = settled.site();
+            blockTag = settled.tag();
         }
         publish(s, committed);
         return s;

@@ -437,7 +437,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     @Override
     public List<Object> restoreConflict(long id, Map<String, Object> changes) throws SQLException {
-        List<Object> key = onOwnConnection(true, c -> WayOut.restoreConflict(c, id, changes));
+        List<Object> key = onOwnConnection(true, c -> WayOut.restoreConflict(c, id, changes, insert -> replica.sqlFor(c, insert)));
         replica.onLocalCommit();
         return key;
     }

@@ -45,6 +45,7 @@ public final class ChangeApplier implements AutoCloseable {
     private final RowWriter writer;
     private final UniqueIndexes indexes = new UniqueIndexes();
     private final ConstraintSettler settler;
+    private final KeyTwins twins;
     private long statementsSchema = Long.MIN_VALUE;
     /** Pending changes retried per transaction: bounds the memory and the length of each write. */
     private static final int RETRY_PAGE = 5_000;
@@ -60,6 +61,7 @@ public final class ChangeApplier implements AutoCloseable {
         this.planner = new RowPlanner(c, sites, statements);
         this.writer = new RowWriter(statements);
         this.settler = new ConstraintSettler(c, sites, planner, writer, indexes, prefetch);
+        this.twins = new KeyTwins(c, sites);
     }
 
     /**
@@ -466,7 +468,9 @@ public final class ChangeApplier implements AutoCloseable {
 
         private void merge(CapturedTable t, List<Object> pk, List<Change> changes) throws SQLException {
             if (!settler.isEmpty() && settler.joins(t, pk, changes)) return; // the row waits for the end of the batch
-            RowPlan p = planner.plan(t, pk, changes, version(t, pk));
+            VersionRow v = version(t, pk);
+            if (!twinSettled(t, pk, changes, v)) return;
+            RowPlan p = planner.plan(t, pk, changes, v);
             if (p == null) return; // everything already known: re-applying is a no-op
             if (p.newRow()) {
                 if (!newRows.isEmpty() && (newRows.get(0).t().id() != t.id() || !newRows.get(0).won().equals(p.won()))) writeNewRows();
@@ -476,6 +480,25 @@ public final class ChangeApplier implements AutoCloseable {
             }
             writeNewRows(); // in order: a row written on its own may be refused by one of them
             write(p);
+        }
+
+        /**
+         * Settles two rows created with one key the driver chose ({@link KeyTwins}): the loser is recorded whole; returns
+         * whether the incoming changes are still to be merged (they won, and take the key with every cell they carry).
+         */
+        private boolean twinSettled(CapturedTable t, List<Object> pk, List<Change> changes, VersionRow v) throws SQLException {
+            KeyTwins.Verdict verdict = twins.judge(t, pk, changes, v);
+            if (verdict instanceof KeyTwins.IncomingLost lost) {
+                UniqueConflicts.record(c, t, pk, lost.values(), pk, lost.reason());
+                conflicts.add(lost.reason() + " (recorded in " + UniqueConflicts.TABLE + ")");
+                return false;
+            }
+            if (verdict instanceof KeyTwins.LocalLost lost) {
+                UniqueConflicts.record(c, t, pk, lost.values(), pk, lost.reason());
+                conflicts.add(lost.reason() + " (recorded in " + UniqueConflicts.TABLE + ")");
+                v.resetEra(v.cl, sites.indexOf(c, changes.get(0).site())); // no version of the local row competes
+            }
+            return true;
         }
 
         /**

@@ -145,7 +145,7 @@ public final class WayOut {
      * Writes the loser of conflict {@code id}, overridden by {@code changes}, back into its table as an ordinary write
      * of this connection (the capture triggers record it as this replica's), and removes the record, in one transaction.
      */
-    public static List<Object> restoreConflict(Connection c, long id, Map<String, Object> changes) throws SQLException {
+    public static List<Object> restoreConflict(Connection c, long id, Map<String, Object> changes, KeyedInsert keyed) throws SQLException {
         if (!MetaTables.exist(c)) throw noConflict(id);
         return io.syncsqlite.capture.Transactions.write(c, () -> {
             Conflict record;
@@ -171,10 +171,39 @@ public final class WayOut {
                 }
                 values.put(column, SqliteValues.normalize(e.getValue()));
             }
-            write(c, t, record.key(), values);
+            // a row that lost its key to a row created with the same one elsewhere (KeyTwins) comes back under a new key
+            boolean keyTaken = record.key().equals(record.winner()) && t.keys().size() == 1;
+            List<Object> key = keyTaken ? insertUnderNewKey(c, t, values, keyed) : record.key();
+            if (!keyTaken) write(c, t, key, values);
             update(c, "DELETE FROM " + MetaTables.CONFLICTS + " WHERE id = ?", id);
-            return record.key();
+            return key;
         });
+    }
+
+    /** Rewrites an INSERT that leaves an {@code INTEGER PRIMARY KEY} out so that the driver picks the key (docs/keys-and-gate.md). */
+    @FunctionalInterface
+    public interface KeyedInsert {
+        String sqlFor(String insert) throws SQLException;
+    }
+
+    /**
+     * Inserts a row that lost its key to a row created with the same key elsewhere ({@code KeyTwins}): the key is left to
+     * the driver, which picks one of this replica's; returns it.
+     */
+    private static List<Object> insertUnderNewKey(Connection c, LocalTable t, Map<String, Object> values, KeyedInsert keyed) throws SQLException {
+        StringBuilder cols = new StringBuilder();
+        for (String n : values.keySet()) cols.append(cols.length() == 0 ? "" : ", ").append(Sql.quote(n));
+        String insert = values.isEmpty() ? "INSERT INTO " + Sql.quote(t.name()) + " DEFAULT VALUES"
+                : "INSERT INTO " + Sql.quote(t.name()) + "(" + cols + ") VALUES (?" + ", ?".repeat(values.size() - 1) + ")";
+        try (PreparedStatement ps = c.prepareStatement(keyed.sqlFor(insert))) {
+            int p = 1;
+            for (Object v : values.values()) SqliteValues.bind(ps, p++, v);
+            ps.executeUpdate();
+        }
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            return List.of(rs.getLong(1));
+        }
     }
 
     /** Updates the row {@code key} of {@code t} to {@code values}, or inserts it when absent. */

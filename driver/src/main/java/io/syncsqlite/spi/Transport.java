@@ -32,6 +32,24 @@ public interface Transport extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Checks, before the replica keys its first row, that the database is not behind what its own {@code site} already
+     * published through this transport, reading what the database recorded of that through {@code stored} (the
+     * cursors {@link SyncSession#saveCursor} saved). When the shared folder or log holds more of {@code site} than the
+     * database knows of, the database is a restored copy of an older state of its site and this throws
+     * {@code io.syncsqlite.identity.RestoredCopyException}: the driver makes it a new site before any key is chosen, so
+     * no row it inserts takes a key the old site already used. Only asked of transports whose work is local
+     * ({@link #claimsKeyTagsLocally}); the engine's first round finds a restore on every transport in any case.
+     */
+    default void checkNotRestored(String site, StoredCursors stored) throws Exception {
+    }
+
+    /** The transport cursors the database holds ({@link SyncSession#cursor}), read before its engine runs. */
+    @FunctionalInterface
+    interface StoredCursors {
+        java.util.Optional<String> cursor(String key) throws java.sql.SQLException;
+    }
+
     /** Called once when the engine starts, before the first round; live transports start listening here. */
     default void start(SyncSession session) {
     }

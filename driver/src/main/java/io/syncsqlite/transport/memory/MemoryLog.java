@@ -13,14 +13,22 @@ final class MemoryLog {
     private final List<byte[]> entries = new ArrayList<>();
     /** Key block tags handed out, to their site (guarded by this). */
     private final Map<Integer, String> keyTags = new java.util.HashMap<>();
+    /** How many entries each site appended (guarded by this). */
+    private final Map<String, Integer> appended = new java.util.HashMap<>();
 
     static MemoryLog of(String namespace) {
         return LOGS.computeIfAbsent(namespace, n -> new MemoryLog());
     }
 
-    /** Stores the changeset encoded, as a real transport would ship it. */
-    synchronized void append(Changeset cs) {
+    /** Stores the changeset encoded, as a real transport would ship it; returns how many entries {@code site} appended now. */
+    synchronized int append(String site, Changeset cs) {
         entries.add(ChangesetCodec.encode(cs));
+        return appended.merge(site, 1, Integer::sum);
+    }
+
+    /** How many entries {@code site} appended. */
+    synchronized int appendedBy(String site) {
+        return appended.getOrDefault(site, 0);
     }
 
     /** A key block tag for {@code site}: its own if it has one, else {@code wish} or the lowest free one. */

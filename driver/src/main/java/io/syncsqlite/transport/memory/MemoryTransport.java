@@ -10,16 +10,21 @@ import java.util.Map;
 /** One replica's view of a {@link MemoryLog}: push appends, pull applies what follows its stored position. */
 final class MemoryTransport implements Transport {
     private static final String CURSOR = "memory.position";
+    /** How many entries this database appended under its site (the prefix, then the site id). */
+    private static final String APPENDED = "memory.appended.";
     private final MemoryLog log;
+    private final String site;
 
-    MemoryTransport(MemoryLog log) {
+    MemoryTransport(MemoryLog log, String site) {
         this.log = log;
+        this.site = site;
     }
 
     @Override
     public void sync(SyncSession session) throws Exception {
         for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
-            log.append(b.changeset());
+            // counted before it is marked published: a stop in between looks like a restore, which only makes a new site
+            session.saveCursor(APPENDED + site, Integer.toString(log.append(site, b.changeset())));
             session.published(b);
         }
         int position = Integer.parseInt(session.cursor(CURSOR).orElse("0"));
@@ -32,7 +37,17 @@ final class MemoryTransport implements Transport {
         }
     }
 
-    /** A claim is local work: a file created in the shared folder, or a map in this JVM. */
+    /** The log holds more entries of {@code site} than the database counted: a later state of the database appended them. */
+    @Override
+    public void checkNotRestored(String site, StoredCursors stored) throws Exception {
+        int known = Integer.parseInt(stored.cursor(APPENDED + site).orElse("0"));
+        int appended = log.appendedBy(site);
+        if (appended > known) {
+            throw new io.syncsqlite.identity.RestoredCopyException("the in-JVM log holds " + appended + " batches of this site, the database knows of " + known);
+        }
+    }
+
+    /** A claim is local work: a map in this JVM. */
     @Override
     public boolean claimsKeyTagsLocally() {
         return true;

@@ -28,6 +28,6 @@ public final class MemoryTransportProvider implements TransportProvider {
 
     @Override
     public Transport open(TransportContext context) {
-        return new MemoryTransport(MemoryLog.of(context.config().namespace()));
+        return new MemoryTransport(MemoryLog.of(context.config().namespace()), context.siteId());
     }
 }

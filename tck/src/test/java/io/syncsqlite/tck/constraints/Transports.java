@@ -47,6 +47,18 @@ final class Transports implements AutoCloseable {
         };
     }
 
+    /**
+     * As {@link #url}, with the hub's address replaced by a loopback port nothing listens on: a replica of a hub that
+     * cannot reach it (its rounds fail at once). Only for {@code http} and {@code ws}.
+     */
+    String unreachableUrl(String name) throws Exception {
+        if (hub == null) throw new IllegalStateException(transport + " has no hub");
+        String url = url(name);
+        String reachable = transport.equals("http") ? hub.uri().toString() : hub.wsUri().toString();
+        java.net.URI at = java.net.URI.create(reachable);
+        return url.replace(reachable, new java.net.URI(at.getScheme(), null, "127.0.0.1", 1, at.getPath(), null, null).toString());
+    }
+
     static Connection open(String url) throws SQLException {
         return DriverManager.getConnection(url);
     }

@@ -27,6 +27,7 @@ final class NasTransport implements Transport {
     private final Path namespaceFolder;
     private final Path ownFolder;
     private final String site;
+    private final String cursorPrefix;
     private final Publisher publisher;
     private final Puller puller;
 
@@ -35,7 +36,7 @@ final class NasTransport implements Transport {
         this.namespaceFolder = root.resolve(namespace);
         this.ownFolder = namespaceFolder.resolve(site);
         this.site = site;
-        String cursorPrefix = "nas." + namespace + ".";
+        this.cursorPrefix = "nas." + namespace + ".";
         this.publisher = new Publisher(ownFolder, site, compactEvery, cursorPrefix);
         this.puller = new Puller(cursorPrefix);
     }
@@ -77,13 +78,21 @@ final class NasTransport implements Transport {
         }
     }
 
-    /** A key block tag from {@code <namespace>/keytags/} ({@link KeyTagFiles}). */
-    /** A claim is local work: a file created in the shared folder, or a map in this JVM. */
+    /** The site's own folder against the number of its last segment the database recorded ({@link Publisher#checkNotRestored}). */
+    @Override
+    public void checkNotRestored(String site, StoredCursors stored) throws Exception {
+        requireRoot();
+        long published = Long.parseLong(stored.cursor(Publisher.selfKey(cursorPrefix, site)).orElse("0"));
+        Publisher.checkNotRestored(namespaceFolder.resolve(site), published);
+    }
+
+    /** A claim is local work: a file created in the shared folder. */
     @Override
     public boolean claimsKeyTagsLocally() {
         return true;
     }
 
+    /** A key block tag from {@code <namespace>/keytags/} ({@link KeyTagFiles}). */
     @Override
     public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {
         requireRoot();

@@ -46,7 +46,7 @@ final class Publisher {
         this.site = site;
         this.compactEvery = compactEvery;
         // keyed by the site: a database that becomes a new site (a copied file) starts a new folder from number 1
-        this.selfKey = cursorPrefix + "self." + site;
+        this.selfKey = selfKey(cursorPrefix, site);
         this.snapshotKey = cursorPrefix + "snapshot." + site;
     }
 
@@ -78,11 +78,7 @@ final class Publisher {
      */
     private void recover(SyncSession session) throws IOException, SQLException {
         long stored = Long.parseLong(session.cursor(selfKey).orElse("0"));
-        long highest = SiteListing.of(folder).highest();
-        if (highest > stored) {
-            throw new RestoredCopyException("the shared folder holds segments of this site up to " + highest + " in " + folder
-                    + ", the database knows of " + stored);
-        }
+        checkNotRestored(folder, stored);
         self = stored;
         lastSnapshot = Long.parseLong(session.cursor(snapshotKey).orElse("0"));
         Instant staleBefore = Instant.now().minus(STALE_TEMP);
@@ -91,6 +87,25 @@ final class Publisher {
                 FileTime modified = Files.getLastModifiedTime(t);
                 if (modified.toInstant().isBefore(staleBefore)) Files.deleteIfExists(t);
             }
+        }
+    }
+
+    /** The cursor that holds the number of the last segment of {@code site} this database published. */
+    static String selfKey(String cursorPrefix, String site) {
+        return cursorPrefix + "self." + site;
+    }
+
+    /**
+     * Throws {@link RestoredCopyException} when {@code folder} (a site's own folder; absent counts as empty) holds
+     * segments numbered above {@code stored}, the last number the database recorded: a later state of the database
+     * wrote them.
+     */
+    static void checkNotRestored(Path folder, long stored) throws IOException, RestoredCopyException {
+        if (!Files.isDirectory(folder)) return;
+        long highest = SiteListing.of(folder).highest();
+        if (highest > stored) {
+            throw new RestoredCopyException("the shared folder holds segments of this site up to " + highest + " in " + folder
+                    + ", the database knows of " + stored);
         }
     }
 
