@@ -12,18 +12,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,frameworks,capture,reads,schema,gate,sync,bootstrap,latency]
+ * The benchmark suite of issue 7: {@code ./bench.sh [--quick] [--only writes,frameworks,capture,reads,schema,gate,sync,bootstrap,latency,pushes]
  * [--transports nas,http,ws] [--bootstrap-rows N] [--jfr DIR] [--dir DIR]}. Progress goes to stderr, the table to stdout.
  */
 public final class BenchMain {
     /** The transports the sync and bootstrap sections run through, in this order. */
     private static final List<String> TRANSPORTS = List.of("nas", "http", "ws");
-    private static final Set<String> SECTIONS = Set.of("writes", "frameworks", "capture", "reads", "schema", "gate", "sync", "bootstrap", "latency");
+    private static final Set<String> SECTIONS = Set.of("writes", "frameworks", "capture", "reads", "schema", "gate", "sync", "bootstrap", "latency", "pushes");
     private static final int[] SUBSCRIBERS = {1, 10, 50, 500};
     private static final double SYNC_TARGET_CELLS = 200_000;
     private static final double BOOTSTRAP_TARGET_SECONDS = 15;
     private static final int BOOTSTRAP_TARGET_ROWS = 1_000_000;
     private static final long BOOTSTRAP_TARGET_HEAP = 256L << 20;
+    private static final int PUSH_CLIENTS = 20;
+    private static final double PUSH_TARGET = 5_000;
 
     private BenchMain() {
     }
@@ -54,6 +56,8 @@ public final class BenchMain {
         boolean keepFiles = dir != null;
         dir = keepFiles ? Files.createDirectories(dir) : Files.createTempDirectory("syncsqlite-bench");
         long start = System.nanoTime();
+        // the machine's load before and after: on a shared machine the figures only compare at a similar load
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         PrintStream progress = System.err;
         progress.println("syncsqlite bench: " + Runtime.getRuntime().availableProcessors() + " cpus, java " + System.getProperty("java.vm.version")
                 + ", " + sizes + ", files in " + dir);
@@ -75,6 +79,7 @@ public final class BenchMain {
             syncSections(only, transports, sizes, dir, jfr, table, progress);
         }
         if (only.contains("latency")) latency(sizes, dir, jfr, table, progress);
+        if (only.contains("pushes")) pushes(quick, dir, jfr, table, progress);
         System.out.println();
         System.out.println("syncsqlite benchmark (" + (quick ? "quick" : "full") + ") on "
                 + Runtime.getRuntime().availableProcessors() + " cpus, java " + System.getProperty("java.vm.version") + ", bench JVM -Xmx"
@@ -82,7 +87,8 @@ public final class BenchMain {
                 + "; sync side captures only (no transport) for write/read rows");
         System.out.println("times are medians of " + sizes.rounds() + " rounds after " + sizes.warmup() + " warmup; ratio = syncsqlite/plain per round, median (min-max)");
         System.out.print(table.render());
-        System.out.printf("total %.0f s; JVM args %s%n", (System.nanoTime() - start) / 1e9, ManagementFactory.getRuntimeMXBean().getInputArguments());
+        System.out.printf("total %.0f s; load average (1 min) %.2f before, %.2f after; JVM args %s%n", (System.nanoTime() - start) / 1e9, loadBefore,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (!keepFiles) deleteTree(dir);
     }
 
@@ -111,7 +117,8 @@ public final class BenchMain {
                     SyncBenchmarks.Throughput t = bench.throughput(link);
                     Stats s = t.cellsPerSecond();
                     table.figure("sync", "end to end " + transport + " (" + sizes.syncRows() + " rows x " + SyncBenchmarks.CELLS_PER_ROW + " cells per round)",
-                            String.format("%,.0f cells/s (%,.0f-%,.0f)", s.median(), s.min(), s.max()), ">= 200,000 cells/s", s.median() >= SYNC_TARGET_CELLS);
+                            String.format("%,.0f cells/s (%,.0f-%,.0f); A's push %.2f s, then B %.2f s", s.median(), s.min(), s.max(),
+                                    t.pushSeconds(), t.restSeconds()), ">= 200,000 cells/s", s.median() >= SYNC_TARGET_CELLS);
                 }
                 if (only.contains("bootstrap")) {
                     progress.println("  bootstrap: " + sizes.bootstrapRows(transport) + " rows, new replica through " + transport);
@@ -136,6 +143,20 @@ public final class BenchMain {
                         String.format("p50 %.1f ms, p99 %.1f ms", r.p50(), r.p99()), big ? "p99 <= 100 ms" : "p50 <= 5 ms, p99 <= 50 ms",
                         big ? r.p99() <= 100 : r.p50() <= 5 && r.p99() <= 50);
             }
+        }
+    }
+
+    /** {@value #PUSH_CLIENTS} clients pushing one row per request to one hub over HTTP. */
+    private static void pushes(boolean quick, Path dir, Path jfr, Table table, PrintStream progress) throws Exception {
+        SyncBenchmarks bench = new SyncBenchmarks(dir, Sizes.quick(), jfr);
+        try (SyncBenchmarks.Link link = bench.hub("http", "pushes")) {
+            java.net.URI hub = java.net.URI.create(link.params.replaceAll(".*sync\\.url=([^&]+).*", "$1"));
+            progress.println("  pushes: " + PUSH_CLIENTS + " clients, 1-row pushes over http");
+            java.time.Duration run = java.time.Duration.ofSeconds(quick ? 5 : 15);
+            PushLoad.Result r = PushLoad.measure(link, hub, PUSH_CLIENTS, java.time.Duration.ofSeconds(quick ? 3 : 5), run);
+            table.figure("pushes", PUSH_CLIENTS + " clients, 1-row pushes over http (" + run.toSeconds() + " s)",
+                    String.format("%,.0f pushes/s; hub cpu %.0f ms per 1,000 pushes", r.pushesPerSecond(), r.hubCpuMsPerThousand()),
+                    ">= 5,000 pushes/s", r.pushesPerSecond() >= PUSH_TARGET);
         }
     }
 

@@ -31,8 +31,11 @@ final class SyncBenchmarks {
         this.jfrDir = jfrDir;
     }
 
-    /** Cells per second of each measured round (rows inserted on A, then A pushes and B pulls and applies them). */
-    record Throughput(Stats cellsPerSecond, long cellsPerRound) {
+    /**
+     * Cells per second of each measured round (rows inserted on A, then A pushes and B pulls and applies them), and the
+     * median seconds of A's round (its push) and of what followed until B held every row.
+     */
+    record Throughput(Stats cellsPerSecond, long cellsPerRound, double pushSeconds, double restSeconds) {
     }
 
     /** Time until a new replica held every row, its heap, and (http only) the hub's heap during the bootstrap. */
@@ -85,12 +88,15 @@ final class SyncBenchmarks {
             SyncConnection syncB = b.unwrap(SyncConnection.class);
             int rows = sizes.syncRows();
             double[] rates = new double[sizes.syncRounds()];
+            double[] push = new double[sizes.syncRounds()];
+            double[] rest = new double[sizes.syncRounds()];
             long cells = 0;
             boolean live = link.transport.equals("ws");
             for (int r = 0; r < 1 + sizes.syncRounds(); r++) {
                 Databases.insertItems(a, (long) r * rows, rows);
                 long t0 = System.nanoTime();
                 syncA.syncNow();
+                long pushed = System.nanoTime();
                 cells = 0;
                 if (live) {
                     // B is sent the rows as the hub accepts them: no round of its own, only wait for them
@@ -106,9 +112,13 @@ final class SyncBenchmarks {
                 if (Databases.count(b, "item") != (long) (r + 1) * rows) {
                     throw new IllegalStateException(link.transport + ": replica B did not receive round " + r + "'s rows");
                 }
-                if (r > 0) rates[r - 1] = cells / (elapsed / 1e9);
+                if (r > 0) {
+                    rates[r - 1] = cells / (elapsed / 1e9);
+                    push[r - 1] = (pushed - t0) / 1e9;
+                    rest[r - 1] = (t0 + elapsed - pushed) / 1e9;
+                }
             }
-            return new Throughput(Stats.of(rates), cells);
+            return new Throughput(Stats.of(rates), cells, Stats.of(push).median(), Stats.of(rest).median());
         }
     }
 

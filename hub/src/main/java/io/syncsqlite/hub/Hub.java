@@ -31,10 +31,10 @@ public final class Hub {
     private final ReceiveBudget receiveBudget;
     private final List<PushListener> listeners = new CopyOnWriteArrayList<>();
     private final List<HubStore.Watcher> watchers = new CopyOnWriteArrayList<>();
-    /** Held from a push's commit to its listeners' notification, so they see pushes in sequence order. */
-    private final Object order = new Object();
+    /** Stores the pushes that arrive together in one transaction; tells listeners of each in sequence order. */
+    private final GroupCommit groupCommit;
 
-    /** Told of every push that stored something, in sequence order; must not block (it runs under the push order). */
+    /** Told of every push that stored something, in sequence order; must not block (it runs under the lock of the group commit). */
     @FunctionalInterface
     interface PushListener {
         /**
@@ -52,6 +52,7 @@ public final class Hub {
         // when they change
         this.limits = validator.limits() + "; body<=" + config.maxBodyBytes() + "; changes<=" + config.maxBatchChanges();
         this.receiveBudget = new ReceiveBudget(config.receiveBudget());
+        this.groupCommit = new GroupCommit(store::pushAll);
         store.watch((ns, head) -> {
             for (HubStore.Watcher w : watchers) w.storedElsewhere(ns, head);
         });
@@ -140,16 +141,13 @@ public final class Hub {
         for (ChangeValidator.Refusal r : admission.refused()) {
             LOG.log(System.Logger.Level.INFO, "push ns={0} site={1} batch={2}: refused {3}", ns, cs.origin(), batch, r.reason());
         }
-        HubStore.PushOutcome out;
-        synchronized (order) {
-            out = store.push(ns, batchId, admission.admitted()).withRefused(admission.refused(), cs.size());
-            if (!out.duplicate() && out.stored() > 0) {
-                HubStore.PushOutcome accepted = out;
-                // when every pushed change won, the pushed bytes are the accepted changeset as they are
-                Supplier<byte[]> changeset = out.stored() == cs.size() ? () -> body : once(() -> changeset(accepted.accepted()));
-                for (PushListener l : listeners) l.accepted(ns, source, out, changeset);
-            }
-        }
+        HubStore.PushOutcome out = groupCommit.push(new HubStore.Push(ns, batchId, admission.admitted()), stored -> {
+            if (stored.duplicate() || stored.stored() == 0) return;
+            HubStore.PushOutcome accepted = stored.withRefused(admission.refused(), cs.size());
+            // when every pushed change won, the pushed bytes are the accepted changeset as they are
+            Supplier<byte[]> changeset = stored.stored() == cs.size() ? () -> body : once(() -> changeset(stored.accepted()));
+            for (PushListener l : listeners) l.accepted(ns, source, accepted, changeset);
+        }).withRefused(admission.refused(), cs.size());
         metrics.pushed(out.duplicate(), out.stored());
         LOG.log(System.Logger.Level.DEBUG, "push ns={0} site={1} batch={2} changes={3} stored={4} duplicate={5} seq={6}",
                 ns, cs.origin(), batch, cs.size(), out.stored(), out.duplicate(), out.seq());

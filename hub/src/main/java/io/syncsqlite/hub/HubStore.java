@@ -57,7 +57,27 @@ public interface HubStore extends AutoCloseable {
      * Stores the winning changes of {@code cs} under new hub sequences, atomically with {@code batchId}, so a retried
      * batch (same origin site and batch id) is answered as a duplicate and stores nothing.
      */
-    PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException;
+    default PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException {
+        Stored one = pushAll(List.of(new Push(ns, batchId, cs))).get(0);
+        if (one.failure() != null) throw one.failure();
+        return one.outcome();
+    }
+
+    /** One push of a group: the namespace, the batch id (as {@link #push}) and the admitted changes. */
+    record Push(String ns, String batchId, Changeset changes) {
+    }
+
+    /** What became of one push of a group: its outcome, or the failure that stored nothing of it. */
+    record Stored(PushOutcome outcome, SQLException failure) {
+    }
+
+    /**
+     * Stores each of {@code pushes} as {@link #push} would, in the order given and in one transaction: one commit for
+     * all of them (group commit). A push that fails stores nothing and fails alone (its {@link Stored#failure()});
+     * when the commit itself fails, this throws and none is stored. Sequences follow the order given, so the outcomes,
+     * in that order, are in sequence order.
+     */
+    List<Stored> pushAll(List<Push> pushes) throws SQLException;
 
     /**
      * The last sequence this store assigned (in any namespace) as far as this hub knows: for a store shared by several

@@ -202,47 +202,54 @@ public final class PostgresHubStore implements HubStore {
         return current.last();
     }
 
+    /**
+     * The pushes in one transaction (one commit for the group). Each push locks its namespace's row, so pushes of several
+     * namespaces lock them in the order given: callers give them sorted by namespace ({@link GroupCommit} does), so
+     * two hubs' groups never wait on each other's locks.
+     */
     @Override
-    public PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException {
+    public List<Stored> pushAll(List<Push> pushes) throws SQLException {
         writeLock.lock();
         Generation gen = current;
         try (Connection c = pool.getConnection()) {
             try {
-                // the namespace's lock, held to commit: sequences are allocated under it (see the class comment)
-                long previous = lockNamespace(c, ns);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_batches(ns, site, batch, n) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    ps.setString(1, ns);
-                    ps.setString(2, cs.origin());
-                    ps.setString(3, batchId);
-                    ps.setLong(4, previous + 1);
-                    if (ps.executeUpdate() == 0) {
-                        c.rollback();
-                        return new PushOutcome(true, cs.size(), 0, previous, previous, List.of());
+                List<Stored> out = PushGroup.store(c, pushes, new PushGroup.Writer() {
+                    @Override
+                    public PushOutcome store(Push p) throws SQLException {
+                        return PostgresHubStore.this.store(c, p);
+                    }
+
+                    @Override
+                    public void rolledBack() {
+                    }
+                });
+                Map<String, Long> heads = new java.util.LinkedHashMap<>();
+                Map<String, java.util.Set<String>> sites = new java.util.LinkedHashMap<>();
+                long last = 0;
+                for (int i = 0; i < pushes.size(); i++) {
+                    PushOutcome o = out.get(i).outcome();
+                    if (o == null || o.duplicate()) continue;
+                    sites.computeIfAbsent(pushes.get(i).ns(), n -> new java.util.LinkedHashSet<>()).add(pushes.get(i).changes().origin());
+                    if (o.stored() > 0) {
+                        heads.put(pushes.get(i).ns(), o.seq());
+                        last = Math.max(last, o.seq());
                     }
                 }
-                List<Change> accepted = new ArrayList<>();
-                List<PushedRow> rows = PushedRow.group(cs.changes());
-                List<RowWrites.Write> writes = RowWrites.merge(rows, read(c, ns, rows), accepted);
-                long seq = previous;
-                if (!writes.isEmpty()) {
-                    long[] seqs = allocate(c, writes.size());
-                    write(c, ns, writes, seqs);
-                    seq = seqs[seqs.length - 1];
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE hub_namespaces SET head = ? WHERE ns = ?")) {
-                        ps.setLong(1, seq);
-                        ps.setString(2, ns);
-                        ps.executeUpdate();
-                    }
-                    gen = recordGeneration(c, gen, seq);
+                if (!heads.isEmpty()) {
+                    gen = recordGeneration(c, gen, last);
                     try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-                        ps.setString(1, instance + " " + seq + " " + ns);
-                        ps.executeQuery().close();
+                        for (Map.Entry<String, Long> h : heads.entrySet()) {
+                            ps.setString(1, instance + " " + h.getValue() + " " + h.getKey());
+                            ps.executeQuery().close();
+                        }
                     }
                 }
-                forgetOldBatches(c, ns, cs.origin());
+                for (Map.Entry<String, java.util.Set<String>> e : sites.entrySet()) {
+                    for (String site : e.getValue()) forgetOldBatches(c, e.getKey(), site);
+                }
                 c.commit();
                 current = gen;
-                return new PushOutcome(false, cs.size(), accepted.size(), seq, previous, accepted);
+                return out;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -250,6 +257,36 @@ public final class PostgresHubStore implements HubStore {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Stores one push in {@code c}'s open transaction, under its namespace's lock; a duplicate batch stores nothing. */
+    private PushOutcome store(Connection c, Push p) throws SQLException {
+        String ns = p.ns();
+        Changeset cs = p.changes();
+        // the namespace's lock, held to commit: sequences are allocated under it (see the class comment)
+        long previous = lockNamespace(c, ns);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_batches(ns, site, batch, n) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, ns);
+            ps.setString(2, cs.origin());
+            ps.setString(3, p.batchId());
+            ps.setLong(4, previous + 1);
+            if (ps.executeUpdate() == 0) return new PushOutcome(true, cs.size(), 0, previous, previous, List.of());
+        }
+        List<Change> accepted = new ArrayList<>();
+        List<PushedRow> rows = PushedRow.group(cs.changes());
+        List<RowWrites.Write> writes = RowWrites.merge(rows, read(c, ns, rows), accepted);
+        long seq = previous;
+        if (!writes.isEmpty()) {
+            long[] seqs = allocate(c, writes.size());
+            write(c, ns, writes, seqs);
+            seq = seqs[seqs.length - 1];
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_namespaces SET head = ? WHERE ns = ?")) {
+                ps.setLong(1, seq);
+                ps.setString(2, ns);
+                ps.executeUpdate();
+            }
+        }
+        return new PushOutcome(false, cs.size(), accepted.size(), seq, previous, accepted);
     }
 
     /**
@@ -307,42 +344,74 @@ public final class PostgresHubStore implements HubStore {
         return out;
     }
 
-    /** Writes each row that won under its new sequence: new rows inserted, stored ones moved, one batch each. */
+    /**
+     * Writes each row that won under its new sequence, set-based: the new rows in one INSERT and the stored ones moved
+     * in one UPDATE, each over arrays of the rows ({@code unnest}), whatever the number of rows.
+     */
     private static void write(Connection c, String ns, List<RowWrites.Write> writes, long[] seqs) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_rows(ns, seq, tbl, pk, n, cells) VALUES (?, ?, ?, ?, ?, ?)");
-             PreparedStatement update = c.prepareStatement("UPDATE hub_rows SET seq = ?, n = ?, cells = ? WHERE ns = ? AND seq = ? AND tbl = ? AND pk = ?")) {
-            boolean inserts = false;
-            boolean updates = false;
-            for (int i = 0; i < writes.size(); i++) {
-                RowWrites.Write w = writes.get(i);
-                byte[] cells = StoredRow.encode(w.cells());
-                if (w.oldSeq() == null) {
-                    insert.setString(1, ns);
-                    insert.setLong(2, seqs[i]);
-                    insert.setString(3, w.row().table());
-                    insert.setString(4, w.row().pk());
-                    insert.setInt(5, w.cells().size());
-                    insert.setBytes(6, cells);
-                    insert.addBatch();
-                    inserts = true;
-                } else {
-                    update.setLong(1, seqs[i]);
-                    update.setInt(2, w.cells().size());
-                    update.setBytes(3, cells);
-                    update.setString(4, ns);
-                    update.setLong(5, w.oldSeq());
-                    update.setString(6, w.row().table());
-                    update.setString(7, w.row().pk());
-                    update.addBatch();
-                    updates = true;
-                }
+        RowArrays inserts = new RowArrays(writes.size());
+        RowArrays updates = new RowArrays(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            RowWrites.Write w = writes.get(i);
+            (w.oldSeq() == null ? inserts : updates).add(w, seqs[i]);
+        }
+        if (inserts.size > 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_rows(ns, seq, tbl, pk, n, cells)"
+                    + " SELECT ?, u.seq, u.tbl, u.pk, u.n, u.cells FROM unnest(?::bigint[], ?::text[], ?::text[], ?::integer[], ?::bytea[]) AS u(seq, tbl, pk, n, cells)")) {
+                ps.setString(1, ns);
+                inserts.bind(c, ps, 2);
+                ps.executeUpdate();
             }
-            if (inserts) insert.executeBatch();
-            if (updates) {
-                for (int n : update.executeBatch()) {
-                    if (n == 0) throw new SQLException("a hub store row moved during a push in namespace " + ns, "XX001");
-                }
+        }
+        if (updates.size > 0) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_rows r SET seq = u.seq, n = u.n, cells = u.cells"
+                    + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::integer[], ?::bytea[], ?::bigint[]) AS u(seq, tbl, pk, n, cells, old_seq)"
+                    + " WHERE r.ns = ? AND r.seq = u.old_seq AND r.tbl = u.tbl AND r.pk = u.pk")) {
+                int next = updates.bind(c, ps, 1);
+                ps.setArray(next, c.createArrayOf("bigint", java.util.Arrays.copyOf(updates.oldSeqs, updates.size)));
+                ps.setString(next + 1, ns);
+                if (ps.executeUpdate() != updates.size) throw new SQLException("a hub store row moved during a push in namespace " + ns, "XX001");
             }
+        }
+    }
+
+    /** The columns of rows to write, as arrays bound to one statement. */
+    private static final class RowArrays {
+        final Long[] seqs;
+        final String[] tables;
+        final String[] pks;
+        final Integer[] counts;
+        final byte[][] cells;
+        final Long[] oldSeqs;
+        int size;
+
+        RowArrays(int capacity) {
+            seqs = new Long[capacity];
+            tables = new String[capacity];
+            pks = new String[capacity];
+            counts = new Integer[capacity];
+            cells = new byte[capacity][];
+            oldSeqs = new Long[capacity];
+        }
+
+        void add(RowWrites.Write w, long seq) {
+            seqs[size] = seq;
+            tables[size] = w.row().table();
+            pks[size] = w.row().pk();
+            counts[size] = w.cells().size();
+            cells[size] = StoredRow.encode(w.cells());
+            oldSeqs[size] = w.oldSeq();
+            size++;
+        }
+
+        /** Binds seq, tbl, pk, n and cells from parameter {@code first} on; returns the next parameter. */
+        int bind(Connection c, PreparedStatement ps, int first) throws SQLException {
+            ps.setArray(first, c.createArrayOf("bigint", java.util.Arrays.copyOf(seqs, size)));
+            ps.setArray(first + 1, c.createArrayOf("text", java.util.Arrays.copyOf(tables, size)));
+            ps.setArray(first + 2, c.createArrayOf("text", java.util.Arrays.copyOf(pks, size)));
+            ps.setArray(first + 3, c.createArrayOf("integer", java.util.Arrays.copyOf(counts, size)));
+            ps.setArray(first + 4, c.createArrayOf("bytea", java.util.Arrays.copyOf(cells, size)));
+            return first + 5;
         }
     }
 

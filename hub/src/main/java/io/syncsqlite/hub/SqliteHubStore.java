@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,9 +34,14 @@ public final class SqliteHubStore implements HubStore {
     private static final int READERS = 4;
     /** Batch ids kept per site: a retry only ever repeats the batch in flight, so a short memory is enough. */
     private static final int BATCH_MEMORY = 256;
+    private static final String HEAD = "SELECT coalesce(max(seq), 0) FROM hub_rows WHERE ns = ?";
 
     private final Connection writer;
     private final StoredRows rowStore;
+    /** Records a push's batch id (nothing when it is already recorded: a retry), prepared once. */
+    private final PreparedStatement batchInsert;
+    /** A namespace's last sequence in the writer's transaction, prepared once. */
+    private final PreparedStatement headOfNamespace;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final String storeId;
@@ -85,6 +91,8 @@ public final class SqliteHubStore implements HubStore {
         writer.setAutoCommit(false);
         CellTableMigration.run(writer, file);
         rowStore = new StoredRows(writer);
+        batchInsert = writer.prepareStatement("INSERT OR IGNORE INTO hub_batches(ns, site, batch, n) VALUES (?, ?, ?, ?)");
+        headOfNamespace = writer.prepareStatement(HEAD);
         for (int i = 0; i < READERS; i++) {
             Connection r = DriverManager.getConnection(url);
             try (Statement s = r.createStatement()) {
@@ -142,44 +150,50 @@ public final class SqliteHubStore implements HubStore {
     }
 
     /**
-     * Stores the winning changes of {@code cs} under a new hub sequence, in one transaction together with the batch id,
-     * so a retried batch (same {@code site} and {@code batchId}) is answered as a duplicate and stores nothing.
+     * Stores the pushes in one transaction (one commit for the group), each with its batch id so a retried batch (same
+     * site and batch id) is answered as a duplicate and stores nothing; each push is a savepoint of its own, so one
+     * that fails rolls back alone.
      */
     @Override
-    public PushOutcome push(String ns, String batchId, Changeset cs) throws SQLException {
+    public List<Stored> pushAll(List<Push> pushes) throws SQLException {
         writeLock.lock();
         long before = seq;
         try {
-            try (PreparedStatement ps = writer.prepareStatement("INSERT OR IGNORE INTO hub_batches(ns, site, batch, n) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, ns);
-                ps.setString(2, cs.origin());
-                ps.setString(3, batchId);
-                ps.setLong(4, seq + 1);
-                if (ps.executeUpdate() == 0) {
-                    writer.rollback();
-                    return new PushOutcome(true, cs.size(), 0, seq, seq, List.of());
+            List<Stored> out = PushGroup.store(writer, pushes, new PushGroup.Writer() {
+                private long at;
+
+                @Override
+                public PushOutcome store(Push p) throws SQLException {
+                    at = seq;
+                    return SqliteHubStore.this.store(p);
+                }
+
+                @Override
+                public void rolledBack() {
+                    seq = at;
+                }
+            });
+            Map<String, java.util.Set<String>> sites = new java.util.HashMap<>();
+            for (int i = 0; i < pushes.size(); i++) {
+                Push p = pushes.get(i);
+                if (out.get(i).failure() == null && !out.get(i).outcome().duplicate()) sites.computeIfAbsent(p.ns(), n -> new java.util.HashSet<>()).add(p.changes().origin());
+            }
+            for (Map.Entry<String, java.util.Set<String>> e : sites.entrySet()) {
+                for (String site : e.getValue()) forgetOldBatches(e.getKey(), site);
+            }
+            if (seq != before) {
+                try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_meta SET value = ? WHERE key = 'seq'")) {
+                    ps.setLong(1, seq);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_generations SET last_seq = ? WHERE gen = ?")) {
+                    ps.setLong(1, seq);
+                    ps.setString(2, generation);
+                    ps.executeUpdate();
                 }
             }
-            long previous = head(writer, ns);
-            List<Change> accepted = new ArrayList<>();
-            List<PushedRow> rows = PushedRow.group(cs.changes());
-            for (RowWrites.Write w : RowWrites.merge(rows, rowStore.read(ns, rows), accepted)) {
-                seq++;
-                if (w.oldSeq() == null) rowStore.insert(ns, w.row().table(), w.row().pk(), seq, w.cells());
-                else rowStore.update(ns, w.row(), w.oldSeq(), seq, w.cells());
-            }
-            forgetOldBatches(ns, cs.origin());
-            try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_meta SET value = ? WHERE key = 'seq'")) {
-                ps.setLong(1, seq);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = writer.prepareStatement("UPDATE hub_generations SET last_seq = ? WHERE gen = ?")) {
-                ps.setLong(1, seq);
-                ps.setString(2, generation);
-                ps.executeUpdate();
-            }
             writer.commit();
-            return new PushOutcome(false, cs.size(), accepted.size(), accepted.isEmpty() ? previous : seq, previous, accepted);
+            return out;
         } catch (SQLException | RuntimeException e) {
             seq = before;
             writer.rollback();
@@ -187,6 +201,26 @@ public final class SqliteHubStore implements HubStore {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Stores one push in the writer's open transaction; a duplicate batch stores nothing. */
+    private PushOutcome store(Push p) throws SQLException {
+        String ns = p.ns();
+        Changeset cs = p.changes();
+        batchInsert.setString(1, ns);
+        batchInsert.setString(2, cs.origin());
+        batchInsert.setString(3, p.batchId());
+        batchInsert.setLong(4, seq + 1);
+        if (batchInsert.executeUpdate() == 0) return new PushOutcome(true, cs.size(), 0, seq, seq, List.of());
+        long previous = head(headOfNamespace, ns);
+        List<Change> accepted = new ArrayList<>();
+        List<PushedRow> rows = PushedRow.group(cs.changes());
+        for (RowWrites.Write w : RowWrites.merge(rows, rowStore.read(ns, rows), accepted)) {
+            seq++;
+            if (w.oldSeq() == null) rowStore.insert(ns, w.row().table(), w.row().pk(), seq, w.cells());
+            else rowStore.update(ns, w.row(), w.oldSeq(), seq, w.cells());
+        }
+        return new PushOutcome(false, cs.size(), accepted.size(), accepted.isEmpty() ? previous : seq, previous, accepted);
     }
 
     @Override
@@ -207,22 +241,20 @@ public final class SqliteHubStore implements HubStore {
     @Override
     public long head(String ns) throws SQLException, InterruptedException {
         Connection r = readers.take();
-        try {
-            return head(r, ns);
+        try (PreparedStatement ps = r.prepareStatement(HEAD)) {
+            return head(ps, ns);
         } finally {
             r.rollback();
             readers.add(r);
         }
     }
 
-    /** The last sequence stored in {@code ns} (0 when empty), as {@code c}'s transaction sees it. */
-    private static long head(Connection c, String ns) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM hub_rows WHERE ns = ?")) {
-            ps.setString(1, ns);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+    /** The last sequence stored in namespace {@code ns} (0 when empty), by {@code ps} ({@link #HEAD}). */
+    private static long head(PreparedStatement ps, String ns) throws SQLException {
+        ps.setString(1, ns);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -308,6 +340,8 @@ public final class SqliteHubStore implements HubStore {
         writeLock.lock();
         try {
             rowStore.close();
+            batchInsert.close();
+            headOfNamespace.close();
             writer.close();
             for (Connection r : readers) r.close();
         } finally {

@@ -15,22 +15,27 @@ import java.util.Map;
  * looked up many keys per statement, and each row that won something is written with one statement.
  */
 final class StoredRows implements AutoCloseable {
-    /** Keys per lookup statement; a shorter last chunk repeats its last key (IN ignores repeats). */
-    private static final int LOOKUP_KEYS = 256;
+    /**
+     * Keys per lookup statement, one statement per size: a chunk takes the smallest that holds it, repeating its last
+     * key (IN ignores repeats), so a push of one row binds one key, not 256.
+     */
+    private static final int[] LOOKUP_KEYS = {1, 16, 256};
 
     /** A row as stored: the sequence of the push that last won any of its cells, and its cells ({@link StoredRow}). */
     record Stored(long seq, byte[] cells) {
     }
 
-    private final PreparedStatement lookup;
+    private final PreparedStatement[] lookups = new PreparedStatement[LOOKUP_KEYS.length];
     private final PreparedStatement insert;
     private final PreparedStatement update;
 
     StoredRows(Connection writer) throws SQLException {
-        StringBuilder in = new StringBuilder("?3");
-        for (int i = 1; i < LOOKUP_KEYS; i++) in.append(", ?").append(i + 3);
-        // without statistics the planner would rather scan the namespace in sequence order than probe the key index
-        lookup = writer.prepareStatement("SELECT pk, seq, cells FROM hub_rows INDEXED BY hub_rows_key WHERE ns = ?1 AND tbl = ?2 AND pk IN (" + in + ")");
+        for (int n = 0; n < LOOKUP_KEYS.length; n++) {
+            StringBuilder in = new StringBuilder("?3");
+            for (int i = 1; i < LOOKUP_KEYS[n]; i++) in.append(", ?").append(i + 3);
+            // without statistics the planner would rather scan the namespace in sequence order than probe the key index
+            lookups[n] = writer.prepareStatement("SELECT pk, seq, cells FROM hub_rows INDEXED BY hub_rows_key WHERE ns = ?1 AND tbl = ?2 AND pk IN (" + in + ")");
+        }
         insert = writer.prepareStatement("INSERT INTO hub_rows(ns, seq, tbl, pk, n, cells) VALUES (?, ?, ?, ?, ?, ?)");
         update = writer.prepareStatement("UPDATE hub_rows SET seq = ?, n = ?, cells = ? WHERE ns = ? AND seq = ? AND tbl = ? AND pk = ?");
     }
@@ -42,13 +47,17 @@ final class StoredRows implements AutoCloseable {
         Map<PushedRow, Stored> out = new HashMap<>();
         for (Map.Entry<String, List<PushedRow>> e : byTable.entrySet()) {
             List<PushedRow> all = e.getValue();
-            for (int from = 0; from < all.size(); from += LOOKUP_KEYS) {
-                List<PushedRow> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_KEYS));
+            int most = LOOKUP_KEYS[LOOKUP_KEYS.length - 1];
+            for (int from = 0; from < all.size(); from += most) {
+                List<PushedRow> chunk = all.subList(from, Math.min(all.size(), from + most));
                 Map<String, PushedRow> byPk = new HashMap<>();
                 for (PushedRow r : chunk) byPk.put(r.pk(), r);
+                int size = 0;
+                while (LOOKUP_KEYS[size] < chunk.size()) size++;
+                PreparedStatement lookup = lookups[size];
                 lookup.setString(1, ns);
                 lookup.setString(2, e.getKey());
-                for (int i = 0; i < LOOKUP_KEYS; i++) lookup.setString(i + 3, chunk.get(Math.min(i, chunk.size() - 1)).pk());
+                for (int i = 0; i < LOOKUP_KEYS[size]; i++) lookup.setString(i + 3, chunk.get(Math.min(i, chunk.size() - 1)).pk());
                 try (ResultSet rs = lookup.executeQuery()) {
                     while (rs.next()) out.put(byPk.get(rs.getString(1)), new Stored(rs.getLong(2), rs.getBytes(3)));
                 }
@@ -82,7 +91,7 @@ final class StoredRows implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        lookup.close();
+        for (PreparedStatement lookup : lookups) lookup.close();
         insert.close();
         update.close();
     }

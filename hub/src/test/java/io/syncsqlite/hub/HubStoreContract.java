@@ -70,6 +70,46 @@ abstract class HubStoreContract {
     }
 
     /**
+     * A group of pushes stored in one transaction ({@link HubStore#pushAll}) is what the same pushes one by one would
+     * store: sequences in the order given, a later push of the group sees the earlier ones (its previous head, a retried
+     * batch), and a push the store cannot write fails alone while the others are committed.
+     */
+    @Test
+    void aGroupOfPushesIsStoredAsThoseSamePushesOneByOneAndAFailingOneFailsAlone() throws Exception {
+        long hlc = Hlc.now();
+        try (HubStore store = open()) {
+            Changeset first = new Changeset(SITE, List.of(cell("x", 1L, hlc), cell("y", "a", hlc)));
+            List<HubStore.Stored> group = store.pushAll(List.of(
+                    new HubStore.Push("a", "b1", first),
+                    new HubStore.Push("a", "b1", first),
+                    new HubStore.Push("a", "b2", new Changeset(SITE, List.of(cell("z", Integer.valueOf(3), hlc)))),
+                    new HubStore.Push("b", "b1", new Changeset(OTHER, List.of(new Change("t", List.of(1L), "x", 9L, hlc, OTHER, 1)))),
+                    new HubStore.Push("a", "b3", new Changeset(OTHER, List.of(new Change("t", List.of(1L), "x", 2L, hlc + 1, OTHER, 1))))));
+            HubStore.PushOutcome a1 = group.get(0).outcome();
+            assertEquals(2, a1.stored());
+            assertEquals(0, a1.previous());
+            assertTrue(group.get(1).outcome().duplicate(), "the same batch again in the group is a retry");
+            assertTrue(group.get(2).outcome() == null && group.get(2).failure() != null, "a value the store cannot write fails its push: " + group.get(2));
+            HubStore.PushOutcome b1 = group.get(3).outcome();
+            assertEquals(1, b1.stored());
+            assertTrue(b1.seq() > a1.seq(), "sequences in the order given");
+            HubStore.PushOutcome a3 = group.get(4).outcome();
+            assertEquals(1, a3.stored());
+            assertEquals(a1.seq(), a3.previous(), "a later push of the group follows the earlier one of its namespace");
+            assertTrue(a3.seq() > b1.seq());
+            assertEquals(a3.seq(), store.head("a"));
+            assertEquals(b1.seq(), store.head("b"));
+            Map<String, Object> values = new HashMap<>();
+            for (Change ch : store.pull("a", 0, 100).changes()) values.put(ch.column(), ch.value());
+            assertEquals(Map.of("x", 2L, "y", "a"), values, "the failed push stored nothing, the others everything");
+            assertTrue(store.push("a", "b3", new Changeset(OTHER, List.of(new Change("t", List.of(1L), "x", 2L, hlc + 1, OTHER, 1)))).duplicate(),
+                    "the group's batches were committed");
+            HubStore.PushOutcome after = store.push("a", "b4", new Changeset(SITE, List.of(cell("z", 3L, hlc + 2))));
+            assertEquals(a3.seq(), after.previous());
+        }
+    }
+
+    /**
      * A reader paging through the store while pushes overwrite cells of rows it has already passed (or not yet reached)
      * ends up holding exactly the store's winning versions: a row moved to a later sequence is sent whole.
      */

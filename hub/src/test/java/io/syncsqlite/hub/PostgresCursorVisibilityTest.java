@@ -47,11 +47,14 @@ class PostgresCursorVisibilityTest {
         List<HubStore> hubs = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) hubs.add(TestPostgres.open(db));
+            // as a hub pushes: the pushes that arrive together at one hub are stored in one transaction
+            List<GroupCommit> commits = new ArrayList<>();
+            for (HubStore h : hubs) commits.add(new GroupCommit(h::pushAll));
             long hlc = Hlc.now();
             Set<Long> skipped = run(seed, hubs, (writer, push, keys, random) -> {
                 List<Change> changes = new ArrayList<>();
                 for (long k : keys) changes.add(new Change("t", List.of(k), "v", k, hlc, HubStoreContract.SITE, 1));
-                hubs.get(random.nextInt(hubs.size())).push(NS, "w" + writer + "." + push, new Changeset(HubStoreContract.SITE, changes));
+                commits.get(random.nextInt(hubs.size())).push(new HubStore.Push(NS, "w" + writer + "." + push, new Changeset(HubStoreContract.SITE, changes)), out -> { });
             });
             assertEquals(Set.of(), skipped, "seed " + seed);
         } finally {

@@ -261,7 +261,13 @@ public final class HubClient {
 
     private static byte[] gzip(byte[] body) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+        try (GZIPOutputStream z = new GZIPOutputStream(out) {
+            {
+                // changesets compress as well at the fastest level (measured on a 10k-change page: 8:1 either way) at
+                // a third of the CPU of the default one, and both ends of a sync pay it
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
             z.write(body);
         }
         return out.toByteArray();
