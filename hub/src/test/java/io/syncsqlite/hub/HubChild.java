@@ -18,10 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code java -jar}'s entry point ({@link HubMain}) in a child JVM with a small heap, on loopback, HTTP and WebSocket. */
-final class HubChild implements AutoCloseable {
-    static final String TOKEN = "child-token";
-    static final String NAMESPACE = "a";
+/**
+ * {@code java -jar}'s entry point ({@link HubMain}) in a child JVM with a small heap, on loopback, HTTP and WebSocket,
+ * over an SQLite store of its own or a PostgreSQL store it may share with other hub processes; killable with
+ * {@code kill -9}.
+ */
+public final class HubChild implements AutoCloseable {
+    public static final String TOKEN = "child-token";
+    public static final String NAMESPACE = "a";
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+), WebSocket on port (\\d+)");
 
     private final Process process;
@@ -32,10 +36,15 @@ final class HubChild implements AutoCloseable {
 
     /** Starts a hub with {@code heap} (e.g. {@code 256m}) and {@code options} on top of port, data and token. */
     HubChild(Path dir, String heap, String... options) throws IOException {
+        this(dir, heap, List.of("--data", dir.resolve("hub.db").toString()), options);
+    }
+
+    private HubChild(Path dir, String heap, List<String> store, String... options) throws IOException {
         log = dir.resolve("hub.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), HubMain.class.getName(), "--port", "0", "--ws-port", "0",
-                "--data", dir.resolve("hub.db").toString(), "--token", TOKEN + "=" + NAMESPACE));
+                "--token", TOKEN + "=" + NAMESPACE));
+        cmd.addAll(store);
         cmd.addAll(List.of(options));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -50,21 +59,29 @@ final class HubChild implements AutoCloseable {
         throw new IOException("the hub did not start: " + Files.readString(log));
     }
 
-    URI uri() {
+    /**
+     * Starts a hub over the PostgreSQL database at {@code storeUrl} ({@link TestPostgres#url}) as its superuser, with
+     * {@code heap}; its log goes to {@code dir}.
+     */
+    public static HubChild overPostgres(Path dir, String heap, String storeUrl) throws IOException {
+        return new HubChild(dir, heap, List.of("--store", storeUrl, "--store-user", "postgres"));
+    }
+
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    URI wsUri() {
+    public URI wsUri() {
         return URI.create("ws://127.0.0.1:" + wsPort);
     }
 
     /** GET {@code path} on the hub's HTTP port. */
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri().resolve(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of {@code name} in {@code /metrics} (the full name with labels, without the prefix). */
-    long metric(String name) throws IOException, InterruptedException {
+    public long metric(String name) throws IOException, InterruptedException {
         for (String line : get("/metrics").body().split("\n")) {
             if (line.startsWith("syncsqlite_hub_" + name + " ")) return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
         }
@@ -76,7 +93,7 @@ final class HubChild implements AutoCloseable {
      * value: the hub counts a refusal or a closed connection on its own thread after the client saw the close, so a
      * value read at once can lag behind. A hub that exits ends the wait at once, with its log.
      */
-    long awaitMetric(String name, LongPredicate until, Duration within) throws IOException, InterruptedException {
+    public long awaitMetric(String name, LongPredicate until, Duration within) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             if (!process.isAlive()) throw new AssertionError("the hub exited while " + name + " was awaited:\n" + log());
@@ -86,13 +103,18 @@ final class HubChild implements AutoCloseable {
         }
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
+    }
+
+    /** {@code kill -9}: the JVM dies at once, whatever it is doing (a push half-stored, an answer half-sent). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL on Unix
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        kill();
     }
 }

@@ -3,21 +3,21 @@ package io.syncsqlite.tck.fault;
 import java.time.Duration;
 
 /** Polls a condition until it holds or a deadline passes. */
-final class Await {
+public final class Await {
     /** A condition that may throw (it usually queries a database). */
-    interface Check {
+    public interface Check {
         boolean holds() throws Exception;
     }
 
     /** What the state was, for the failure message. */
-    interface State {
+    public interface State {
         String describe() throws Exception;
     }
 
     private Await() {
     }
 
-    static void until(String what, Duration timeout, Check condition, State state) throws Exception {
+    public static void until(String what, Duration timeout, Check condition, State state) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting until " + what + ": " + state.describe());
