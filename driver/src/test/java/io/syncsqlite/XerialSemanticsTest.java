@@ -215,4 +215,50 @@ class XerialSemanticsTest {
         }
         assertEquals(heard.get(true), heard.get(false));
     }
+
+    /**
+     * xerial's ListenerTest.testMultiConnectionHook: after its own CREATE TABLE, a connection's commit listener hears
+     * its next insert commit, and no rollback (the driver instruments the new table on a connection of its own).
+     */
+    @Test
+    void afterItsOwnDdlAConnectionsCommitListenerHearsNoRollback() throws Exception {
+        Map<Boolean, List<String>> heard = new HashMap<>();
+        for (boolean plain : new boolean[] {true, false}) {
+            Path file = dir.resolve((plain ? "plain" : "synced") + "-listened.db");
+            List<String> events = new CopyOnWriteArrayList<>();
+            try (Connection c = open(plain, file); Connection other = open(plain, file); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE sample (id INTEGER PRIMARY KEY AUTOINCREMENT, description TEXT)");
+                ((SQLiteConnection) c).addCommitListener(Twins.recordingCommits(events));
+                s.execute("INSERT INTO sample (description) VALUES ('smert za smert')");
+                other.createStatement().execute("INSERT INTO sample (description) VALUES ('amor fati')");
+                s.execute("INSERT INTO sample (description) VALUES ('again')");
+            }
+            heard.put(plain, events);
+        }
+        assertEquals(List.of("commit", "commit"), heard.get(true));
+        assertEquals(heard.get(true), heard.get(false));
+    }
+
+    /**
+     * An application's {@code main} returns and its JVM exits, as on plain: an INSERT the driver's SQL parser cannot
+     * read (JSqlParser 5.3 reads {@code sample} as a keyword) leaves no non-daemon thread behind.
+     */
+    @Test
+    void anInsertTheParserCannotReadLeavesNoThreadThatKeepsTheJvmAlive() throws Exception {
+        try (Connection c = open(false, dir.resolve("parse.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE sample (id INTEGER PRIMARY KEY, description TEXT)");
+            java.util.Set<Thread> before = nonDaemonThreads();
+            for (int i = 0; i < 3; i++) s.execute("INSERT INTO sample (description) VALUES ('" + i + "')");
+            java.util.Set<Thread> left = nonDaemonThreads();
+            left.removeAll(before);
+            assertEquals(java.util.Set.of(), left);
+            assertEquals(" SELECT count(*) FROM sample -> 3;\n", Twins.query(c, "SELECT count(*) FROM sample"));
+        }
+    }
+
+    private static java.util.Set<Thread> nonDaemonThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) if (t.isAlive() && !t.isDaemon()) out.add(t);
+        return out;
+    }
 }

@@ -11,7 +11,9 @@ import io.syncsqlite.identity.SiteIdentity;
 import io.syncsqlite.keys.KeyedInserts;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -283,7 +285,21 @@ public final class SyncedFile {
         if (s != null) return s;
         if (key == null || !c.getAutoCommit()) return instrument(c, c.getAutoCommit());
         try (Connection own = SqliteConnections.openInternal(url)) {
-            return instrument(own, true);
+            s = instrument(own, true);
+        }
+        loadSchema(c);
+        return s;
+    }
+
+    /**
+     * Has {@code c} read the schema another connection just changed, with a read that writes nothing. Otherwise its
+     * next write finds the schema changed when it takes the write lock, and SQLite rolls that first attempt back
+     * before running it again: a rollback the application's commit listener would hear, where plain SQLite has none
+     * after the application's own DDL. A read neither changes {@code changes()} nor {@code last_insert_rowid()}.
+     */
+    private static void loadSchema(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+            rs.next();
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.JSQLParserException;
@@ -35,6 +37,17 @@ final class InsertRewriter {
     private static final String PLACEHOLDER = Sql.PREFIX + "key_";
     private static final Pattern PLACEHOLDERS = Pattern.compile(PLACEHOLDER + "(\\d+|rn)_");
     private static final List<String> ROWID_NAMES = List.of("rowid", "oid", "_rowid_");
+    /**
+     * Where JSqlParser runs each parse (it bounds a parse with a timeout on another thread). Left to itself it makes an
+     * executor per call, and 5.3's {@code parseStatements} does not shut that one down when the text does not parse:
+     * each such INSERT would leave a non-daemon thread behind, and the application's JVM would never exit. These
+     * threads are daemons, reused, and end when idle.
+     */
+    private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "syncsqlite-sql-parser");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** What became of a statement. */
     sealed interface Outcome {
@@ -81,7 +94,7 @@ final class InsertRewriter {
     Outcome rewrite(InsertText text) {
         Insert insert;
         try {
-            Statements parsed = CCJSqlParserUtil.parseStatements(text.body());
+            Statements parsed = CCJSqlParserUtil.parseStatements(text.body(), PARSER, null);
             if (parsed.size() != 1 || !(parsed.get(0) instanceof Insert i)) return new Unsupported("not a single INSERT statement");
             insert = i;
         } catch (JSQLParserException | RuntimeException e) {
@@ -137,7 +150,7 @@ final class InsertRewriter {
         String wrapped = "SELECT " + outer + " FROM (SELECT " + names + " WHERE 0 UNION ALL SELECT * FROM (" + select + "))"
                 + " WHERE true"; // WHERE keeps a following ON CONFLICT from being read as a join constraint
         try {
-            insert.setSelect((Select) CCJSqlParserUtil.parse(wrapped));
+            insert.setSelect((Select) CCJSqlParserUtil.parse(wrapped, PARSER, null));
         } catch (JSQLParserException | RuntimeException e) {
             return new Unsupported("JSqlParser cannot re-read the wrapped SELECT");
         }
