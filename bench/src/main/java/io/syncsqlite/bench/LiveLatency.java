@@ -38,11 +38,15 @@ final class LiveLatency {
     private LiveLatency() {
     }
 
-    static Result measure(Path dir, SyncBenchmarks.Link link, String wsUrl, int subscribers, int samples) throws Exception {
+    /**
+     * A on the link's first hub, B on its second (the same one when there is one hub), the other subscribers spread
+     * over all hubs.
+     */
+    static Result measure(Path dir, SyncBenchmarks.Link link, int subscribers, int samples) throws Exception {
         List<Listener> others = new ArrayList<>();
-        String name = "latency-" + subscribers;
-        try (Connection a = Databases.open(Kind.SYNC, dir.resolve(name + "-a.db"), link.params);
-             Connection b = Databases.open(Kind.SYNC, dir.resolve(name + "-b.db"), link.params)) {
+        String name = "latency-" + link.name + "-" + subscribers;
+        try (Connection a = Databases.open(Kind.SYNC, dir.resolve(name + "-a.db"), link.params(0));
+             Connection b = Databases.open(Kind.SYNC, dir.resolve(name + "-b.db"), link.params(1))) {
             Databases.exec(a, "CREATE TABLE IF NOT EXISTS ping(id INTEGER PRIMARY KEY, at INTEGER)");
             Databases.exec(b, "CREATE TABLE IF NOT EXISTS ping(id INTEGER PRIMARY KEY, at INTEGER)");
             Semaphore seen = new Semaphore(0);
@@ -51,7 +55,7 @@ final class LiveLatency {
             });
             a.unwrap(SyncConnection.class).syncNow();
             b.unwrap(SyncConnection.class).syncNow();
-            for (int i = 1; i < subscribers; i++) others.add(new Listener(URI.create(wsUrl)));
+            for (int i = 1; i < subscribers; i++) others.add(new Listener(URI.create(link.url(i + 1))));
             int warmup = Math.max(10, samples / 10);
             double[] millis = new double[samples];
             long base = System.nanoTime() % 1_000_000_000L * 1000; // fresh ids per run, as the namespace is shared

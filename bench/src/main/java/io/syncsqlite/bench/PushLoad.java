@@ -27,19 +27,21 @@ final class PushLoad {
     private PushLoad() {
     }
 
-    /** {@code clients} clients push to {@code link}'s hub for {@code warmup} (not counted), then for {@code run}. */
-    static Result measure(SyncBenchmarks.Link link, URI hub, int clients, Duration warmup, Duration run) throws Exception {
-        run(hub, clients, warmup, "warmup");
-        link.hub.send("reset");
-        link.hub.await("RESET");
-        long pushes = run(hub, clients, run, "load");
-        link.hub.send("heap");
-        Map<String, String> heap = link.hub.await("HEAP");
+    /**
+     * {@code clients} clients push to {@code link}'s hubs (client {@code i} to hub {@code i mod n}) for {@code warmup}
+     * (not counted), then for {@code run}; the CPU is that of all hubs.
+     */
+    static Result measure(SyncBenchmarks.Link link, int clients, Duration warmup, Duration run) throws Exception {
+        run(link, clients, warmup, "warmup");
+        link.resetHubs();
+        long pushes = run(link, clients, run, "load");
+        long cpu = 0;
+        for (Map<String, String> heap : link.hubHeaps()) cpu += Long.parseLong(heap.get("cpu"));
         double seconds = run.toNanos() / 1e9;
-        return new Result(clients, pushes / seconds, Long.parseLong(heap.get("cpu")) / 1e6 / (pushes / 1000.0));
+        return new Result(clients, pushes / seconds, cpu / 1e6 / (pushes / 1000.0));
     }
 
-    private static long run(URI hub, int clients, Duration length, String prefix) throws Exception {
+    private static long run(SyncBenchmarks.Link link, int clients, Duration length, String prefix) throws Exception {
         AtomicLong pushes = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -47,7 +49,7 @@ final class PushLoad {
             List<Future<?>> running = new ArrayList<>();
             for (int t = 0; t < clients; t++) {
                 String site = HexFormat.of().toHexDigits(t + 1L) + HexFormat.of().toHexDigits((long) prefix.hashCode());
-                HubClient client = new HubClient(hub, SyncBenchmarks.TOKEN, SyncBenchmarks.NAMESPACE, Duration.ofSeconds(60));
+                HubClient client = new HubClient(URI.create(link.url(t)), SyncBenchmarks.TOKEN, SyncBenchmarks.NAMESPACE, Duration.ofSeconds(60));
                 running.add(pool.submit(() -> {
                     for (long n = 0; System.nanoTime() < end; n++) {
                         client.push(row(site, prefix + "-" + site + "-" + n), prefix + "." + n);

@@ -8,11 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * End-to-end sync between two replicas, and the bootstrap of a new replica, through a real transport: {@code nas}
- * (a local folder), {@code http} or {@code ws} (a hub in its own JVM on loopback).
+ * (a local folder), {@code http} or {@code ws} (hubs in their own JVMs on loopback, over the embedded SQLite store or
+ * one PostgreSQL database).
  */
 final class SyncBenchmarks {
     static final String TOKEN = "bench-token";
@@ -24,11 +27,13 @@ final class SyncBenchmarks {
     private final Path dir;
     private final Sizes sizes;
     private final Path jfrDir;
+    private final BenchPostgres postgres;
 
-    SyncBenchmarks(Path dir, Sizes sizes, Path jfrDir) {
+    SyncBenchmarks(Path dir, Sizes sizes, Path jfrDir, BenchPostgres postgres) {
         this.dir = dir;
         this.sizes = sizes;
         this.jfrDir = jfrDir;
+        this.postgres = postgres;
     }
 
     /**
@@ -46,42 +51,116 @@ final class SyncBenchmarks {
         }
     }
 
-    /** Where one transport's replicas sync through; for http, a hub child process that lives as long as this. */
+    /**
+     * The hubs a transport syncs through: the embedded SQLite store (one hub), or one PostgreSQL database shared by
+     * {@code instances} hubs.
+     */
+    record HubSetup(boolean postgres, int instances) {
+        static final HubSetup SQLITE = new HubSetup(false, 1);
+
+        /** {@code sqlite}, {@code postgres} (one hub) or {@code postgres-N} (N hubs). */
+        static HubSetup parse(String name) {
+            if (name.equals("sqlite")) return SQLITE;
+            if (name.equals("postgres")) return new HubSetup(true, 1);
+            if (name.startsWith("postgres-")) return new HubSetup(true, Integer.parseInt(name.substring("postgres-".length())));
+            throw new IllegalArgumentException("unknown hub store setup " + name + ": sqlite, postgres or postgres-N");
+        }
+
+        /** How a table row names it: nothing for the default (SQLite), else the store and the hubs. */
+        String label() {
+            return postgres ? " [postgres, " + instances + " hub" + (instances == 1 ? "" : "s") + "]" : "";
+        }
+    }
+
+    /**
+     * Where one transport's replicas sync through: a folder (nas), or hub child processes that live as long as this,
+     * replica {@code i} talking to hub {@code i mod n} (so with several hubs, A pushes to one and B reads from another).
+     */
     final class Link implements AutoCloseable {
         final String transport;
-        final String params;
-        final ChildJvm hub;
+        /** Names the replicas' files of this link (one per transport and hub setup). */
+        final String name;
+        final List<ChildJvm> hubs;
+        private final List<String> urls;
 
-        private Link(String transport, String params, ChildJvm hub) {
+        private Link(String transport, String name, List<ChildJvm> hubs, List<String> urls) {
             this.transport = transport;
-            this.params = params;
-            this.hub = hub;
+            this.name = name;
+            this.hubs = hubs;
+            this.urls = urls;
+        }
+
+        /** The URL of hub {@code i mod n} for this transport (the folder for nas). */
+        String url(int i) {
+            return urls.get(i % urls.size());
+        }
+
+        /** The connection parameters of replica {@code i}. */
+        String params(int i) {
+            if (transport.equals("nas")) return "&sync.transport=nas&sync.dir=" + url(i) + "&sync.interval=1h";
+            return "&sync.transport=" + transport + "&sync.url=" + url(i) + "&sync.token=" + TOKEN + "&sync.namespace=" + NAMESPACE
+                    + "&sync.interval=1h&sync.timeout=120s";
+        }
+
+        /** Forgets the hubs' heap peaks and CPU so far. */
+        void resetHubs() throws IOException {
+            for (ChildJvm h : hubs) h.send("reset");
+            for (ChildJvm h : hubs) h.await("RESET");
+        }
+
+        /** The heap and CPU since the last reset of each hub. */
+        List<Map<String, String>> hubHeaps() throws IOException {
+            for (ChildJvm h : hubs) h.send("heap");
+            List<Map<String, String>> out = new ArrayList<>();
+            for (ChildJvm h : hubs) out.add(h.await("HEAP"));
+            return out;
         }
 
         @Override
         public void close() throws InterruptedException {
-            if (hub != null) hub.close();
+            for (ChildJvm h : hubs) h.close();
         }
     }
 
     Link nas(String name) throws IOException {
         Path share = Files.createDirectories(dir.resolve(name + "-share"));
-        return new Link("nas", "&sync.transport=nas&sync.dir=" + share + "&sync.interval=1h", null);
+        return new Link("nas", name, List.of(), List.of(share.toString()));
     }
 
     /** {@code http} or {@code ws} through a hub of its own (store {@code <name>-hub.db}) in its own JVM. */
-    Link hub(String transport, String name) throws IOException {
-        ChildJvm hub = new ChildJvm(name + "-hub", CHILD_HEAP, jfrDir, dir, HubProcess.class, dir.resolve(name + "-hub.db").toString(), TOKEN, NAMESPACE);
-        Map<String, String> ports = hub.await("PORT");
-        String url = transport.equals("ws") ? "ws://127.0.0.1:" + ports.get("ws") : "http://127.0.0.1:" + ports.get("port");
-        return new Link(transport, "&sync.transport=" + transport + "&sync.url=" + url + "&sync.token=" + TOKEN + "&sync.namespace=" + NAMESPACE
-                + "&sync.interval=1h&sync.timeout=120s", hub);
+    Link hub(String transport, String name) throws IOException, SQLException {
+        return hub(transport, name, HubSetup.SQLITE);
+    }
+
+    /** {@code http} or {@code ws} through hubs of their own in their own JVMs, over the store {@code setup} names. */
+    Link hub(String transport, String name, HubSetup setup) throws IOException, SQLException {
+        String store = setup.postgres() ? postgres.newDatabase() : dir.resolve(name + "-hub.db").toString();
+        List<ChildJvm> hubs = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        try {
+            for (int i = 0; i < setup.instances(); i++) {
+                ChildJvm hub = new ChildJvm(name + "-hub" + (i == 0 ? "" : "-" + i), CHILD_HEAP, jfrDir, dir, HubProcess.class, store, TOKEN, NAMESPACE);
+                hubs.add(hub);
+                Map<String, String> ports = hub.await("PORT");
+                urls.add(transport.equals("ws") ? "ws://127.0.0.1:" + ports.get("ws") : "http://127.0.0.1:" + ports.get("port"));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (ChildJvm h : hubs) {
+                try {
+                    h.close();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw e;
+        }
+        return new Link(transport, name, hubs, urls);
     }
 
     Throughput throughput(Link link) throws SQLException, InterruptedException {
-        String name = "e2e-" + link.transport;
-        try (Connection a = Databases.open(Kind.SYNC, dir.resolve(name + "-a.db"), link.params);
-             Connection b = Databases.open(Kind.SYNC, dir.resolve(name + "-b.db"), link.params)) {
+        String name = "e2e-" + link.name;
+        try (Connection a = Databases.open(Kind.SYNC, dir.resolve(name + "-a.db"), link.params(0));
+             Connection b = Databases.open(Kind.SYNC, dir.resolve(name + "-b.db"), link.params(1))) {
             Databases.exec(a, Workloads.ITEM_TABLE);
             Databases.exec(b, Workloads.ITEM_TABLE);
             SyncConnection syncA = a.unwrap(SyncConnection.class);
@@ -127,13 +206,13 @@ final class SyncBenchmarks {
      * publishes rows that predate capture), then times a new replica in a child JVM with {@code -Xmx256m}.
      */
     Bootstrap bootstrap(Link link) throws IOException, SQLException, InterruptedException {
-        String name = "bootstrap-" + link.transport;
+        String name = "bootstrap-" + link.name;
         int rows = sizes.bootstrapRows(link.transport);
         Path plainSeed = plainSeed(rows);
         Path seed = dir.resolve(name + "-seed.db");
         Files.copy(plainSeed, seed);
         long s0 = System.nanoTime();
-        try (Connection c = Databases.open(Kind.SYNC, seed, link.params)) {
+        try (Connection c = Databases.open(Kind.SYNC, seed, link.params(0))) {
             SyncConnection sync = c.unwrap(SyncConnection.class);
             int pushed;
             do {
@@ -141,11 +220,8 @@ final class SyncBenchmarks {
             } while (pushed > 0);
         }
         double seedSeconds = (System.nanoTime() - s0) / 1e9;
-        if (link.hub != null) {
-            link.hub.send("reset");
-            link.hub.await("RESET");
-        }
-        String url = Kind.SYNC.prefix + dir.resolve(name + "-new.db") + "?" + Databases.PRAGMAS + link.params;
+        link.resetHubs();
+        String url = Kind.SYNC.prefix + dir.resolve(name + "-new.db") + "?" + Databases.PRAGMAS + link.params(1);
         Map<String, String> result;
         try (ChildJvm replica = new ChildJvm(name + "-replica", CHILD_HEAP, jfrDir, dir, BootstrapReplica.class, url,
                 Integer.toString(rows), Integer.toString(sizes.bootstrapTimeoutSeconds()))) {
@@ -154,11 +230,8 @@ final class SyncBenchmarks {
             // e.g. OutOfMemoryError under -Xmx256m: a result of its own, not a reason to lose the rest of the table
             return new Bootstrap(0, rows, 0, seedSeconds, Map.of(), null, e.getMessage());
         }
-        Map<String, String> hubHeap = null;
-        if (link.hub != null) {
-            link.hub.send("heap");
-            hubHeap = link.hub.await("HEAP");
-        }
+        // the hub the new replica read from
+        Map<String, String> hubHeap = link.hubs.isEmpty() ? null : link.hubHeaps().get(1 % link.hubs.size());
         return new Bootstrap(Long.parseLong(result.get("rows")), rows, Double.parseDouble(result.get("seconds")), seedSeconds, result,
                 hubHeap, null);
     }

@@ -103,7 +103,19 @@ final class HttpTransport implements Transport {
     }
 
     private void pushAll(SyncSession session, Changeset cs, String batch) throws Exception {
-        HubPush.pushAll(session, hub.base().toString(), cs, batch, caps(), (part, b) -> send(session, part, b));
+        HubPush.pushAll(session, hub.base().toString(), cs, batch, caps(), new HubPush.Sender() {
+            @Override
+            public HubPush.Reply send(Changeset part, String b) throws Exception {
+                return HttpTransport.this.send(session, part, b);
+            }
+
+            /** The part goes out now; the engine encodes the next ones while the hub stores it. */
+            @Override
+            public HubPush.InFlight start(Changeset part, String b) throws Exception {
+                HubClient.PendingPush pending = hub.startPush(part, b);
+                return () -> settle(session, pending);
+            }
+        });
     }
 
     /** What one push may hold, by what the hub states (asked once when nothing was heard from it yet). */
@@ -113,8 +125,13 @@ final class HttpTransport implements Transport {
     }
 
     private HubPush.Reply send(SyncSession session, Changeset part, String batch) throws IOException, InterruptedException, HubPush.Refused, SQLException {
+        return settle(session, () -> hub.push(part, batch));
+    }
+
+    /** The hub's answer to a part, taken in part order. */
+    private HubPush.Reply settle(SyncSession session, HubClient.PendingPush sent) throws IOException, InterruptedException, HubPush.Refused, SQLException {
         try {
-            HubClient.PushReply r = hub.push(part, batch);
+            HubClient.PushReply r = sent.reply();
             // recorded with the publication that follows: a hub restored from before this push must be noticed
             HubPush.recordSeen(session, SEEN, new Cursor(r.epoch(), r.seq()));
             return new HubPush.Reply(r.duplicate(), r.refused(), limits());

@@ -18,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -77,12 +79,29 @@ public final class HubClient {
 
     /** Pushes {@code cs} as batch {@code batchId}. */
     public PushReply push(Changeset cs, String batchId) throws IOException, InterruptedException {
+        return startPush(cs, batchId).reply();
+    }
+
+    /** A push on its way to the hub; its answer is read when asked for. */
+    @FunctionalInterface
+    public interface PendingPush {
+        PushReply reply() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Encodes {@code cs} and starts sending it as batch {@code batchId} without waiting for the answer, so the caller
+     * can encode the next part while the hub stores this one.
+     */
+    public PendingPush startPush(Changeset cs, String batchId) throws IOException {
         byte[] body = ChangesetCodec.encode(cs);
         // a body over the hub's cap is not sent: the hub would answer 413 and close while the upload is still going,
         // which the JDK client reports as a broken connection rather than as the 413
         long cap = HubPush.Caps.of(limits, Integer.MAX_VALUE).maxBytes();
         if (body.length > cap) {
-            throw new HubException(413, "not sent to hub " + base + ": a push of " + body.length + " bytes exceeds the " + cap + " bytes it accepts", null);
+            HubException tooLarge = new HubException(413, "not sent to hub " + base + ": a push of " + body.length + " bytes exceeds the " + cap + " bytes it accepts", null);
+            return () -> {
+                throw tooLarge;
+            };
         }
         HttpRequest.Builder b = request("v1/push").header("Sync-Batch", batchId).header("Content-Type", "application/json");
         if (body.length >= GZIP_THRESHOLD) {
@@ -90,7 +109,12 @@ public final class HubClient {
             b.header("Content-Encoding", "gzip");
         }
         bytesSent.addAndGet(body.length);
-        HttpResponse<InputStream> r = send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        HttpRequest req = b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        CompletableFuture<HttpResponse<InputStream>> sent = http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream());
+        return () -> pushReply(cs, checked(req, await(req, sent)));
+    }
+
+    private PushReply pushReply(Changeset cs, HttpResponse<InputStream> r) throws IOException {
         boolean duplicate = false;
         int stored = 0;
         long seq = 0;
@@ -185,9 +209,31 @@ public final class HubClient {
         try {
             r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw new IOException("hub " + base + " is unreachable (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw unreachable(e);
         }
+        return checked(req, r);
+    }
+
+    /** The response of a request sent with {@code sendAsync}, once it came; failures as {@link #send} reports them. */
+    private HttpResponse<InputStream> await(HttpRequest req, CompletableFuture<HttpResponse<InputStream>> sent) throws IOException, InterruptedException {
+        try {
+            return sent.get();
+        } catch (InterruptedException e) {
+            sent.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw unreachable(io);
+            throw new IOException("sending " + req.method() + " " + req.uri().getPath() + " to hub " + base + " failed: " + cause, cause);
+        }
+    }
+
+    private IOException unreachable(IOException e) {
+        return new IOException("hub " + base + " is unreachable (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+    }
+
+    /** {@code r} when it is a 2xx; else the hub's error as a {@link HubException}. Records the limits it states. */
+    private HttpResponse<InputStream> checked(HttpRequest req, HttpResponse<InputStream> r) throws IOException {
         r.headers().firstValue("Sync-Limits").ifPresent(l -> limits = l);
         if (r.statusCode() / 100 == 2) return r;
         String message;
