@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.syncsqlite.Conflict;
+import io.syncsqlite.SyncConnection;
 import io.syncsqlite.SyncDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
  * or ws write, each in one transaction: UNIQUE swaps through a temporary value and hand-overs, lists reversed under a
  * composite {@code UNIQUE(list, pos)}, soft deletes under a partial expression index {@code UNIQUE(lower(name)) WHERE
  * deleted = 0} with the name reused, NOT NULL rows whose cells several sites edit, parents deleted with their children
- * cascading, notes that any replica sets on memos their owner created, and a few sign-ups that claim an email another
- * replica may claim too (the only genuine conflicts); replicas restart and sync at random, take folder backups and are
- * restored from them in place, with the side file {@code -syncsqlite.id} or without it; a fresh replica joins at the
- * end and rebuilds the memo table with a backfill ({@code coalesce(body, '')}) while it bootstraps.
+ * cascading, notes that any replica sets on memos their owner created, entries whose keys the driver chooses, and a few
+ * sign-ups that claim an email another replica may claim too (the only genuine conflicts); replicas restart and sync at
+ * random, take folder backups and are restored from them in place, with the side file {@code -syncsqlite.id} or without
+ * it, and a restored replica may insert entries before its first round (over a hub: while it cannot reach it); a fresh
+ * replica joins at the end and rebuilds the memo table with a backfill ({@code coalesce(body, '')}) while it bootstraps.
  * <p>
  * The model: every row any replica committed is on every replica at the end unless its parent was deleted or it lost a
- * genuine conflict (then it is recorded in {@code _syncsqlite_conflicts} and was a contested sign-up); rows that only
+ * genuine conflict (then it is recorded in {@code _syncsqlite_conflicts} and was a contested sign-up); every entry is on
+ * every replica once, an entry whose key another creation took after being brought back through the way out
+ * ({@code restoreConflict}, under a new key); rows that only
  * their owner edits hold the owner's last values; every memo holds the body its owner gave it (a backfill invents no
  * value); nothing is pending; all replicas are identical.
  * <p>
@@ -53,6 +58,7 @@ class ConstraintsConvergenceTest {
         "CREATE TABLE parent(id TEXT PRIMARY KEY, label TEXT)",
         "CREATE TABLE child(id TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES parent(id) ON DELETE CASCADE, v INTEGER)",
         "CREATE TABLE memo(id TEXT PRIMARY KEY, body TEXT, note TEXT)",
+        "CREATE TABLE entry(id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
     };
     /** The migration a bootstrapping replica runs: the 12-step rebuild making {@code memo.body} NOT NULL, backfilled. */
     private static final String[] REBUILD_MEMO = {
@@ -107,6 +113,11 @@ class ConstraintsConvergenceTest {
          * the backup's state (docs/constraints.md, restored copies).
          */
         final Set<String> recordedBeforeRestores = new TreeSet<>();
+        /** The text of every entry committed (keys left to the driver, so the text names the row). */
+        final Set<String> entries = new TreeSet<>();
+        /** Entries recorded as having lost their key by replicas just before a backup of theirs was restored (as above). */
+        final Set<String> entriesRecordedBeforeRestores = new TreeSet<>();
+        Transports group;
         /** The values of rows only their owner edits, as the owner last wrote them: table|id -> dump. */
         final Map<String, String> ownerValues = new LinkedHashMap<>();
         int counter;
@@ -131,6 +142,7 @@ class ConstraintsConvergenceTest {
         }
 
         void runWith(Transports group) throws Exception {
+            this.group = group;
             for (int r = 0; r < replicas; r++) {
                 urls.add(group.url("r" + r));
                 Connection c = Transports.open(urls.get(r) + "&foreign_keys=true");
@@ -148,6 +160,7 @@ class ConstraintsConvergenceTest {
                 List<Connection> all = new ArrayList<>(open);
                 all.add(fresh);
                 boolean quiet = Transports.syncUntil(all, 90_000, () -> identical(all) && nothingPending(all));
+                if (restoreEntriesThatLostTheirKey(all)) quiet = Transports.syncUntil(all, 90_000, () -> identical(all) && nothingPending(all));
                 check(all, quiet);
             }
         }
@@ -187,7 +200,7 @@ class ConstraintsConvergenceTest {
 
         void step(int r) throws Exception {
             Connection c = open.get(r);
-            switch (random.nextInt(12)) {
+            switch (random.nextInt(13)) {
                 case 0 -> swapEmails(r, c);
                 case 1 -> handOver(r, c);
                 case 2 -> reverseList(r, c);
@@ -198,6 +211,7 @@ class ConstraintsConvergenceTest {
                 case 7 -> restart(r);
                 case 8 -> memo(r, c);
                 case 9 -> backUpOrRestore(r);
+                case 10 -> entries(r, c);
                 default -> Transports.syncUntil(List.of(c), 0, () -> true);
             }
         }
@@ -323,6 +337,35 @@ class ConstraintsConvergenceTest {
             contested.add(id);
         }
 
+        /** One to three entries whose keys the driver chooses. */
+        void entries(int r, Connection c) throws SQLException {
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                String text = "entry-" + next(r);
+                Transports.exec(c, "INSERT INTO entry(text) VALUES ('" + text + "')");
+                entries.add(text);
+            }
+        }
+
+        /**
+         * Entries that lost their key to another creation of it are brought back once under a new key, as an application
+         * would (docs/constraints.md, a key the driver chose, created twice); the copies other replicas recorded are
+         * discarded. Returns whether there were any.
+         */
+        boolean restoreEntriesThatLostTheirKey(List<Connection> all) throws SQLException {
+            Set<Object> restored = new HashSet<>();
+            for (Connection c : all) {
+                SyncConnection sc = c.unwrap(SyncConnection.class);
+                for (Conflict lost : sc.conflicts(1000)) {
+                    if (!lost.table().equals("entry")) continue;
+                    assertEquals(lost.key(), lost.winner(), "an entry loses only its key: " + lost);
+                    System.out.println("  entry " + lost.row().get("text") + " lost key " + lost.key() + " on " + sc.siteId());
+                    if (restored.add(lost.row().get("text"))) sc.restoreConflict(lost.id(), Map.of());
+                    else sc.discardConflict(lost.id());
+                }
+            }
+            return !restored.isEmpty();
+        }
+
         /** A new memo of its own, or a note on anyone's: a memo's cells are last written by different sites. */
         void memo(int r, Connection c) throws SQLException {
             List<String> all = new ArrayList<>(committed.get("memo").keySet());
@@ -353,6 +396,9 @@ class ConstraintsConvergenceTest {
                 return;
             }
             recordedBeforeRestores.addAll(losers(open.get(r)));
+            for (Conflict lost : open.get(r).unwrap(SyncConnection.class).conflicts(1000)) {
+                if (lost.table().equals("entry")) entriesRecordedBeforeRestores.add(String.valueOf(lost.row().get("text")));
+            }
             boolean withMark = Files.exists(savedMark) && random.nextBoolean();
             System.out.println("  restoring r" + r + " from its backup " + (withMark ? "with" : "without") + " the side file");
             SyncDriver.shutdown();
@@ -360,8 +406,17 @@ class ConstraintsConvergenceTest {
             Files.write(db, Files.readAllBytes(savedDb));
             if (withMark) Files.write(mark, Files.readAllBytes(savedMark));
             for (Path p : List.of(savedDb, savedMark, dir.resolve("r" + r + ".db-wal"), dir.resolve("r" + r + ".db-shm"))) Files.deleteIfExists(p);
+            if (random.nextBoolean()) {
+                // the application writes before the first round: over a hub, which it cannot reach yet, its keys come
+                // from the old site's block and may meet entries the old site inserted after the backup
+                boolean hub = transport.equals("http") || transport.equals("ws");
+                System.out.println("  r" + r + " inserts entries before its first round");
+                try (Connection first = Transports.open((hub ? group.unreachableUrl("r" + r) : urls.get(r)) + "&foreign_keys=true")) {
+                    entries(r, first);
+                }
+                SyncDriver.shutdown();
+            }
             for (int i = 0; i < open.size(); i++) open.set(i, Transports.open(urls.get(i) + "&foreign_keys=true"));
-            // back to what it published before it goes on writing (a restored copy writing first may pick keys it used)
             Transports.syncUntil(List.of(open.get(r)), 0, () -> true);
         }
 
@@ -383,6 +438,7 @@ class ConstraintsConvergenceTest {
             for (Connection c : all) {
                 StringBuilder b = new StringBuilder();
                 for (String t : TABLES) b.append(Transports.dump(c, t)).append('\n');
+                b.append(Transports.dump(c, "entry"));
                 if (first == null) first = b.toString();
                 else if (!first.contentEquals(b)) return false;
             }
@@ -420,6 +476,13 @@ class ConstraintsConvergenceTest {
             for (String id : committed.get("memo").keySet()) {
                 assertEquals("body-" + id, bodyOf(c, id), "memo " + id + " keeps the body its owner gave it");
             }
+            for (String text : entries) {
+                long copies = count(c, "SELECT count(*) FROM entry WHERE text = '" + text + "'");
+                if (copies == 0 && entriesRecordedBeforeRestores.contains(text)) continue; // its record went back with a restore
+                assertEquals(1, copies, "entry " + text + " is on every replica once");
+            }
+            assertEquals(0, count(c, "SELECT count(*) FROM entry WHERE text NOT IN (SELECT text FROM entry GROUP BY text HAVING count(*) = 1)"),
+                    "no entry twice");
             for (Map.Entry<String, String> e : ownerValues.entrySet()) {
                 String[] at = e.getKey().split("\\|");
                 assertEquals(e.getValue(), row(c, at[0], at[1]), e.getKey() + " holds its owner's last values");
@@ -437,6 +500,7 @@ class ConstraintsConvergenceTest {
             Set<String> out = new TreeSet<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tbl, pk, reason FROM _syncsqlite_conflicts")) {
                 while (rs.next()) {
+                    if (rs.getString(1).equals("entry")) continue; // rows that lost their key: restoreEntriesThatLostTheirKey
                     String key = rs.getString(2).replaceAll("^\\[\"|\"\\]$", "");
                     out.add(rs.getString(1) + "|" + key);
                     if (!contested.contains(key)) fail("row " + key + " of " + rs.getString(1) + " lost a conflict it was not part of: " + rs.getString(3));
