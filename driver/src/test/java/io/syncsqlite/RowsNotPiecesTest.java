@@ -93,4 +93,30 @@ class RowsNotPiecesTest {
             assertEquals(2_501L, ((Number) r.value("SELECT count(*) FROM t")).longValue());
         }
     }
+
+    /**
+     * A UNIQUE swap whose two rows arrive in different pages of a round, with more than a retry page (5,000 changes)
+     * pending between them: each row is refused until the other moves, and they are judged together at the end of the
+     * round, so both values move as the writer committed them (docs/constraints.md, section 1).
+     */
+    @Test
+    void aSwapParkedPagesApartIsJudgedAsOne() throws Exception {
+        try (TestDb r = new TestDb(dir.resolve("s.db"))) {
+            r.exec("CREATE TABLE u(id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE)");
+            long v1 = Hlc.now();
+            r.apply(new Changeset(W, List.of(new Change("u", List.of("a"), null, null, v1, W, 1), new Change("u", List.of("a"), "email", "x", v1, W, 1),
+                    new Change("u", List.of("b"), null, null, v1, W, 1), new Change("u", List.of("b"), "email", "y", v1, W, 1))));
+            long v2 = v1 + 10;
+            r.applyPage(new Changeset(W, List.of(new Change("u", List.of("a"), "email", "y", v2, W, 1))));
+            List<Change> between = new ArrayList<>();
+            for (int i = 0; i < 7_500; i++) between.add(new Change("later", List.of("f" + i), "v", "v" + i, v2, W, 1)); // no such table here yet
+            r.applyPage(new Changeset(W, between));
+            r.applyPage(new Changeset(W, List.of(new Change("u", List.of("b"), "email", "x", v2 + 1, W, 1))));
+            assertEquals(7_502L, ((Number) r.value("SELECT count(*) FROM _syncsqlite_pending")).longValue(), "both rows of the swap wait, pages apart");
+            r.settleWaiting();
+            assertEquals("a|y b|x", r.value("SELECT group_concat(id || '|' || email, ' ') FROM (SELECT * FROM u ORDER BY id)"), "the swap applied");
+            assertEquals(0L, ((Number) r.value("SELECT count(*) FROM _syncsqlite_conflicts")).longValue(), "no conflict");
+            assertEquals(7_500L, ((Number) r.value("SELECT count(*) FROM _syncsqlite_pending")).longValue(), "only what waits for its table is left");
+        }
+    }
 }

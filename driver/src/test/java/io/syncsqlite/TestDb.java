@@ -109,6 +109,19 @@ public final class TestDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies {@code cs} as one page of a sync round whose other pages follow: rows a constraint still refuses are parked
+     * to be judged at the end of the round ({@link #settleWaiting}).
+     */
+    public ApplyResult applyPage(Changeset cs) throws SQLException {
+        return applier.applyReceived(cs, schema(), Map.of(), new io.syncsqlite.merge.ChangeApplier.Carry(), true);
+    }
+
+    /** Ends the sync round: judges the rows {@link #applyPage} parked. */
+    public ApplyResult settleWaiting() throws SQLException {
+        return applier.settleWaiting(schema());
+    }
+
     public ApplyResult retryPending() throws SQLException {
         return applier.retryPending(schema());
     }

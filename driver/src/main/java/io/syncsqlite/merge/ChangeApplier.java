@@ -198,21 +198,37 @@ public final class ChangeApplier implements AutoCloseable {
      * its changes again), so a crash at any point leaves every change either applied or still pending, and memory holds
      * one page however many are pending. A pass covers what was pending when it began: changes parked again get new,
      * higher ids and wait for the next pass.
+     * <p>
+     * When what is pending takes more than one page, a row a constraint still refuses at the end of its page is parked
+     * again rather than judged, and the rows parked so are judged together once the pass is over: the rows of a UNIQUE
+     * swap or hand-over parked pages apart meet there (docs/constraints.md, section 1).
      */
     public ApplyResult retryPending(CaptureSchema schema) throws SQLException {
         if (PendingStore.isEmpty(c)) return ApplyResult.NOTHING;
         useSchema(schema);
         long last = PendingStore.lastId(c);
+        boolean pages = PendingStore.pageEnd(c, 0, last, RETRY_PAGE, null) < last;
+        boolean parkedBefore = settler.parkedForBatch();
+        ApplyResult total = retryPass(schema, 0, last, null, pages ? ConstraintSettler.AtEnd.PARK : ConstraintSettler.AtEnd.JUDGE);
+        if (pages) {
+            total = total.plus(retryPass(schema, last, PendingStore.lastId(c), ConstraintSettler.REFUSED_UNTIL_THE_REST, ConstraintSettler.AtEnd.JUDGE));
+            if (!parkedBefore) settler.judged();
+        }
+        return total;
+    }
+
+    /** Retries the pending changes with ids in {@code (after, last]} (with {@code reason} in theirs, when given), a page at a time. */
+    private ApplyResult retryPass(CaptureSchema schema, long after, long last, String reason, ConstraintSettler.AtEnd atEnd) throws SQLException {
         ApplyResult total = ApplyResult.NOTHING;
-        for (long after = 0, end; (end = PendingStore.pageEnd(c, after, last, RETRY_PAGE)) > after; after = end) {
+        for (long end; (end = PendingStore.pageEnd(c, after, last, RETRY_PAGE, reason)) > after; after = end) {
             long from = after;
             long to = end;
             Batch page = () -> {
-                List<Change> changes = PendingStore.read(c, from, to);
-                PendingStore.remove(c, from, to);
+                List<Change> changes = PendingStore.read(c, from, to, reason);
+                PendingStore.remove(c, from, to, reason);
                 return byRow(changes);
             };
-            ApplyResult r = applyHoldingOrphans(page, (int) Math.min(Integer.MAX_VALUE, to - from), schema, Map.of(), ConstraintSettler.AtEnd.JUDGE, null);
+            ApplyResult r = applyHoldingOrphans(page, (int) Math.min(Integer.MAX_VALUE, to - from), schema, Map.of(), atEnd, null);
             // why changes wait was reported when they were parked: a retry reports what it applied and settled
             total = total.plus(new ApplyResult(r.received(), r.applied(), r.parked(), r.conflicts(), List.of(), List.of(), List.of(), r.changedRows()));
         }

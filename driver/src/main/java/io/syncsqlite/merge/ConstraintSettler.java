@@ -109,6 +109,9 @@ final class ConstraintSettler {
         return true;
     }
 
+    /** What the reason of a row parked by {@link AtEnd#PARK} says, and nothing else does. */
+    static final String REFUSED_UNTIL_THE_REST = "is refused until the rest of what was received is applied";
+
     /** What happens at the end of a batch, or of a part of one, to the rows still refused after step 1. */
     enum AtEnd {
         /** More of the batch follows in this apply: they go on with it, in memory (returned). */
@@ -132,7 +135,7 @@ final class ConstraintSettler {
             if (atEnd == AtEnd.CARRY) return waiting;
             if (atEnd == AtEnd.PARK) {
                 for (Deferred d : deferred.values()) {
-                    String reason = "row " + d.pk + " of " + Sql.quote(d.t.name()) + " is refused until the rest of what was received is applied ("
+                    String reason = "row " + d.pk + " of " + Sql.quote(d.t.name()) + " " + REFUSED_UNTIL_THE_REST + " ("
                             + d.failure.getMessage() + "): judged at the end of the sync round";
                     for (Change ch : d.changes) out.park(ch, reason, false);
                 }

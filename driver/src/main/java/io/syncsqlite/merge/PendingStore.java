@@ -21,6 +21,9 @@ import java.util.Set;
  * for tables or columns this replica dropped, archived in {@code _syncsqlite_archived} (kept, never retried).
  */
 final class PendingStore {
+    /** Parameter 4 of the page queries: a text the reason must contain, or NULL for every change. */
+    private static final String WITH_REASON = "(?4 IS NULL OR instr(reason, ?4) > 0)";
+
     private PendingStore() {
     }
 
@@ -84,13 +87,17 @@ final class PendingStore {
         }
     }
 
-    /** The id ending a page of at most {@code size} changes after {@code after} (up to {@code last}); {@code after} if none. */
-    static long pageEnd(Connection c, long after, long last, int size) throws SQLException {
+    /**
+     * The id ending a page of at most {@code size} changes after {@code after} (up to {@code last}); {@code after} if none.
+     * With {@code reason}, only changes whose reason contains it count (and {@link #read}, {@link #remove} take only those).
+     */
+    static long pageEnd(Connection c, long after, long last, int size, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), ?1) FROM (SELECT id FROM " + MetaTables.PENDING
-                + " WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3)")) {
+                + " WHERE id > ?1 AND id <= ?2 AND " + WITH_REASON + " ORDER BY id LIMIT ?3)")) {
             ps.setLong(1, after);
             ps.setLong(2, last);
             ps.setInt(3, size);
+            ps.setString(4, reason);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -122,13 +129,14 @@ final class PendingStore {
         return out;
     }
 
-    /** The changes with ids in {@code (after, upTo]}, in id order. */
-    static List<Change> read(Connection c, long after, long upTo) throws SQLException {
+    /** The changes with ids in {@code (after, upTo]} (whose reason contains {@code reason}, when given), in id order. */
+    static List<Change> read(Connection c, long after, long upTo, String reason) throws SQLException {
         List<Change> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT tbl, pk, col, val, hlc, site, cl FROM " + MetaTables.PENDING
-                + " WHERE id > ? AND id <= ? ORDER BY id")) {
+                + " WHERE id > ?1 AND id <= ?2 AND " + WITH_REASON + " ORDER BY id")) {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
+            ps.setString(4, reason);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(change(rs));
             }
@@ -147,11 +155,12 @@ final class PendingStore {
         return new Change(rs.getString(1), pk, rs.getString(3), SqliteValues.read(rs, 4), rs.getLong(5), rs.getString(6), rs.getLong(7));
     }
 
-    /** Removes the changes with ids in {@code (after, upTo]} (inside the caller's transaction). */
-    static void remove(Connection c, long after, long upTo) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.PENDING + " WHERE id > ? AND id <= ?")) {
+    /** Removes the changes {@link #read} returns for the same arguments (inside the caller's transaction). */
+    static void remove(Connection c, long after, long upTo, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MetaTables.PENDING + " WHERE id > ?1 AND id <= ?2 AND " + WITH_REASON)) {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
+            ps.setString(4, reason);
             ps.executeUpdate();
         }
     }
