@@ -18,20 +18,45 @@ public final class Transactions {
         T run() throws SQLException;
     }
 
+    /**
+     * Hears the commits of the write transactions a thread runs (the sync engine's slices, see
+     * {@link io.syncsqlite.engine.WriteGate}): {@link #beforeCommit} may refuse one by throwing, which rolls it back.
+     */
+    public interface CommitGuard {
+        void beforeCommit() throws SQLException;
+
+        /** After the commit, whether it succeeded or not. */
+        void afterCommit();
+    }
+
+    private static final ThreadLocal<CommitGuard> GUARD = new ThreadLocal<>();
+
     private Transactions() {
+    }
+
+    /** Runs {@code work} with {@code guard} hearing every write transaction it commits on this thread. */
+    public static <T> T guarded(CommitGuard guard, SqlWork<T> work) throws SQLException {
+        CommitGuard outer = GUARD.get();
+        GUARD.set(guard);
+        try {
+            return work.run();
+        } finally {
+            if (outer == null) GUARD.remove();
+            else GUARD.set(outer);
+        }
     }
 
     /** For writers: takes the write lock up front, so no lock upgrade can fail half-way. */
     public static <T> T write(Connection c, SqlWork<T> work) throws SQLException {
-        return run(c, "BEGIN IMMEDIATE", work);
+        return run(c, "BEGIN IMMEDIATE", GUARD.get(), work);
     }
 
     /** For readers: a consistent snapshot that never blocks writers (WAL). */
     public static <T> T read(Connection c, SqlWork<T> work) throws SQLException {
-        return run(c, "BEGIN", work);
+        return run(c, "BEGIN", null, work);
     }
 
-    private static <T> T run(Connection c, String begin, SqlWork<T> work) throws SQLException {
+    private static <T> T run(Connection c, String begin, CommitGuard guard, SqlWork<T> work) throws SQLException {
         if (!c.getAutoCommit()) return work.run();
         try (Statement s = c.createStatement()) {
             try {
@@ -44,7 +69,12 @@ public final class Transactions {
             boolean ok = false;
             try {
                 T result = work.run();
-                s.execute("COMMIT");
+                if (guard != null) guard.beforeCommit();
+                try {
+                    s.execute("COMMIT");
+                } finally {
+                    if (guard != null) guard.afterCommit();
+                }
                 ok = true;
                 return result;
             } finally {

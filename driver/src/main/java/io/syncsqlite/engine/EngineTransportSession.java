@@ -335,10 +335,10 @@ final class EngineTransportSession implements SyncSession {
             LocalBatch b = extractor.nextBatch(schema, replica.config().batchSize());
             if (!b.refused().isEmpty()) setAside(b.refused(), DeadLetterStore.LOCAL, ChangesetCodec.LIMITS);
             if (b.changeset().isEmpty() && b.upToSeq() > 0) {
-                gate.engine(() -> { // nothing of it can go out: its changes are kept as dead letters
+                gate.engine(() -> Transactions.write(c, () -> { // nothing of it can go out: its changes are kept as dead letters
                     extractor.markPublished(b);
                     return null;
-                });
+                }));
                 continue;
             }
             if (!b.isEmpty() || !schema.hasMetadata()) return b;
@@ -379,7 +379,7 @@ final class EngineTransportSession implements SyncSession {
     @Override
     public synchronized void limits(String refuser, String limits) throws SQLException {
         if (!deadLettersReady || limits.equals(limitsChecked.get(refuser))) return;
-        gate.engine(() -> DeadLetterStore.retryIfLimitsChanged(c, refuser, limits));
+        gate.engine(() -> Transactions.write(c, () -> DeadLetterStore.retryIfLimitsChanged(c, refuser, limits)));
         limitsChecked.put(refuser, limits);
     }
 

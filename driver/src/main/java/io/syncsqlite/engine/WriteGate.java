@@ -16,8 +16,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * write fails at once with {@code SQLITE_BUSY_SNAPSHOT} (no busy timeout helps). On plain SQLite an application that
  * is the only writer never sees that. So the engine writes only through {@link #engine}, which waits until no
  * application connection {@link #enter holds} the file, and application statements and transactions hold it from
- * their first statement until they end. The engine writes in short slices; a statement that arrives meanwhile waits
- * for that slice only.
+ * their first statement until they end. The engine writes in short slices; a write that arrives meanwhile waits for
+ * that slice only.
+ *
+ * <p>Reads never wait for a slice, as WAL readers never wait for a writer: an auto-commit read ({@link #enterToRead})
+ * runs while the engine writes. Its snapshot predates the slice's commit, which matters only if its connection writes
+ * while that snapshot is still open (a result set being iterated): SQLite would fail that write with
+ * {@code SQLITE_BUSY_SNAPSHOT}. So before each commit of a slice ({@link Transactions.CommitGuard}) the engine waits up to
+ * {@link #COMMIT_PATIENCE} for the reads begun during the slice to end; when one is still open (or its connection is
+ * about to write) the engine rolls the slice back and runs it again, with reads waiting for that one slice. Everything
+ * a slice does before its commit is undone by the rollback, and the engine's slices carry nothing across an attempt
+ * that did not commit, so running one again is safe. Reads arriving during the commit itself wait for it.
  *
  * <p>Fairness: applications that queued during a slice go before the engine's next one. The engine takes its turn
  * when no application holds the file; statements arriving meanwhile go ahead of it, with no wait, until it has waited
@@ -36,6 +45,8 @@ public final class WriteGate {
     static final Duration ENGINE_PRIORITY = Duration.ofMillis(50);
     /** How long the engine waits for a moment when no application holds the file before arriving statements let it go first. */
     static final Duration ENGINE_PATIENCE = Duration.ofMillis(100);
+    /** How long a slice waits before its commit for the reads begun during it to end, before it gives way to them. */
+    static final Duration COMMIT_PATIENCE = Duration.ofMillis(5);
 
     /** One application connection's hold on the file (a transaction, statements running, result sets open). */
     public static final class Holder {
@@ -43,6 +54,8 @@ public final class WriteGate {
         private Thread thread;
         /** When its current hold began (System.nanoTime). */
         private long since;
+        /** Its current hold began while the engine wrote: its snapshot may predate the slice's commit. */
+        private boolean duringSlice;
 
         /** Whether this connection holds the file now. */
         public boolean holds() {
@@ -66,13 +79,46 @@ public final class WriteGate {
     private long engineWaitingSince;
     /** The thread running an engine slice, from entering to the end of the slice (also while it waits outside). */
     private volatile Thread engineThread;
+    /** Holders whose hold began during the running slice (since its last commit). */
+    private int holdsDuringSlice;
+    /** The engine commits now: arriving reads wait for that. */
+    private boolean committing;
+    /** The running slice is one given up once for reads: reads wait for it. */
+    private boolean closedSlice;
+    /** A connection holding since the running slice began is about to write: the slice must give way at its commit. */
+    private boolean writeAwaitsSlice;
+    private final Transactions.CommitGuard commitGuard = new Transactions.CommitGuard() {
+        @Override
+        public void beforeCommit() throws SQLException {
+            engineCommits();
+        }
+
+        @Override
+        public void afterCommit() {
+            engineCommitted();
+        }
+    };
 
     /**
-     * Adds one hold for {@code h}; the first waits while the engine writes (one slice) and, when the engine has waited
-     * for its turn longer than {@link #ENGINE_PATIENCE} and could take it (every hold on the file is younger than
-     * {@link #ENGINE_PRIORITY}), up to {@link #ENGINE_PRIORITY} more.
+     * Adds one hold for {@code h} before a statement that may write or a transaction; the first waits while the engine
+     * writes (one slice) and, when the engine has waited for its turn longer than {@link #ENGINE_PATIENCE} and could
+     * take it (every hold on the file is younger than {@link #ENGINE_PRIORITY}), up to {@link #ENGINE_PRIORITY} more.
+     * On a connection whose read began during the running slice and is still open, it waits for that slice, which gives
+     * way to it (see the class comment).
      */
     public void enter(Holder h) {
+        enter(h, false);
+    }
+
+    /**
+     * Adds one hold for {@code h} before an auto-commit read: it never waits for a running slice (only for a commit in
+     * progress, for a slice that gave way to reads once, and, as {@link #enter}, for an engine that has waited too long).
+     */
+    public void enterToRead(Holder h) {
+        enter(h, true);
+    }
+
+    private void enter(Holder h, boolean read) {
         lock.lock();
         try {
             Thread me = Thread.currentThread();
@@ -81,9 +127,9 @@ public final class WriteGate {
                 long deadline = System.nanoTime() + ENGINE_PRIORITY.toNanos();
                 boolean interrupted = false;
                 try {
-                    while (engineInside || engineStarving() && System.nanoTime() < deadline && onlyYoungHolds()) {
+                    while (keptOut(read) || engineStarving() && System.nanoTime() < deadline && onlyYoungHolds()) {
                         try {
-                            if (engineInside) changed.await();
+                            if (keptOut(read)) changed.await();
                             else changed.awaitNanos(deadline - System.nanoTime());
                         } catch (InterruptedException e) {
                             interrupted = true; // a statement of plain SQLite is not interruptible either; keep the flag for the caller
@@ -94,6 +140,10 @@ public final class WriteGate {
                     changed.signalAll(); // an engine may be letting the queue through first
                     if (interrupted) me.interrupt();
                 }
+            } else if (!read && h.duringSlice && engineInside) {
+                writeAwaitsSlice = true; // its snapshot predates the slice's commit: the slice gives way
+                changed.signalAll();
+                awaitUninterruptibly(() -> engineInside);
             }
             if (h.holds++ == 0) {
                 holders++;
@@ -102,10 +152,31 @@ public final class WriteGate {
                 h.since = System.nanoTime();
                 holding.add(h);
                 holdingThreads.merge(me, 1, Integer::sum);
+                if (engineInside) {
+                    h.duringSlice = true;
+                    holdsDuringSlice++;
+                }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether an arriving statement waits for the engine now: a write for a running slice, a read for its commit only. */
+    private boolean keptOut(boolean read) {
+        return read ? committing || engineInside && closedSlice : engineInside;
+    }
+
+    private void awaitUninterruptibly(java.util.function.BooleanSupplier condition) {
+        boolean interrupted = false;
+        while (condition.getAsBoolean()) {
+            try {
+                changed.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** Removes one hold of {@code h}. */
@@ -147,6 +218,10 @@ public final class WriteGate {
     }
 
     private void drop(Holder h) {
+        if (h.duringSlice) {
+            h.duringSlice = false;
+            holdsDuringSlice--;
+        }
         holders--;
         holding.remove(h);
         holdingThreads.computeIfPresent(h.thread, (t, n) -> n == 1 ? null : n - 1);
@@ -170,11 +245,25 @@ public final class WriteGate {
     }
 
     /**
-     * Runs one slice of the engine's writes once no application connection holds the file; applications arriving
-     * meanwhile wait for the slice to end.
+     * Runs one slice of the engine's writes once no application connection holds the file; writes arriving meanwhile
+     * wait for the slice to end, reads do not (see the class comment). A slice that gives way to reads at its commit is
+     * rolled back and run again.
      */
     public <T> T engine(Transactions.SqlWork<T> slice) throws SQLException {
         if (engineThread == Thread.currentThread()) return slice.run(); // already inside
+        for (boolean again = false; ; again = true) {
+            enterAsEngine(again);
+            try {
+                return Transactions.guarded(commitGuard, slice);
+            } catch (SQLException e) {
+                if (!GaveWay.in(e)) throw e;
+            } finally {
+                leaveAsEngine();
+            }
+        }
+    }
+
+    private void enterAsEngine(boolean closed) throws SQLException {
         lock.lock();
         try {
             while (engineThread != null || engineWaiting) awaitForEngine(); // one engine writer at a time (transport threads too)
@@ -188,21 +277,76 @@ public final class WriteGate {
                 engineWaiting = false;
             }
             engineInside = true;
+            closedSlice = closed;
             engineThread = Thread.currentThread();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void leaveAsEngine() {
+        lock.lock();
         try {
-            return slice.run();
+            engineInside = false;
+            engineThread = null;
+            closedSlice = false;
+            writeAwaitsSlice = false;
+            // the holds still open began after the slice's last commit: nothing they hold predates a commit to come
+            for (Holder h : holding) h.duringSlice = false;
+            holdsDuringSlice = 0;
+            changed.signalAll();
         } finally {
-            lock.lock();
-            try {
-                engineInside = false;
-                engineThread = null;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Before a commit of the running slice: waits up to {@link #COMMIT_PATIENCE} for the holds begun during the slice to
+     * end; gives way ({@link GaveWay}, which rolls the slice back) when one is still open, else keeps arriving reads
+     * out until the commit is done.
+     */
+    private void engineCommits() throws SQLException {
+        lock.lock();
+        try {
+            if (engineThread != Thread.currentThread()) return;
+            long deadline = System.nanoTime() + COMMIT_PATIENCE.toNanos();
+            for (long left; holdsDuringSlice > 0 && !writeAwaitsSlice && (left = deadline - System.nanoTime()) > 0; ) {
+                try {
+                    changed.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("Interrupted while waiting for the application's reads to end", "HY008", e);
+                }
             }
+            if (holdsDuringSlice > 0) throw new GaveWay();
+            committing = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void engineCommitted() {
+        lock.lock();
+        try {
+            committing = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A slice gave way at its commit to reads begun during it (see the class comment): it is rolled back and runs again.
+     * Never leaves the gate.
+     */
+    static final class GaveWay extends SQLException {
+        GaveWay() {
+            super("the sync engine's slice gave way to application reads begun during it: rolled back, to run again");
+        }
+
+        static boolean in(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof GaveWay) return true;
+            return false;
         }
     }
 

@@ -33,9 +33,11 @@ final class GateHolds {
 
     /**
      * Before a statement runs. Inside a transaction, the transaction's hold covers it (taken here by its first
-     * statement); in auto-commit mode the statement takes a hold of its own, which it returns {@code true} for.
+     * statement); in auto-commit mode the statement takes a hold of its own, which it returns {@code true} for: a
+     * statement that only reads ({@code read}) takes it without waiting for the engine's running slice
+     * ({@link WriteGate#enterToRead}).
      */
-    boolean beforeStatement() throws SQLException {
+    boolean beforeStatement(boolean read) throws SQLException {
         synchronized (this) {
             if (transaction) return false;
         }
@@ -48,7 +50,8 @@ final class GateHolds {
             takeTransaction();
             return false;
         }
-        gate.enter(holder);
+        if (read) gate.enterToRead(holder);
+        else gate.enter(holder);
         return true;
     }
 

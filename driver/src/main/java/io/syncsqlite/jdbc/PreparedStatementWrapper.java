@@ -10,6 +10,7 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     private final SchemaChange schemaChange;
     private final boolean mayControlTransaction;
     private final boolean setsFollowedPragma;
+    private final boolean onlyReads;
 
     PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String sql) {
         super(delegate, connection, sql);
@@ -17,17 +18,18 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
         this.schemaChange = SchemaChange.of(sql);
         this.mayControlTransaction = GateHolds.mayControlTransaction(sql);
         this.setsFollowedPragma = StatementText.setsFollowedPragma(sql);
+        this.onlyReads = StatementText.onlyReads(sql);
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = statement(sql, () -> held(mayControlTransaction, () -> connection.execute(schemaChange, work)));
+        T result = statement(sql, () -> held(mayControlTransaction, onlyReads, () -> connection.execute(schemaChange, work)));
         if (setsFollowedPragma) connection.followedPragmaSet();
         return result;
     }
 
     @Override
     public java.sql.ResultSet executeQuery() throws SQLException {
-        return statement(sql, () -> held(mayControlTransaction, () -> wrapResultSet(prepared.executeQuery())));
+        return statement(sql, () -> held(mayControlTransaction, onlyReads, () -> wrapResultSet(prepared.executeQuery())));
     }
 
     @Override

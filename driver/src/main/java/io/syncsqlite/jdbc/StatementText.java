@@ -26,6 +26,8 @@ final class StatementText {
     /** A statement that writes to the database file (a data change, DDL, VACUUM …), by its first keyword. */
     private static final Pattern WRITES = Pattern.compile("^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*(?:insert|update|delete|replace|create|drop|alter|vacuum|reindex|analyze)\\b"
             + "|^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*with\\b.*\\b(?:insert|update|delete|replace)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** A query: SELECT or VALUES, or WITH followed by one (see {@link #onlyReads}). */
+    private static final Pattern QUERY = Pattern.compile("^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*(?:select|values|with)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     /** {@code PRAGMA [schema.]journal_mode = …} (or {@code (…)}). */
     private static final Pattern SETS_JOURNAL_MODE = Pattern.compile("\\bpragma\\s+(?:\\w+\\s*\\.\\s*)?journal_mode\\s*[=(]", Pattern.CASE_INSENSITIVE);
 
@@ -40,6 +42,15 @@ final class StatementText {
     /** Whether {@code sql} may write to the database file (read-only statements never do). */
     static boolean mayWrite(String sql) {
         return sql != null && WRITES.matcher(sql).find();
+    }
+
+    /**
+     * Whether {@code sql} is a query that writes nothing ({@code SELECT}, {@code VALUES}, a {@code WITH} query): it need
+     * not wait for the sync engine's running slice. A statement taken for a query wrongly still cannot fail: the
+     * engine's commit gives way to it (see {@link io.syncsqlite.engine.WriteGate}).
+     */
+    static boolean onlyReads(String sql) {
+        return sql != null && QUERY.matcher(sql).find() && !mayWrite(sql);
     }
 
     /** Whether {@code sql} switches the journal mode. */

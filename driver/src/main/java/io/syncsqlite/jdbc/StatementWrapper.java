@@ -44,19 +44,15 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         String keyed = connection.keyed(sql); // INSERT … RETURNING arrives here too
-        return statement(sql, () -> held(GateHolds.mayControlTransaction(sql), () -> wrapResultSet(delegate.executeQuery(keyed))));
+        return statement(sql, () -> held(GateHolds.mayControlTransaction(sql), StatementText.onlyReads(sql), () -> wrapResultSet(delegate.executeQuery(keyed))));
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), () -> connection.execute(SchemaChange.of(text), work)));
+        T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), StatementText.onlyReads(text), () -> connection.execute(SchemaChange.of(text), work)));
         if (StatementText.setsFollowedPragma(text)) connection.followedPragmaSet();
         return result;
     }
 
-    /**
-     * Runs an execution under the connection's hold on the file's write gate ({@link GateHolds}). In auto-commit mode a
-     * result set it leaves open keeps the hold until it is exhausted or closed, or this statement runs again or closes.
-     */
     /** Runs the application statement {@code text}, refused as plain SQLite refuses it (see {@link ConnectionWrapper#beforeStatement}). */
     <T> T statement(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         connection.beforeStatement(text);
@@ -67,10 +63,15 @@ class StatementWrapper extends StatementDelegate {
         }
     }
 
-    <T> T held(boolean mayControlTransaction, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+    /**
+     * Runs an execution under the connection's hold on the file's write gate ({@link GateHolds}); a query that writes
+     * nothing ({@code read}) does not wait for the engine's running slice. In auto-commit mode a result set it leaves
+     * open keeps the hold until it is exhausted or closed, or this statement runs again or closes.
+     */
+    <T> T held(boolean mayControlTransaction, boolean read, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         releaseResultHold(); // a new execution closes the previous result set
         GateHolds holds = connection.holds();
-        boolean own = holds.beforeStatement();
+        boolean own = holds.beforeStatement(read);
         boolean keep = false;
         T result;
         boolean ended;
@@ -219,7 +220,7 @@ class StatementWrapper extends StatementDelegate {
         SchemaChange change = batchSchemaChange;
         batchSchemaChange = SchemaChange.NONE;
         batchSql.clear();
-        return held(false, () -> connection.execute(change, work));
+        return held(false, false, () -> connection.execute(change, work));
     }
 
     /**
@@ -245,7 +246,7 @@ class StatementWrapper extends StatementDelegate {
             String entry = entries.get(i);
             try {
                 connection.beforeStatement(entry);
-                counts[i] = held(false, () -> connection.execute(SchemaChange.of(entry), () -> {
+                counts[i] = held(false, false, () -> connection.execute(SchemaChange.of(entry), () -> {
                     delegate.addBatch(connection.keyed(entry));
                     return delegate.executeBatch()[0];
                 }));
