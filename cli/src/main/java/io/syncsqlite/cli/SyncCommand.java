@@ -29,6 +29,8 @@ final class SyncCommand extends ReportingCommand {
 
     @Override
     public Integer call() throws Exception {
+        String url = url(); // wrong settings are a usage error, whatever the file
+        existingDatabase(db);
         Output out = output();
         boolean bar = progress != null ? progress : System.console() != null && !out.json();
         Progress p = out.json() ? Progress.silent() : bar ? Progress.bar(out.text()) : Progress.lines(out.text());
@@ -38,7 +40,7 @@ final class SyncCommand extends ReportingCommand {
         try (Connection captureOnly = DriverManager.getConnection("jdbc:syncsqlite:" + db.toAbsolutePath())) {
             SyncConnection listening = captureOnly.unwrap(SyncConnection.class);
             listening.addListener(rounds);
-            try (Connection c = DriverManager.getConnection(url(), null)) {
+            try (Connection c = DriverManager.getConnection(url, null)) {
                 p.start(db);
                 c.unwrap(SyncConnection.class).syncNow();
             } finally {

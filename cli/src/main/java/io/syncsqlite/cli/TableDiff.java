@@ -81,7 +81,7 @@ final class TableDiff {
     }
 
     private static Connection open(Path db) throws SQLException {
-        if (!java.nio.file.Files.isRegularFile(db)) throw new SQLException("No database file at " + db, "08001");
+        ReportingCommand.existingDatabase(db);
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setOpenMode(SQLiteOpenMode.OPEN_URI); // ATTACH names the second file by a URI, to open it read-only

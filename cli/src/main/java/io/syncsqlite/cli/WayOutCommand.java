@@ -6,11 +6,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.syncsqlite.SyncConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -38,8 +36,7 @@ abstract class WayOutCommand extends ReportingCommand {
 
     @Override
     public final Integer call() throws Exception {
-        if (!Files.isRegularFile(db)) throw new SQLException("No database file at " + db.toAbsolutePath(), "08001");
-        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + db.toAbsolutePath())) {
+        try (Connection c = DriverManager.getConnection("jdbc:syncsqlite:" + existingDatabase(db).toAbsolutePath())) {
             return run(c.unwrap(SyncConnection.class));
         }
     }

@@ -101,6 +101,13 @@ class CommandsTest {
         Cli missingJson = Cli.run("status", dir.resolve("missing.db").toString(), "--json");
         assertEquals(ExitCode.FAILED, missingJson.exit());
         assertTrue(missingJson.out().startsWith("{\"error\":\"No database file at "), missingJson.toString());
+        for (String command : new String[] {"sync", "pending", "deadletters", "conflicts", "uninstall"}) {
+            Path typo = dir.resolve(command + "-typo.db");
+            Cli c = command.equals("sync") ? Cli.run(command, typo.toString(), "sync.transport=nas", "sync.dir=" + dir) : Cli.run(command, typo.toString());
+            assertEquals(ExitCode.FAILED, c.exit(), command + ": " + c);
+            assertTrue(c.err().startsWith("syncsqlite: No database file at " + typo.toAbsolutePath()), command + ": " + c);
+            assertFalse(Files.exists(typo), command + " left a new database at a mistyped path");
+        }
         assertEquals(ExitCode.USAGE, Cli.run("status").exit());
         assertEquals(ExitCode.USAGE, Cli.run("frobnicate").exit());
         Cli notSync = Cli.run("sync", dir.resolve("x.db").toString(), "transport=nas");
