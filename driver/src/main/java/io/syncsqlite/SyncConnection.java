@@ -39,6 +39,16 @@ public interface SyncConnection {
      */
     void onEngineConnection(EngineConnectionSetup setup) throws SQLException;
 
+    /**
+     * Compacts the database file: runs a sync round, removes the metadata of deleted rows that every site has seen
+     * (when the transport can tell, see docs/write-cost.md; rounds also do this on their own every few minutes), then
+     * gives the file's free pages back ({@code VACUUM}). Rewriting the file holds the application's writes for as long
+     * as it takes, so call it when the application can wait.
+     *
+     * @throws SQLException 25001 inside an open transaction of this connection, as {@link #syncNow()}
+     */
+    Compaction compact() throws SQLException;
+
     // --- the way out of every parked state (see docs/constraints.md) ---
 
     /**

@@ -55,6 +55,11 @@ final class SyncCommand extends ReportingCommand {
     }
 
     private String url() {
+        return url(spec, db, settings);
+    }
+
+    /** The {@code jdbc:syncsqlite:} URL of {@code db} with {@code settings} ({@code sync.key=value} each). */
+    static String url(picocli.CommandLine.Model.CommandSpec spec, Path db, List<String> settings) {
         StringBuilder url = new StringBuilder("jdbc:syncsqlite:").append(db.toAbsolutePath());
         char sep = '?';
         for (String s : settings) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "syncsqlite", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Look at, sync, compare and uninstall syncsqlite database files; run the hub.",
         subcommands = {StatusCommand.class, SyncCommand.class, PendingCommand.class, DeadLettersCommand.class, ConflictsCommand.class,
-                DiffCommand.class, UninstallCommand.class, HubCommand.class},
+                DiffCommand.class, UninstallCommand.class, CompactCommand.class, HubCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (diff: same data)", "1:diff: the files differ", "2:wrong usage", "3:the command failed (the message says why)"},
         footer = {"", "Documentation: docs/operations.md"})

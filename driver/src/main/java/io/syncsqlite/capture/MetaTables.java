@@ -50,9 +50,13 @@ public final class MetaTables {
         // applying: inside the engine's apply transaction, the id of the table it writes remote changes into (whose
         // capture triggers stay silent); 0 otherwise. Application triggers may test it to skip remote changes
         // folded: the last outbox entry folded into the version tables (see VersionFold)
+        // collected: the greatest stamp among this replica's own tombstones it collected (see TombstoneCollector)
         "CREATE TABLE IF NOT EXISTS " + CLOCK + "(id INTEGER PRIMARY KEY CHECK (id = 0), floor INTEGER NOT NULL, applying INTEGER NOT NULL,"
-                + " folded INTEGER NOT NULL DEFAULT 0)",
-        "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+                + " folded INTEGER NOT NULL DEFAULT 0, collected INTEGER NOT NULL DEFAULT 0)",
+        // gone_cl: the greatest causal length among the table's collected tombstones (see TombstoneCollector): a row
+        // inserted here under a key without versions starts above it, so it also beats a tombstone of that key that
+        // another replica has not collected yet
+        "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL, gone_cl INTEGER NOT NULL DEFAULT 0)",
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         // append-only list of rows changed locally and not yet published (slot: the one column an UPDATE changed,
@@ -104,6 +108,9 @@ public final class MetaTables {
             // capture that folds versions later: every entry made before was written with its versions (h NULL)
             if (tableExists(c, OUTBOX) && !hasColumn(c, OUTBOX, "h")) s.execute("ALTER TABLE " + OUTBOX + " ADD COLUMN h INTEGER");
             if (tableExists(c, CLOCK) && !hasColumn(c, CLOCK, "folded")) s.execute("ALTER TABLE " + CLOCK + " ADD COLUMN folded INTEGER NOT NULL DEFAULT 0");
+            // collecting tombstones: nothing was collected before
+            if (tableExists(c, CLOCK) && !hasColumn(c, CLOCK, "collected")) s.execute("ALTER TABLE " + CLOCK + " ADD COLUMN collected INTEGER NOT NULL DEFAULT 0");
+            if (tableExists(c, TABLES) && !hasColumn(c, TABLES, "gone_cl")) s.execute("ALTER TABLE " + TABLES + " ADD COLUMN gone_cl INTEGER NOT NULL DEFAULT 0");
             for (String sql : DDL) s.execute(sql);
             for (String[] key : UNIQUE_KEYS) {
                 if (indexExists(c, "sqlite_autoindex_" + key[0] + "_1")) continue;
@@ -140,7 +147,7 @@ public final class MetaTables {
     /** Whether the metadata has every table this version of the driver uses (older databases gain the new ones). */
     static boolean current(Connection c) throws SQLException {
         return tableExists(c, ARCHIVED) && tableExists(c, DEAD_LETTERS) && tableExists(c, KEY_TAGS) && hasColumn(c, PENDING, "at")
-                && hasColumn(c, OUTBOX, "h");
+                && hasColumn(c, OUTBOX, "h") && hasColumn(c, CLOCK, "collected") && hasColumn(c, TABLES, "gone_cl");
     }
 
     private static boolean hasColumn(Connection c, String table, String column) throws SQLException {

@@ -115,6 +115,18 @@ public final class RowidKeySql {
                 + highest("k", MetaTables.OUTBOX, gone(table), start, size) + ", " + start + ")) - " + start;
     }
 
+    /**
+     * A query of the version-table keys that mark how far this replica's key ranges are used — the greatest in its
+     * block, in its spill range, and below {@link #CEILING} (wide keys) — one column {@code k}, NULL where a range is unused.
+     * Collecting tombstones keeps these, so a new key never reuses a deleted one (see {@link TombstoneCollector}).
+     */
+    static String usedMarks(CapturedTable table) {
+        String versions = Sql.quote(table.versionTable());
+        String blocks = "(SELECT tag * " + BLOCK + " AS " + B + ", (tag + " + TAGS + ") * " + SPILL + " AS " + P + " FROM " + LOCAL_BLOCK_TAG_ROW + ")";
+        return "SELECT " + highest("k0", versions, "", B, BLOCK) + " AS k FROM " + blocks + " UNION ALL SELECT " + highest("k0", versions, "", P, SPILL) + " FROM "
+                + blocks + " UNION ALL SELECT (SELECT k0 FROM " + versions + " WHERE k0 < " + CEILING + " ORDER BY k0 DESC LIMIT 1)";
+    }
+
     /** The terms that pick a table's deleted keys out of the outbox through its partial index. */
     private static String gone(CapturedTable table) {
         return "tbl = " + table.id() + " AND slot < 0 AND ";

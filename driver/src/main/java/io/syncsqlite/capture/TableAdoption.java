@@ -114,7 +114,7 @@ final class TableAdoption {
     }
 
     private void insertRows() throws SQLException {
-        update(new TriggerSql(t).upsertRows(keys, "?1", ADDED));
+        update(new TriggerSql(t).upsertAddedRows(keys, "?1", ADDED));
     }
 
     /** Lists the rows of {@code from} in the outbox ({@code slot}: the changed column, NULL for the whole row). */

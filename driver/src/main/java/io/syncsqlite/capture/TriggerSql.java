@@ -224,10 +224,22 @@ final class TriggerSql {
         return upsertRows(keyValues, stamp, from, "true", false);
     }
 
+    /**
+     * As {@link #upsertRows(String, String, String)}, for rows a migration added: a key without versions starts above
+     * the table's collected tombstones, as the fold starts it (see {@link TombstoneCollector}).
+     */
+    String upsertAddedRows(String keyValues, String stamp, String from) {
+        return upsertRows(keyValues, stamp, from, "true", false, "(SELECT gone_cl + 1 FROM " + MetaTables.TABLES + " WHERE id = " + t.id() + ")");
+    }
+
     /** With {@code respell}, an existing version row also takes the key's spelling in {@code keyValues} (see {@link #keyUpdateTrigger}). */
     private String upsertRows(String keyValues, String stamp, String from, String where, boolean respell) {
+        return upsertRows(keyValues, stamp, from, where, respell, "1");
+    }
+
+    private String upsertRows(String keyValues, String stamp, String from, String where, boolean respell, String newCl) {
         StringBuilder cols = new StringBuilder(keyColumns()).append(", cl, rh, rs");
-        StringBuilder vals = new StringBuilder(keyValues).append(", 1, ").append(stamp).append(", 0");
+        StringBuilder vals = new StringBuilder(keyValues).append(", ").append(newCl).append(", ").append(stamp).append(", 0");
         StringBuilder set = new StringBuilder("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
         if (respell) for (int i = 0; i < t.primaryKey().size(); i++) set.append(", k").append(i).append(" = excluded.k").append(i);
         for (CapturedTable.Slot s : t.columns()) {

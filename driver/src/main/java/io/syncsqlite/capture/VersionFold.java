@@ -91,6 +91,7 @@ public final class VersionFold {
         }
         if (passed == 0) return 0;
         Map<Integer, List<Integer>> slotsByTable = new HashMap<>();
+        Map<Integer, Long> goneCl = new HashMap<>();
         Map<String, PreparedStatement> statements = new HashMap<>();
         try {
             for (Run r : runs) {
@@ -100,7 +101,8 @@ public final class VersionFold {
                 if (slots == null || r.slot != null && r.slot >= 0 && !slots.contains(r.slot)) continue;
                 PreparedStatement ps = statements.get(r.table + ":" + r.slot);
                 if (ps == null) {
-                    ps = c.prepareStatement(sql(r.table, r.slot, slots));
+                    if (!goneCl.containsKey(r.table)) goneCl.put(r.table, TombstoneCollector.goneCausalLength(c, r.table));
+                    ps = c.prepareStatement(sql(r.table, r.slot, slots, goneCl.get(r.table)));
                     statements.put(r.table + ":" + r.slot, ps);
                 }
                 ps.setLong(1, floor);
@@ -153,9 +155,11 @@ public final class VersionFold {
 
     /**
      * The upsert that folds a run of entries {@code ?2 .. ?3} of one table and kind, {@code ?1} being the clock floor. In
-     * {@code DO UPDATE SET}, a column name reads the row's value before the update.
+     * {@code DO UPDATE SET}, a column name reads the row's value before the update. A key without versions starts its
+     * causal length above {@code goneCl}, the greatest of the table's collected tombstones (0 when none was collected:
+     * an insert is 1, a delete 2, as always).
      */
-    private static String sql(int table, Integer slot, List<Integer> slots) {
+    private static String sql(int table, Integer slot, List<Integer> slots, long goneCl) {
         String versions = Sql.quote(Sql.PREFIX + "v" + table);
         String stamp = "max(o.h, ?1)";
         StringBuilder cols = new StringBuilder("k0, cl, rh, rs");
@@ -163,7 +167,7 @@ public final class VersionFold {
         StringBuilder set = new StringBuilder();
         String only = "";
         if (slot == null || slot == MOVED_IN) { // the row (again) exists: every cell is stamped
-            vals.append("1, ").append(stamp).append(", 0");
+            vals.append(goneCl + 1).append(", ").append(stamp).append(", 0");
             set.append("cl = cl + 1 - (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
             if (slot != null) set.append(", k0 = excluded.k0");
             for (int s : slots) {
@@ -172,7 +176,7 @@ public final class VersionFold {
                 set.append(", h").append(s).append(" = max(excluded.h").append(s).append(", h").append(s).append(" + 1), s").append(s).append(" = 0");
             }
         } else if (slot == DELETE) {
-            vals.append("2, ").append(stamp).append(", 0");
+            vals.append(goneCl + 2).append(", ").append(stamp).append(", 0");
             set.append("cl = cl + (cl & 1), rh = max(excluded.rh, rh + 1), rs = 0");
         } else if (slot == REPLACED) { // only a row that still exists is buried
             vals.append("0, ").append(stamp).append(", 0");

@@ -5,6 +5,7 @@ import io.syncsqlite.SyncResult;
 import io.syncsqlite.capture.CaptureSchema;
 import io.syncsqlite.capture.MetaTables;
 import io.syncsqlite.capture.NullKeyRows;
+import io.syncsqlite.capture.TombstoneCollector;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.capture.VersionFold;
 import io.syncsqlite.change.Change;
@@ -21,6 +22,7 @@ import io.syncsqlite.merge.DeadLetterStore;
 import io.syncsqlite.merge.LocalBatch;
 import io.syncsqlite.merge.SiteDictionary;
 import io.syncsqlite.spi.SyncSession;
+import io.syncsqlite.spi.Transport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -143,6 +145,29 @@ final class EngineTransportSession implements SyncSession {
         while (VersionFold.pending(c)) {
             gate.engine(() -> Transactions.write(c, () -> VersionFold.step(c, FOLD_SLICE_ENTRIES)));
         }
+    }
+
+    /**
+     * Collects the tombstones of deleted rows when {@code transport} tells that every site has seen everything this
+     * replica holds ({@link Transport#seenByAll}), one short transaction per slice through the gate; returns how many
+     * it removed. Holding the session, nothing is published or applied until it is done, so what the transport told
+     * holds for the whole pass; the application's own new deletes are in the outbox, which keeps their tombstones.
+     */
+    synchronized long collectTombstones(Transport transport) throws Exception {
+        CaptureSchema schema = schema();
+        if (!schema.hasMetadata()) return 0;
+        fold(schema);
+        if (!transport.seenByAll(this)) return 0;
+        long collected = 0;
+        for (io.syncsqlite.capture.CapturedTable t : schema.tables()) {
+            TombstoneCollector.Slice slice = TombstoneCollector.Slice.FIRST;
+            while (!slice.done()) {
+                TombstoneCollector.Slice from = slice;
+                slice = gate.engine(() -> Transactions.write(c, () -> TombstoneCollector.step(c, t, from)));
+                collected += slice.collected();
+            }
+        }
+        return collected;
     }
 
     /** The captured schema, instrumenting first (a write, so through the gate) when the schema changed. */

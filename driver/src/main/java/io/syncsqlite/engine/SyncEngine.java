@@ -48,6 +48,8 @@ public final class SyncEngine {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Consecutive failed rounds after which the engine reports a stall (an ERROR event, once per episode). */
     private static final int STALL_ROUNDS = 3;
+    /** How often rounds collect tombstones on their own, from the engine's start ({@link #compactNow()} asks at once). */
+    private static final Duration COLLECT_EVERY = Duration.ofMinutes(10);
 
     private final SyncedFile replica;
     private final String transportName;
@@ -64,6 +66,10 @@ public final class SyncEngine {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final List<CompletableFuture<SyncResult>> requests = new ArrayList<>();
+    /** A waiting request asked for tombstones to be collected (guarded by {@link #lock}). */
+    private boolean compactAsked;
+    private long lastCollection = System.nanoTime();
+    private volatile long collectedByLastPass;
     private final Thread thread;
     private final EngineLease lease;
     /** Whether the transport was started: only once this engine holds the lease. */
@@ -235,11 +241,25 @@ public final class SyncEngine {
 
     /** Runs a round now and waits for its result. */
     public SyncResult syncNow() throws SQLException {
+        return roundNow(false);
+    }
+
+    /**
+     * Runs a round now that then collects the tombstones every site has seen (see
+     * {@link io.syncsqlite.spi.Transport#seenByAll}), waits for it, and returns how many it collected.
+     */
+    public long compactNow() throws SQLException {
+        roundNow(true);
+        return collectedByLastPass;
+    }
+
+    private SyncResult roundNow(boolean compact) throws SQLException {
         if (Thread.currentThread() == thread) throw new SQLException("syncNow() cannot be called from a sync listener", "HY010");
         CompletableFuture<SyncResult> f = new CompletableFuture<>();
         lock.lock();
         try {
             if (stopping) throw new SQLException("The sync engine of " + replica.url().target() + " is stopped", "08003");
+            compactAsked |= compact;
             requests.add(f);
             wake.signalAll();
         } finally {
@@ -342,6 +362,7 @@ public final class SyncEngine {
         try {
             while (true) {
                 List<CompletableFuture<SyncResult>> waiting;
+                boolean compact;
                 lock.lock();
                 try {
                     // after a failed round, commits wait for the backoff like everything else
@@ -352,12 +373,14 @@ public final class SyncEngine {
                     if (stopping) break;
                     waiting = new ArrayList<>(requests);
                     requests.clear();
+                    compact = compactAsked;
+                    compactAsked = false;
                     wakeRequested = false;
                     commitRoundAt = Long.MAX_VALUE;
                 } finally {
                     lock.unlock();
                 }
-                nextRound = System.nanoTime() + runRound(waiting).toNanos();
+                nextRound = System.nanoTime() + runRound(waiting, compact).toNanos();
             }
             finalPush();
         } catch (InterruptedException e) {
@@ -375,9 +398,10 @@ public final class SyncEngine {
     /**
      * Runs one round, completes the waiting requests, and returns the delay until the next one. A failure of any kind
      * (an {@link Error} such as {@link OutOfMemoryError} included) fails only this round: the waiting callers get it
-     * as their answer, and the engine goes on with backoff.
+     * as their answer, and the engine goes on with backoff. After the exchange it collects tombstones when
+     * {@code compact} asks or {@link #COLLECT_EVERY} has passed.
      */
-    private Duration runRound(List<CompletableFuture<SyncResult>> waiting) {
+    private Duration runRound(List<CompletableFuture<SyncResult>> waiting, boolean compact) {
         try {
             if (!holdsLease()) return standby(waiting);
             setState(SyncStatus.State.SYNCING, status.lastError());
@@ -386,6 +410,10 @@ public final class SyncEngine {
             exchange(!waiting.isEmpty());
             // after the exchange, so a round's publishing and pulling happen when they always did
             session.coordinateKeyTag(transport);
+            if (compact || System.nanoTime() - lastCollection >= COLLECT_EVERY.toNanos()) {
+                lastCollection = System.nanoTime();
+                collectedByLastPass = session.collectTombstones(transport);
+            }
             SyncResult result = session.endRound(Duration.ofNanos(System.nanoTime() - start));
             afterRound();
             if (failures >= STALL_ROUNDS) {

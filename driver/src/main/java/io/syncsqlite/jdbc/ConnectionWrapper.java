@@ -1,5 +1,6 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.Compaction;
 import io.syncsqlite.Conflict;
 import io.syncsqlite.DeadLetter;
 import io.syncsqlite.PendingRow;
@@ -335,6 +336,29 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
                     + " this very transaction. Call syncNow() after commit() or rollback().", "25001");
         }
         return engine().syncNow();
+    }
+
+    @Override
+    public Compaction compact() throws SQLException {
+        refuseInsideTransaction("compact()");
+        long before = onOwnConnection(false, ConnectionWrapper::fileBytes);
+        SyncEngine e = replica.engineStartingIfReady();
+        long collected = e == null ? 0 : e.compactNow();
+        long after = onOwnConnection(true, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("VACUUM");
+            }
+            return fileBytes(c);
+        });
+        return new Compaction(collected, before, after);
+    }
+
+    /** The size of the database file, in bytes (its pages). */
+    private static long fileBytes(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT p.page_count * z.page_size FROM pragma_page_count() p, pragma_page_size() z")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.syncsqlite.merge;
 
 import io.syncsqlite.capture.CapturedTable;
 import io.syncsqlite.capture.Sql;
+import io.syncsqlite.capture.TombstoneCollector;
 import io.syncsqlite.change.Change;
 import io.syncsqlite.change.SqliteValues;
 import io.syncsqlite.identity.RestoredCopyException;
@@ -74,11 +75,14 @@ final class RowPlanner {
     /**
      * The local index of the site of {@code ch}, a change that wins here. It never is this replica's own: every version
      * this replica stamped is one it holds (or a later one), so a change of its own site that it lacks was published
-     * by a later state of this database than the one here, which is a restored copy.
+     * by a later state of this database than the one here, which is a restored copy. Except a delete of its own whose
+     * tombstone it collected (stamped at or before the last one collected, see {@link TombstoneCollector}): it comes
+     * back when a hub is read again from the start, and applying it again only buries the row again.
      */
     private int own(CapturedTable t, List<Object> pk, Change ch) throws SQLException {
         int idx = sites.indexOf(c, ch.site());
         if (idx != 0) return idx;
+        if (ch.isRowChange() && (ch.cl() & 1) == 0 && ch.hlc() <= TombstoneCollector.collectedThrough(c)) return 0;
         throw new RestoredCopyException("a change of this site to " + Sql.quote(t.name()) + " " + pk + (ch.isRowChange() ? "" : " column " + Sql.quote(ch.column()))
                 + " stamped " + io.syncsqlite.clock.Hlc.format(ch.hlc()) + " came back, and this database does not hold it");
     }

@@ -50,6 +50,17 @@ public interface Transport extends AutoCloseable {
         java.util.Optional<String> cursor(String key) throws java.sql.SQLException;
     }
 
+    /**
+     * True when every site this transport knows has seen every change this replica holds now (published or received),
+     * and nothing any of them wrote before seeing those changes can still reach this replica. The tombstones of the rows
+     * deleted so far are then no longer needed and the engine collects them (see docs/write-cost.md). Called on the
+     * engine's thread between rounds, while nothing is published or applied. False (the default) when the transport
+     * cannot tell: tombstones are then kept.
+     */
+    default boolean seenByAll(SyncSession session) throws Exception {
+        return false;
+    }
+
     /** Called once when the engine starts, before the first round; live transports start listening here. */
     default void start(SyncSession session) {
     }

@@ -22,12 +22,17 @@ final class MemoryTransport implements Transport {
 
     @Override
     public void sync(SyncSession session) throws Exception {
+        int applied = position(session);
+        int published = 0;
         for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
             // counted before it is marked published: a stop in between looks like a restore, which only makes a new site
             session.saveCursor(APPENDED + site, Integer.toString(log.append(site, b.changeset())));
+            published = log.size();
             session.published(b);
         }
-        int position = Integer.parseInt(session.cursor(CURSOR).orElse("0"));
+        // what this replica wrote before it had applied the entries before `applied` is now in the log
+        log.ack(site, applied, published);
+        int position = applied;
         List<byte[]> entries = log.since(position);
         for (byte[] entry : entries) {
             position++;
@@ -45,6 +50,16 @@ final class MemoryTransport implements Transport {
         if (appended > known) {
             throw new io.syncsqlite.identity.RestoredCopyException("the in-JVM log holds " + appended + " batches of this site, the database knows of " + known);
         }
+    }
+
+    /** Every other site has applied what this replica holds, and this replica what they wrote before that (see {@link MemoryLog#seenByAll}). */
+    @Override
+    public boolean seenByAll(SyncSession session) throws Exception {
+        return log.seenByAll(site, position(session));
+    }
+
+    private static int position(SyncSession session) throws Exception {
+        return Integer.parseInt(session.cursor(CURSOR).orElse("0"));
     }
 
     /** A claim is local work: a map in this JVM. */

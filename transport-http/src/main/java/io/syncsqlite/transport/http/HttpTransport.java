@@ -96,6 +96,12 @@ final class HttpTransport implements Transport {
         notBefore = Instant.MIN;
     }
 
+    /** See {@link HubPush#caughtUp}: a round pushes, then pulls to the end, so after one this holds. */
+    @Override
+    public boolean seenByAll(SyncSession session) throws Exception {
+        return HubPush.caughtUp(session, CURSOR, SEEN);
+    }
+
     /** The hub grants key block tags ({@code POST /v1/keytag}); an older hub grants none and the replica keeps its provisional tag. */
     @Override
     public java.util.OptionalInt claimKeyTag(String site, int wish) throws Exception {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -153,6 +154,22 @@ public final class HubPush {
      */
     public static Cursor pushedSeen(SyncSession session, String seenKey) throws SQLException {
         return session.cursor(seenKey).filter(v -> !v.isEmpty()).map(Cursor::parse).orElse(null);
+    }
+
+    /**
+     * Whether this replica has applied the hub's stream ({@code cursorKey}) up to the position the hub gave its latest
+     * push ({@code seenKey}), in the same history. Then every site has seen what this replica holds, as far as it
+     * matters here: the hub keeps the winning version of every cell, tombstones included, and streams only changes that
+     * win over what it holds, so nothing written without knowledge of a delete this replica holds can reach it anymore.
+     * This is {@code Transport.seenByAll} of the hub's transports.
+     */
+    public static boolean caughtUp(SyncSession session, String cursorKey, String seenKey) throws SQLException {
+        Optional<Cursor> cursor = session.cursor(cursorKey).filter(v -> !v.isEmpty()).map(Cursor::parse);
+        String seen = session.cursor(seenKey).orElse("");
+        if (cursor.isEmpty() || seen.equals(LOST)) return false;
+        if (seen.isEmpty()) return true;
+        Cursor pushed = Cursor.parse(seen);
+        return pushed.epoch().equals(cursor.get().epoch()) && pushed.seq() <= cursor.get().seq();
     }
 
     /**

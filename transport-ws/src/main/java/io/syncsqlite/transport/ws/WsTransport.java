@@ -63,6 +63,12 @@ final class WsTransport implements Transport {
         }
     }
 
+    /** See {@link HubPush#caughtUp}: once the stream has passed this replica's latest push. */
+    @Override
+    public boolean seenByAll(SyncSession session) throws Exception {
+        return HubPush.caughtUp(session, CURSOR, SEEN);
+    }
+
     /**
      * The hub grants key block tags over the socket of the round just done; empty without an open socket (asked again
      * after the next round) or from a hub whose welcome does not offer tags (older hubs: the replica keeps its
