@@ -88,7 +88,8 @@ public final class RowidKeySql {
         String used = "CASE WHEN " + narrow + " < " + (BLOCK - 1) + " THEN " + narrow + " ELSE max(" + narrow + ", " + used(table, P, SPILL) + ") END";
         if (offsetSql.matches("-?\\d+")) {
             String s = "s + 1 + " + offsetSql;
-            if (tag > 0 || !inStatement) {
+            if (!inStatement) return triggerKey(table, tagRow, offsetSql);
+            if (tag > 0) {
                 return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM (SELECT " + B + ", " + P + ", " + used + " AS s FROM " + blocks + "))";
             }
             // materialized, so the tag is read once: SQLite would otherwise copy its subqueries into every use
@@ -101,6 +102,24 @@ public final class RowidKeySql {
         String s = "((SELECT " + used + " FROM " + blocks + ") + 1 + " + offsetSql + ")";
         String t = "(SELECT tag FROM " + tagRow + ")";
         return "(CASE WHEN " + s + " < " + BLOCK + " THEN " + t + " * " + BLOCK + " ELSE (" + t + " + " + TAGS + ") * " + SPILL + " END + " + s + ")";
+    }
+
+    /**
+     * The key for a trigger body: the same key as the statement form, with each lookup written once. A subquery in FROM
+     * that SQLite flattens is copied into every use of its columns, which multiplied the lookups here about sixfold; and
+     * SQLite allocates and zeroes the memory of a trigger's whole program each time a statement fires the trigger, even
+     * when its {@code WHEN} is false, so the size of this SQL was paid by every inserted row (measured with callgrind: a
+     * prepared INSERT with explicit keys into an {@code INTEGER PRIMARY KEY} table, 236k instructions per row before,
+     * see docs/write-cost.md). {@code LIMIT 1 OFFSET 0} keeps each level from being flattened.
+     */
+    private static String triggerKey(CapturedTable table, String tagRow, String offsetSql) {
+        String n = Sql.PREFIX + "n";
+        String s = Sql.PREFIX + "s";
+        String blocks = "(SELECT tag * " + BLOCK + " AS " + B + ", (tag + " + TAGS + ") * " + SPILL + " AS " + P + " FROM " + tagRow + ")";
+        String narrow = "(SELECT " + B + ", " + P + ", " + used(table, B, BLOCK) + " AS " + n + " FROM " + blocks + " LIMIT 1 OFFSET 0)";
+        String next = "(SELECT " + B + ", " + P + ", CASE WHEN " + n + " < " + (BLOCK - 1) + " THEN " + n + " ELSE max(" + n + ", " + used(table, P, SPILL)
+                + ") END + 1 + " + offsetSql + " AS " + s + " FROM " + narrow + " LIMIT 1 OFFSET 0)";
+        return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM " + next + ")";
     }
 
     /**
