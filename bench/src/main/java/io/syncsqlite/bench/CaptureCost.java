@@ -1,5 +1,6 @@
 package io.syncsqlite.bench;
 
+import io.syncsqlite.Compaction;
 import io.syncsqlite.SyncConnection;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.capture.VersionFold;
@@ -44,7 +45,8 @@ final class CaptureCost {
 
     /**
      * File space in use (pages not on the free list) after {@code rows} inserts and then deletes of every row, plain
-     * against syncsqlite once its engine has folded and published everything (through the in-JVM transport).
+     * against syncsqlite once its engine has folded and published everything (through the in-JVM transport), before and
+     * after {@code SyncConnection.compact()} collects the tombstones.
      */
     static void deletedRowsFootprint(Path dir, int rows, Table table) throws Exception {
         Path plainFile = dir.resolve("size-plain.db");
@@ -57,11 +59,15 @@ final class CaptureCost {
                 Databases.insertItems(c, 0, rows);
                 Databases.exec(c, "DELETE FROM item");
             }
-            sync.unwrap(SyncConnection.class).syncNow();
+            SyncConnection engine = sync.unwrap(SyncConnection.class);
+            engine.syncNow();
             long plainBytes = usedBytes(plain);
+            long keptBytes = usedBytes(sync);
+            Compaction compacted = engine.compact();
             long syncBytes = usedBytes(sync);
             table.figure("capture", "space in use after " + rows / 1000 + "k inserts and deletes of every row",
-                    String.format("plain %,d KB, syncsqlite %,d KB", plainBytes >> 10, syncBytes >> 10), "deleted rows' metadata collected", null);
+                    String.format("plain %,d KB; syncsqlite %,d KB after compact() (%,d tombstones collected), %,d KB before", plainBytes >> 10,
+                            syncBytes >> 10, compacted.tombstones(), keptBytes >> 10), "deleted rows' metadata collected", null);
         }
     }
 
