@@ -105,8 +105,9 @@ public final class HubMetrics {
         b.append("# TYPE ").append(PREFIX).append("refusals_total counter\n");
         refusalsByReason().forEach((reason, n) -> b.append(PREFIX).append("refusals_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
         new TreeMap<>(gauges).forEach((name, g) -> {
-            b.append("# HELP ").append(PREFIX).append(name).append(' ').append(g.help()).append('\n');
-            b.append("# TYPE ").append(PREFIX).append(name).append(" gauge\n");
+            String family = name.contains("{") ? name.substring(0, name.indexOf('{')) : name; // an info gauge's labels are not part of its name
+            b.append("# HELP ").append(PREFIX).append(family).append(' ').append(g.help()).append('\n');
+            b.append("# TYPE ").append(PREFIX).append(family).append(" gauge\n");
             b.append(PREFIX).append(name).append(' ').append(g.value().getAsLong()).append('\n');
         });
         return b.toString();
@@ -118,7 +119,10 @@ public final class HubMetrics {
         b.append(PREFIX).append(name).append(' ').append(value).append('\n');
     }
 
-    /** Registers a gauge read at every snapshot; {@code name} without prefix, in Prometheus' {@code [a-z_]} form. */
+    /**
+     * Registers a gauge read at every snapshot; {@code name} without prefix, in Prometheus' {@code [a-z_]} form, with
+     * fixed labels if any ({@code store_info{kind="sqlite"}}).
+     */
     void gauge(String name, String help, LongSupplier value) {
         gauges.put(name, new Gauge(help, value));
     }

@@ -98,6 +98,15 @@ public final class HubServer implements AutoCloseable {
         http.createContext("/", ex -> handle(ex, "GET", StatusPage::serve));
         hub.metrics().gauge("store_bytes", "bytes of the store's files (database and write-ahead log)", store::sizeBytes);
         hub.metrics().gauge("store_last_sequence", "the last sequence the store assigned", store::lastSequence);
+        hub.metrics().gauge("store_info{kind=\"" + store.kind() + "\"}", "the kind of the hub's store (sqlite or postgresql), as a label", () -> 1);
+        hub.metrics().gauge("store_reachable", "1 while the store answers, 0 while it cannot be reached", () -> storeError() == null ? 1 : 0);
+        if (store.notifyState() != null) {
+            hub.metrics().gauge("store_notify_listening", "1 while this hub listens for other hubs' pushes in the store", () -> store.notifyState().listening() ? 1 : 0);
+            hub.metrics().gauge("store_notify_lag_millis", "how long the last probe notification took to come back through the store (-1: none yet)",
+                    () -> store.notifyState().lagMillis());
+            hub.metrics().gauge("store_notify_age_millis", "how long ago this hub last received a notification through the store (-1: none yet)",
+                    () -> store.notifyState().ageMillis());
+        }
         hub.metrics().gauge("http_requests_in_flight", "HTTP requests and WebSocket pushes being handled", () -> config.maxInFlight() - inFlight.availablePermits());
     }
 
@@ -282,8 +291,17 @@ public final class HubServer implements AutoCloseable {
                     ex.getRequestMethod(), ex.getRequestURI().getPath(), e.status(), e.getMessage(), ex.getRemoteAddress());
             sendError(ex, e.status(), e.getMessage());
         } catch (SQLException | InterruptedException | RuntimeException e) {
-            hub.metrics().refused("http_500");
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (StoreOutage.is(e)) {
+                // the database is down or restarting: the client waits and retries, as with a busy hub
+                hub.metrics().refused("http_503_store");
+                LOG.log(System.Logger.Level.WARNING, "request failed, store unreachable method={0} path={1}: {2}", ex.getRequestMethod(),
+                        ex.getRequestURI().getPath(), ErrorText.of(e));
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(StoreOutage.RETRY_AFTER_SECONDS));
+                sendError(ex, 503, StoreOutage.message(store, e));
+                return;
+            }
+            hub.metrics().refused("http_500");
             LOG.log(System.Logger.Level.ERROR, "request failed method=" + ex.getRequestMethod() + " path=" + ex.getRequestURI().getPath(), e);
             sendError(ex, 500, "internal hub error: " + ErrorText.of(e));
         } finally {
@@ -390,20 +408,15 @@ public final class HubServer implements AutoCloseable {
     /**
      * {@code 200 {"status":"ok",…}} while every endpoint serves and the store answers; {@code 503} with status
      * {@code degraded} (naming what does not serve) or {@code draining} otherwise, so a monitor or load balancer sees a
-     * hub whose WebSocket endpoint is dead as unhealthy.
+     * hub whose WebSocket endpoint is dead, or whose store is unreachable, as unhealthy. The store part names its kind,
+     * whether it answers and, for a store shared with other hubs, how their notifications fare (docs/scaling-hubs.md).
      */
     private void health(HttpExchange ex) throws IOException {
         String wsState = ws == null ? "off" : ws.state().name().toLowerCase(java.util.Locale.ROOT);
-        String storeError = null;
-        try {
-            store.check();
-        } catch (SQLException | InterruptedException | RuntimeException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            storeError = ErrorText.of(e);
-        }
+        String storeError = storeError();
         boolean healthy = (ws == null || ws.state() == WsEndpointKeeper.State.SERVING) && storeError == null;
         String status = draining ? "draining" : healthy ? "ok" : "degraded";
-        String failure = storeError;
+        HubStore.NotifyState notify = store.notifyState();
         send(ex, status.equals("ok") ? 200 : 503, "application/json", Exchanges.json(g -> {
             g.writeStringField("status", status);
             g.writeStringField("epoch", store.epoch());
@@ -412,12 +425,33 @@ public final class HubServer implements AutoCloseable {
             g.writeStringField("ws", wsState);
             g.writeEndObject();
             g.writeObjectFieldStart("store");
-            g.writeStringField("status", failure == null ? "ok" : "failing");
-            if (failure != null) g.writeStringField("error", failure);
+            g.writeStringField("kind", store.kind());
+            g.writeStringField("status", storeError == null ? "ok" : "failing");
+            g.writeBooleanField("reachable", storeError == null);
+            if (storeError != null) g.writeStringField("error", storeError);
             g.writeNumberField("lastSequence", store.lastSequence());
-            g.writeNumberField("bytes", store.sizeBytes());
+            g.writeNumberField("bytes", storeError == null ? store.sizeBytes() : -1);
+            if (notify != null) {
+                g.writeObjectFieldStart("notifications");
+                g.writeBooleanField("listening", notify.listening());
+                g.writeNumberField("lagMillis", notify.lagMillis());
+                g.writeNumberField("lastReceivedMillisAgo", notify.ageMillis());
+                if (notify.error() != null) g.writeStringField("error", notify.error());
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }));
+    }
+
+    /** Why the store does not answer, or {@code null} when it does. */
+    private String storeError() {
+        try {
+            store.check();
+            return null;
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return ErrorText.of(e);
+        }
     }
 
     /** The counters and gauges in the Prometheus text format. */

@@ -137,6 +137,25 @@ public interface HubStore extends AutoCloseable {
     default void watch(Watcher watcher) {
     }
 
+    /** Which store this is, as health and metrics name it: {@code sqlite} or {@code postgresql}. */
+    String kind();
+
+    /**
+     * How the notifications from other hubs fare (for health and metrics).
+     *
+     * @param listening true while this hub's listening connection to the store is up
+     * @param lagMillis how long the last probe notification took to come back to this hub, -1 before the first
+     * @param ageMillis how long ago this hub last received any notification (probes included), -1 before the first
+     * @param error     why the listening connection last failed, or {@code null} while it is up
+     */
+    record NotifyState(boolean listening, long lagMillis, long ageMillis, String error) {
+    }
+
+    /** The state of notifications from other hubs, or {@code null} for a store no other hub writes (as the embedded one). */
+    default NotifyState notifyState() {
+        return null;
+    }
+
     /** Bytes the store takes on disk, or -1 when it cannot tell. */
     long sizeBytes();
 

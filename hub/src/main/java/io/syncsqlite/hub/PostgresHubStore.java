@@ -64,7 +64,7 @@ public final class PostgresHubStore implements HubStore {
     private final String password;
     /** Names this instance in its notifications, so it ignores its own. */
     private final String instance = java.util.UUID.randomUUID().toString();
-    private volatile Notifications notifications;
+    private volatile PostgresNotifications notifications;
     private final String storeId;
     /** Pushes of this instance, one at a time (as the embedded store): its generation row is written by one at once. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -532,16 +532,47 @@ public final class PostgresHubStore implements HubStore {
     }
 
     @Override
+    public String kind() {
+        return "postgresql";
+    }
+
+    /**
+     * Reads the store through the pool while the notifications' connection is up; while it is down (the database
+     * stopped, or not reachable) opens a connection of its own with a short timeout instead, so health answers at once
+     * rather than after the pool's wait for a connection.
+     */
+    @Override
     public void check() throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.executeQuery("SELECT 1 FROM hub_schema LIMIT 1").close();
-            c.rollback();
+        PostgresNotifications n = notifications;
+        if (n != null && n.listening()) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1 FROM hub_schema LIMIT 1").close();
+                c.rollback();
+            }
+            return;
         }
+        try (Connection c = direct(2); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT 1 FROM hub_schema LIMIT 1").close();
+        }
+    }
+
+    /**
+     * A connection of its own, outside the pool, that gives up connecting after {@code connectTimeoutSeconds} (a
+     * database that is down must show as down at once, not after the operating system's TCP timeouts).
+     */
+    private Connection direct(int connectTimeoutSeconds) throws SQLException {
+        java.util.Properties login = new java.util.Properties();
+        if (user != null) login.setProperty("user", user);
+        if (password != null) login.setProperty("password", password);
+        login.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        return java.sql.DriverManager.getConnection(url, login);
     }
 
     /** The on-disk size of the store's tables and indexes. */
     @Override
     public long sizeBytes() {
+        PostgresNotifications listener = notifications;
+        if (listener != null && !listener.listening()) return -1; // the database is down: do not wait for the pool
         try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['hub_rows', 'hub_batches', 'hub_namespaces', 'hub_generations', 'hub_meta']) AS t")) {
             rs.next();
@@ -555,78 +586,21 @@ public final class PostgresHubStore implements HubStore {
 
     @Override
     public void watch(Watcher watcher) {
-        Notifications n = new Notifications(watcher);
+        PostgresNotifications n = new PostgresNotifications(() -> direct(5), pool, instance, watcher);
         notifications = n;
         n.start();
     }
 
     @Override
-    public void close() {
-        Notifications n = notifications;
-        if (n != null) n.stop();
-        pool.close();
+    public NotifyState notifyState() {
+        PostgresNotifications n = notifications;
+        return n == null ? null : n.state();
     }
 
-    /**
-     * Listens on {@value #CHANNEL} on a connection of its own and tells the watcher of other hubs' pushes; after a
-     * lost connection it reconnects (backing off up to 5 s) and tells the watcher that any namespace may have moved.
-     */
-    private final class Notifications implements Runnable {
-        private final Watcher watcher;
-        private final Thread thread = new Thread(this, "syncsqlite-hub-store-notifications");
-        private volatile boolean stopped;
-
-        Notifications(Watcher watcher) {
-            this.watcher = watcher;
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() {
-            stopped = true;
-            thread.interrupt();
-        }
-
-        @Override
-        public void run() {
-            long backoff = 100;
-            boolean listenedBefore = false;
-            while (!stopped) {
-                try (Connection c = java.sql.DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + CHANNEL);
-                    if (listenedBefore) watcher.storedElsewhere(null, -1); // what came while nobody listened
-                    listenedBefore = true;
-                    backoff = 100;
-                    org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
-                    while (!stopped) {
-                        org.postgresql.PGNotification[] got = pg.getNotifications(500);
-                        if (got != null) for (org.postgresql.PGNotification n : got) deliver(n.getParameter());
-                    }
-                } catch (SQLException | RuntimeException e) {
-                    if (stopped) return;
-                    LOG.log(System.Logger.Level.WARNING, "the hub store's notifications were interrupted ({0}); listening again in {1} ms",
-                            e.getMessage(), String.valueOf(backoff));
-                    try {
-                        Thread.sleep(backoff); // backoff before reconnecting to a database that is down
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                    backoff = Math.min(5_000, backoff * 2);
-                }
-            }
-        }
-
-        private void deliver(String payload) {
-            String[] parts = payload.split(" ", 3);
-            if (parts.length < 3 || parts[0].equals(instance)) return;
-            try {
-                watcher.storedElsewhere(parts[2], Long.parseLong(parts[1]));
-            } catch (NumberFormatException e) {
-                LOG.log(System.Logger.Level.WARNING, "ignored a malformed notification on {0}", CHANNEL);
-            }
-        }
+    @Override
+    public void close() {
+        PostgresNotifications n = notifications;
+        if (n != null) n.stop();
+        pool.close();
     }
 }

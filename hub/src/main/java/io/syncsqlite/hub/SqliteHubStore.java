@@ -301,6 +301,11 @@ public final class SqliteHubStore implements HubStore {
     }
 
     @Override
+    public String kind() {
+        return "sqlite";
+    }
+
+    @Override
     public void check() throws SQLException, InterruptedException {
         Connection r = readers.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (r == null) return;

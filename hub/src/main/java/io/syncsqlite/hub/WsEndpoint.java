@@ -314,6 +314,11 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubS
             head = hub.head(ns);
             known = hub.knows(epoch, since, seenEpoch, seen);
         } catch (Exception ex) {
+            if (StoreOutage.is(ex)) {
+                LOG.log(System.Logger.Level.WARNING, "ws hello failed, store unreachable: {0}", ex.getMessage());
+                refuse(s.connection(), CLOSE_UNAVAILABLE, StoreOutage.message(hub.store(), ex));
+                return;
+            }
             LOG.log(System.Logger.Level.ERROR, "ws hello failed", ex);
             refuse(s.connection(), CLOSE_UNAVAILABLE, "internal hub error: " + ex.getMessage());
             return;
@@ -373,6 +378,13 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubS
                     s.connection().getRemoteSocketAddress());
             s.send(Envelope.of("error", "batch", batch, "status", err.status(), "error", err.getMessage()).encode());
         } catch (Exception ex) {
+            if (StoreOutage.is(ex)) {
+                // the database is down or restarting: the client's round fails and the engine retries it with backoff
+                hub.metrics().refused("ws_503_store");
+                LOG.log(System.Logger.Level.WARNING, "ws push failed, store unreachable ns={0}: {1}", s.namespace(), ex.getMessage());
+                s.send(Envelope.of("error", "batch", batch, "status", 503, "error", StoreOutage.message(hub.store(), ex)).encode());
+                return;
+            }
             hub.metrics().refused("ws_500");
             LOG.log(System.Logger.Level.ERROR, "ws push failed ns=" + s.namespace(), ex);
             s.send(Envelope.of("error", "batch", batch, "status", 500, "error", "internal hub error: " + ex.getMessage()).encode());

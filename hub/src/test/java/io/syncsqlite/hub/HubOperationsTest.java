@@ -58,7 +58,7 @@ class HubOperationsTest {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(hub.uri().resolve("/v1/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("\"endpoints\":{\"http\":\"serving\",\"ws\":\"serving\"}"), health.body());
-            assertTrue(health.body().contains("\"store\":{\"status\":\"ok\",\"lastSequence\":1,"), health.body());
+            assertTrue(health.body().contains("\"store\":{\"kind\":\"sqlite\",\"status\":\"ok\",\"reachable\":true,\"lastSequence\":1,"), health.body());
 
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(hub.uri().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
@@ -66,7 +66,8 @@ class HubOperationsTest {
             String text = metrics.body();
             for (String line : List.of("# TYPE syncsqlite_hub_pushes_total counter", "syncsqlite_hub_pushes_total 1", "syncsqlite_hub_changes_stored_total 1",
                     "syncsqlite_hub_refusals_total{reason=\"http_401\"} 1", "# TYPE syncsqlite_hub_store_bytes gauge", "syncsqlite_hub_ws_subscribers 0",
-                    "syncsqlite_hub_ws_endpoint_serving 1", "syncsqlite_hub_slow_subscriber_disconnects_total 0")) {
+                    "syncsqlite_hub_ws_endpoint_serving 1", "syncsqlite_hub_slow_subscriber_disconnects_total 0",
+                    "# TYPE syncsqlite_hub_store_info gauge", "syncsqlite_hub_store_info{kind=\"sqlite\"} 1", "syncsqlite_hub_store_reachable 1")) {
                 assertTrue(text.contains(line + "\n") || text.contains(line + " "), "metrics hold '" + line + "':\n" + text);
             }
             assertTrue(hub.metrics().snapshot().get("bytes_in_total") >= body.length());

@@ -31,6 +31,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holds exactly that, once.
  */
 final class Clients implements AutoCloseable {
+    /** {@code -Dscaleout.long=true}: the scale-out tests write ten times as much, and hold their faults that much longer. */
+    static final boolean LONG = Boolean.getBoolean("scaleout.long");
+
+    /** The seed of the writers' pace, {@code -Dscaleout.seed} or a new one, printed with how to repeat it. */
+    static long seed(Class<?> test) {
+        long seed = Long.getLong("scaleout.seed", System.nanoTime());
+        System.out.println(test.getSimpleName() + " seed " + seed + " (-Dscaleout.seed=" + seed + " repeats it)");
+        return seed;
+    }
+
+    /** {@code n} transactions, ten times as many in the long run. */
+    static int transactions(int n) {
+        return LONG ? 10 * n : n;
+    }
+
     /** One replica, its transport, the hub it talks to first, and what its application committed. */
     static final class Client {
         final String name;

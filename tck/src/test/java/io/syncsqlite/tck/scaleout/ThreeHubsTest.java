@@ -27,25 +27,23 @@ import org.junit.jupiter.api.io.TempDir;
  * its own on loopback ({@link HubChild}), and ten replicas through the driver spread over them, half over http, half
  * over ws ({@link Clients}). Writers commit concurrently; the replicas must end holding exactly what was committed,
  * each row once, with nothing unpublished or pending, all identical, and the shared store must hold each row once.
- * The writers' pace is randomized: {@code -Dscaleout.seed=N} repeats a run's (the seed is printed).
+ * The writers' pace is randomized: {@code -Dscaleout.seed=N} repeats a run's (the seed is printed);
+ * {@code -Dscaleout.long=true} writes ten times as much (docs/testing.md).
  */
 class ThreeHubsTest {
-    private static final long SEED = Long.getLong("scaleout.seed", System.nanoTime());
-
     @TempDir
     Path dir;
 
     @Test
     void tenClientsSpreadOverThreeHubsWriteAtOnceAndConverge() throws Exception {
-        System.out.println("ThreeHubsTest seed " + SEED + " (-Dscaleout.seed=" + SEED + " repeats it)");
         String db = TestPostgres.newDatabase();
         List<HubChild> hubs = HubProcesses.start(3, TestPostgres.url(db), dir);
         try (Clients clients = new Clients(10, hubs, dir)) {
-            clients.startWriting(30, 20, SEED);
+            clients.startWriting(Clients.transactions(30), 20, Clients.seed(getClass()));
             clients.joinWriters();
             assertEquals(List.of(), clients.applicationErrors);
-            clients.awaitConverged(Duration.ofSeconds(120));
-            assertEquals(300, clients.expectedItems());
+            clients.awaitConverged(Duration.ofSeconds(Clients.LONG ? 600 : 120));
+            assertEquals(10 * Clients.transactions(30), clients.expectedItems());
             assertEquals(clients.expectedItems(), storedRows(db, "item"), "the shared store holds each item row once");
             for (HubChild h : hubs) assertTrue(h.metric("pushes_total") > 0, h.uri() + " took pushes: the clients were spread over all three");
         } finally {
@@ -61,7 +59,6 @@ class ThreeHubsTest {
      */
     @Test
     void anInstanceKilledMidStreamLosesNothingAndItsClientsGoOnThroughTheOthers() throws Exception {
-        System.out.println("ThreeHubsTest seed " + SEED + " (-Dscaleout.seed=" + SEED + " repeats it)");
         String db = TestPostgres.newDatabase();
         List<HubChild> hubs = HubProcesses.start(3, TestPostgres.url(db), dir);
         HubChild killed = hubs.get(0);
@@ -73,13 +70,13 @@ class ThreeHubsTest {
             assertFalse(first.duplicate());
             clients.expectOtherItems("retried", Set.of(0, 1, 2));
 
-            clients.startWriting(Integer.MAX_VALUE, 30, SEED);
-            clients.awaitWritten(10, Duration.ofSeconds(60));
+            clients.startWriting(Integer.MAX_VALUE, 30, Clients.seed(getClass()));
+            clients.awaitWritten(Clients.transactions(10), Duration.ofSeconds(600));
             long pushedThroughKilled = killed.metric("pushes_total");
             assertTrue(pushedThroughKilled > 1, "the instance to kill is in the stream (" + pushedThroughKilled + " pushes)");
             killed.kill();
             int atKill = clients.all.stream().mapToInt(c -> c.written.get()).max().orElseThrow();
-            clients.awaitWritten(atKill + 10, Duration.ofSeconds(60)); // every replica commits more after the kill
+            clients.awaitWritten(atKill + Clients.transactions(10), Duration.ofSeconds(600)); // every replica commits more after the kill
             clients.stopWriting();
             assertEquals(List.of(), clients.applicationErrors);
 
@@ -87,7 +84,7 @@ class ThreeHubsTest {
                     .push(batch, "retried-1");
             assertTrue(retried.duplicate(), "the batch pushed through the killed instance is known to the others");
 
-            clients.awaitConverged(Duration.ofSeconds(120));
+            clients.awaitConverged(Duration.ofSeconds(Clients.LONG ? 600 : 120));
             assertEquals(clients.expectedItems() + 3, storedRows(db, "item"), "the shared store holds each item row once");
             assertEquals(1, hubs.get(1).metric("duplicate_pushes_total"));
         } finally {
