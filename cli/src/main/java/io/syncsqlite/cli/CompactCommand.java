@@ -27,7 +27,9 @@ final class CompactCommand extends ReportingCommand {
     @Override
     public Integer call() throws Exception {
         Compaction done;
-        try (Connection c = DriverManager.getConnection(SyncCommand.url(spec, db, settings), null)) {
+        String url = SyncCommand.url(spec, db, settings); // wrong settings are a usage error, whatever the file
+        existingDatabase(db);
+        try (Connection c = DriverManager.getConnection(url, null)) {
             done = c.unwrap(SyncConnection.class).compact();
         }
         Output out = output();

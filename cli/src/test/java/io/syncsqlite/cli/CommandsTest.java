@@ -101,9 +101,10 @@ class CommandsTest {
         Cli missingJson = Cli.run("status", dir.resolve("missing.db").toString(), "--json");
         assertEquals(ExitCode.FAILED, missingJson.exit());
         assertTrue(missingJson.out().startsWith("{\"error\":\"No database file at "), missingJson.toString());
-        for (String command : new String[] {"sync", "pending", "deadletters", "conflicts", "uninstall"}) {
+        for (String command : new String[] {"sync", "compact", "pending", "deadletters", "conflicts", "uninstall"}) {
             Path typo = dir.resolve(command + "-typo.db");
-            Cli c = command.equals("sync") ? Cli.run(command, typo.toString(), "sync.transport=nas", "sync.dir=" + dir) : Cli.run(command, typo.toString());
+            boolean withSettings = command.equals("sync") || command.equals("compact");
+            Cli c = withSettings ? Cli.run(command, typo.toString(), "sync.transport=nas", "sync.dir=" + dir) : Cli.run(command, typo.toString());
             assertEquals(ExitCode.FAILED, c.exit(), command + ": " + c);
             assertTrue(c.err().startsWith("syncsqlite: No database file at " + typo.toAbsolutePath()), command + ": " + c);
             assertFalse(Files.exists(typo), command + " left a new database at a mistyped path");
