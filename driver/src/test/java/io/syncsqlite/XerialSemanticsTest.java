@@ -161,6 +161,53 @@ class XerialSemanticsTest {
         assertEquals(autoindexes.get(true), autoindexes.get(false));
     }
 
+    /**
+     * A file whose metadata an earlier version made, with its keys as UNIQUE constraints (their autoindexes in
+     * sqlite_schema): once the driver opens it, sqlite_schema lists none, and the rows and keys are kept.
+     */
+    @Test
+    void aFileAnEarlierVersionMadeLosesTheDriversAutoindexes() throws Exception {
+        Path file = dir.resolve("earlier.db");
+        String site;
+        try (Connection c = open(false, file); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE tag(id INTEGER PRIMARY KEY, name TEXT UNIQUE)");
+            s.executeUpdate("INSERT INTO tag(name) VALUES ('one')");
+            site = c.unwrap(SyncConnection.class).siteId();
+        }
+        String[][] earlier = { // the three tables as 51957d1 made them
+            {"_syncsqlite_sites", "idx INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE", "idx, site"},
+            {"_syncsqlite_tables", "id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE", "id, name"},
+            {"_syncsqlite_deadletters", "id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL, val,"
+                    + " hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL, refuser TEXT NOT NULL,"
+                    + " limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, at INTEGER, UNIQUE (tbl, pk, col)",
+                "id, tbl, pk, col, val, hlc, site, cl, reason, refuser, limits, retry, at"}};
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = plain.createStatement()) {
+            s.execute("PRAGMA legacy_alter_table = ON");
+            for (String[] t : earlier) {
+                s.execute("DROP INDEX " + t[0] + "_key");
+                s.execute("CREATE TABLE " + t[0] + "_old(" + t[1] + ")");
+                s.execute("INSERT INTO " + t[0] + "_old(" + t[2] + ") SELECT " + t[2] + " FROM " + t[0]);
+                s.execute("DROP TABLE " + t[0]);
+                s.execute("ALTER TABLE " + t[0] + "_old RENAME TO " + t[0]);
+            }
+            assertEquals(" SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex__syncsqlite%' -> 3;\n",
+                    Twins.query(plain, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex__syncsqlite%'"));
+        }
+        try (Connection c = open(false, file); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO tag(name) VALUES ('two')");
+            assertEquals(" SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex%' ORDER BY name -> sqlite_autoindex_tag_1;\n",
+                    Twins.query(c, "SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex%' ORDER BY name"));
+            assertEquals(site, c.unwrap(SyncConnection.class).siteId());
+            assertEquals(" SELECT name FROM tag ORDER BY name -> one; two;\n", Twins.query(c, "SELECT name FROM tag ORDER BY name"));
+        }
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = plain.createStatement()) {
+            assertEquals(" PRAGMA integrity_check -> ok;\n", Twins.query(plain, "PRAGMA integrity_check"));
+            assertEquals(" SELECT name FROM _syncsqlite_tables -> tag;\n", Twins.query(plain, "SELECT name FROM _syncsqlite_tables"));
+            SQLException twice = assertThrows(SQLException.class, () -> s.execute("INSERT INTO _syncsqlite_tables(id, name) VALUES (99, 'tag')"));
+            assertTrue(twice.getMessage().contains("UNIQUE"), twice.getMessage()); // the key is kept, by the named index
+        }
+    }
+
     @Test
     void switchingTheJournalModeWhileTheEngineSyncsFailsNamingWhyAndTheUrlChoosesIt() throws Exception {
         Path file = dir.resolve("journal.db");

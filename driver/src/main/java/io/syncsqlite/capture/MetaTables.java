@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Creates the driver's metadata tables, once and idempotently. All live under the {@code _syncsqlite_} prefix. */
 public final class MetaTables {
@@ -40,12 +42,17 @@ public final class MetaTables {
             + " pk TEXT NOT NULL, col TEXT NOT NULL, val, hlc INTEGER NOT NULL, site TEXT NOT NULL, cl INTEGER NOT NULL, reason TEXT NOT NULL,"
             + " refuser TEXT NOT NULL, limits TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0, at INTEGER)";
 
+    private static final String SITES_DDL = "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL)";
+
+    private static final String TABLES_DDL = "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            + " gone_cl INTEGER NOT NULL DEFAULT 0)";
+
     private static final String CONFLICTS_DDL = "CREATE TABLE IF NOT EXISTS " + CONFLICTS + "(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
             + " pk TEXT NOT NULL, columns TEXT NOT NULL, row TEXT NOT NULL, winner TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)";
 
     private static final String[] DDL = {
         // idx 0 is this replica; remote sites get small local indexes so version rows stay narrow
-        "CREATE TABLE IF NOT EXISTS " + SITES + "(idx INTEGER PRIMARY KEY, site TEXT NOT NULL)",
+        SITES_DDL,
         // floor: no local write is stamped below it (raised past every remote version received);
         // applying: inside the engine's apply transaction, the id of the table it writes remote changes into (whose
         // capture triggers stay silent); 0 otherwise. Application triggers may test it to skip remote changes
@@ -56,7 +63,7 @@ public final class MetaTables {
         // gone_cl: the greatest causal length among the table's collected tombstones (see TombstoneCollector): a row
         // inserted here under a key without versions starts above it, so it also beats a tombstone of that key that
         // another replica has not collected yet
-        "CREATE TABLE IF NOT EXISTS " + TABLES + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL, gone_cl INTEGER NOT NULL DEFAULT 0)",
+        TABLES_DDL,
         "CREATE TABLE IF NOT EXISTS " + COLUMNS + "(tbl INTEGER NOT NULL, name TEXT NOT NULL, key_pos INTEGER, slot INTEGER,"
                 + " PRIMARY KEY (tbl, name)) WITHOUT ROWID",
         // append-only list of rows changed locally and not yet published (slot: the one column an UPDATE changed,
@@ -90,11 +97,12 @@ public final class MetaTables {
     };
 
     /**
-     * The metadata's UNIQUE keys, as named indexes: a UNIQUE constraint would add an {@code sqlite_autoindex_…} that
-     * the application sees in sqlite_master. A file whose metadata an earlier version made keeps its constraint's
-     * autoindex, which enforces the same key (no second index is added beside it).
+     * The metadata's UNIQUE keys (table, its key, its DDL), as named indexes: a UNIQUE constraint would add an
+     * {@code sqlite_autoindex_…} that the application sees in sqlite_master. Tables an earlier version made with the
+     * constraint are rebuilt without it ({@link #rebuiltWithoutAutoindex}).
      */
-    private static final String[][] UNIQUE_KEYS = {{SITES, "site"}, {TABLES, "name"}, {DEAD_LETTERS, "tbl, pk, col"}};
+    private static final String[][] UNIQUE_KEYS = {{SITES, "site", SITES_DDL}, {TABLES, "name", TABLES_DDL},
+        {DEAD_LETTERS, "tbl, pk, col", DEAD_LETTERS_DDL}};
 
     private MetaTables() {
     }
@@ -113,7 +121,7 @@ public final class MetaTables {
             if (tableExists(c, TABLES) && !hasColumn(c, TABLES, "gone_cl")) s.execute("ALTER TABLE " + TABLES + " ADD COLUMN gone_cl INTEGER NOT NULL DEFAULT 0");
             for (String sql : DDL) s.execute(sql);
             for (String[] key : UNIQUE_KEYS) {
-                if (indexExists(c, "sqlite_autoindex_" + key[0] + "_1")) continue;
+                if (indexExists(c, autoindex(key[0]))) rebuiltWithoutAutoindex(c, key[0], key[2]);
                 s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + key[0] + "_key ON " + key[0] + "(" + key[1] + ")");
             }
         }
@@ -123,15 +131,63 @@ public final class MetaTables {
         }
     }
 
-    /** False when metadata made by an earlier version lacks a table that {@link #create} adds. */
+    /**
+     * False when metadata made by an earlier version lacks a table that {@link #create} adds, or still has a key as a
+     * UNIQUE constraint (its autoindex).
+     */
     static boolean isCurrent(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE type = 'table' AND name IN (?, ?)),"
+                + " count(*) FILTER (WHERE type = 'index' AND name IN (?, ?, ?)) FROM sqlite_master")) {
             ps.setString(1, CONFLICTS);
             ps.setString(2, REPLACED);
+            for (int i = 0; i < UNIQUE_KEYS.length; i++) ps.setString(3 + i, autoindex(UNIQUE_KEYS[i][0]));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 2;
+                return rs.next() && rs.getInt(1) == 2 && rs.getInt(2) == 0;
             }
         }
+    }
+
+    /** The index SQLite made for the first UNIQUE constraint of {@code table}. */
+    private static String autoindex(String table) {
+        return "sqlite_autoindex_" + table + "_1";
+    }
+
+    /**
+     * Rebuilds {@code table} (made by an earlier version with a UNIQUE constraint) as {@code ddl} declares it, rows
+     * unchanged, so its autoindex goes; {@link #create} then adds the named index that keeps the key. SQLite's
+     * table rebuild: a new table, the rows copied, the old one dropped, the new one renamed. The capture triggers name
+     * the table in their bodies: the rename runs with {@code legacy_alter_table} on, which does not check them against
+     * the schema while the table is gone (they name it again once renamed); the connection's setting is restored.
+     */
+    private static void rebuiltWithoutAutoindex(Connection c, String table, String ddl) throws SQLException {
+        String rebuilt = table + "_rebuilt";
+        try (Statement s = c.createStatement()) {
+            s.execute(ddl.replace("IF NOT EXISTS " + table + "(", rebuilt + "("));
+            String columns = String.join(", ", columnNames(c, rebuilt));
+            s.execute("INSERT INTO " + rebuilt + "(" + columns + ") SELECT " + columns + " FROM " + table);
+            boolean legacy;
+            try (ResultSet rs = s.executeQuery("PRAGMA legacy_alter_table")) {
+                legacy = rs.next() && rs.getInt(1) == 1;
+            }
+            s.execute("PRAGMA legacy_alter_table = ON");
+            try {
+                s.execute("DROP TABLE " + table);
+                s.execute("ALTER TABLE " + rebuilt + " RENAME TO " + table);
+            } finally {
+                s.execute("PRAGMA legacy_alter_table = " + (legacy ? "ON" : "OFF"));
+            }
+        }
+    }
+
+    private static List<String> columnNames(Connection c, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info(?) ORDER BY cid")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) names.add(Sql.quote(rs.getString(1)));
+            }
+        }
+        return names;
     }
 
     /** Whether {@code table} is a version table ({@code _syncsqlite_v<id>}, see {@link CapturedTable}). */
