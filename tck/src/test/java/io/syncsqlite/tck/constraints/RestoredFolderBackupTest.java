@@ -110,6 +110,53 @@ class RestoredFolderBackupTest {
         }
     }
 
+    /**
+     * The same restore where no other replica ever received what the old site published after the backup: the hub holds
+     * the only other copy. The restored replica must read its site's publications back before it publishes anything,
+     * or its rows keyed from the old block would be merged over the older rows at the hub, cell by cell, and those
+     * rows would be gone everywhere.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http", "ws"})
+    void aRestoredCopyWhoseOnlyOtherCopyIsTheHubLosesNothing(String transport) throws Exception {
+        Path app = dir.resolve("app.db");
+        Path mark = dir.resolve("app.db-syncsqlite.id");
+        Path backup = Files.createDirectories(dir.resolve("backup"));
+        try (Transports group = new Transports(transport, dir)) {
+            try (Connection a = open(group.url("app"))) {
+                exec(a, ITEMS);
+                insert(a, "before the backup", 1);
+                a.unwrap(SyncConnection.class).syncNow();
+            }
+            SyncDriver.shutdown();
+            Files.copy(app, backup.resolve("app.db"));
+            Files.copy(mark, backup.resolve(mark.getFileName()));
+            try (Connection a = open(group.url("app"))) {
+                insert(a, "after the backup", 60);
+                a.unwrap(SyncConnection.class).syncNow();
+                assertEquals(0, a.unwrap(SyncConnection.class).status().unpublished(), "the 60 items are at the hub");
+            }
+            SyncDriver.shutdown();
+            Files.write(app, Files.readAllBytes(backup.resolve("app.db")));
+            Files.write(mark, Files.readAllBytes(backup.resolve(mark.getFileName())));
+            try (Connection a = open(group.unreachableUrl("app"))) {
+                insert(a, "after the restore", 5);
+            }
+            SyncDriver.shutdown();
+            try (Connection a = open(group.url("app"))) {
+                SyncConnection sc = a.unwrap(SyncConnection.class);
+                assertTrue(Transports.syncUntil(List.of(a), 60_000, () -> count(a, "SELECT count(*) FROM item WHERE title = 'after the backup'")
+                        + sc.conflicts(100).size() >= 60), "what the old site published comes back");
+                for (Conflict lost : sc.conflicts(100)) {
+                    assertEquals("after the backup", lost.row().get("title"), "the older row lost its key to the later one: " + lost);
+                    sc.restoreConflict(lost.id(), Map.of());
+                }
+                assertEquals(60, count(a, "SELECT count(*) FROM item WHERE title = 'after the backup'"), "no item published after the backup is lost");
+                assertEquals(5, count(a, "SELECT count(*) FROM item WHERE title = 'after the restore'"), "every item written after the restore is there");
+            }
+        }
+    }
+
     private static void insert(Connection c, String title, int rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO item(title) VALUES (?)")) {
             for (int i = 0; i < rows; i++) {

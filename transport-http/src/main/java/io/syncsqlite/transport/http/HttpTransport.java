@@ -48,6 +48,8 @@ final class HttpTransport implements Transport {
     });
     private Instant notBefore = Instant.MIN;
     private Boolean online;
+    /** Whether a round of this transport has read the hub once (it then publishes before it reads, as a round does). */
+    private boolean readOnce;
 
     HttpTransport(List<HubClient> hubs, int maxPushChanges, int pullLimit) {
         this.hubs = hubs;
@@ -63,6 +65,13 @@ final class HttpTransport implements Transport {
         }
         HubClient used = hub;
         try {
+            if (!readOnce) {
+                // Read before the first publication: a restored copy of this database finds its site's later
+                // publications here and becomes a new site before rows it keyed from its old block reach the hub,
+                // where they would be merged over those publications cell by cell (docs/constraints.md, section 7).
+                pull(session);
+                readOnce = true;
+            }
             for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
                 pushAll(session, b.changeset(), Long.toString(b.upToSeq()));
                 session.published(b);
