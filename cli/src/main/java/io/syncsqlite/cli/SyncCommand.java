@@ -7,41 +7,37 @@ import io.syncsqlite.SyncResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code sync <db> sync.transport=… …}: one sync round of a file, as an application with that URL would run it. */
 @Command(name = "sync", description = {"Run one sync round (push, then pull) of a database with the given sync.* settings, e.g.",
         "  sync app.db sync.transport=nas sync.dir=/mnt/share",
         "A progress bar on a terminal, plain lines otherwise."})
 final class SyncCommand extends ReportingCommand {
-    @Parameters(index = "0", paramLabel = "<db>", description = "The SQLite database file.")
-    Path db;
-    @Parameters(index = "1..*", paramLabel = "sync.key=value", description = "sync.* settings, as in a jdbc:syncsqlite: URL.")
-    List<String> settings = new ArrayList<>();
+    @Mixin
+    DatabaseAndSettings args;
     @Option(names = "--progress", negatable = true, description = "Draw a progress bar (default: when the output is a terminal).")
     Boolean progress;
 
     @Override
     public Integer call() throws Exception {
-        String url = url(); // wrong settings are a usage error, whatever the file
-        existingDatabase(db);
+        String url = args.url(spec); // wrong settings are a usage error, whatever the file
+        existingDatabase(args.db);
         Output out = output();
         boolean bar = progress != null ? progress : System.console() != null && !out.json();
         Progress p = out.json() ? Progress.silent() : bar ? Progress.bar(out.text()) : Progress.lines(out.text());
         Rounds rounds = new Rounds(p);
         // The engine runs a round as soon as a connection with sync settings opens. A listener added to a first
         // connection without settings hears that round too: the command reports every round it caused.
-        try (Connection captureOnly = DriverManager.getConnection("jdbc:syncsqlite:" + db.toAbsolutePath())) {
+        try (Connection captureOnly = DriverManager.getConnection("jdbc:syncsqlite:" + args.db.toAbsolutePath())) {
             SyncConnection listening = captureOnly.unwrap(SyncConnection.class);
             listening.addListener(rounds);
             try (Connection c = DriverManager.getConnection(url, null)) {
-                p.start(db);
+                p.start(args.db);
                 c.unwrap(SyncConnection.class).syncNow();
             } finally {
                 listening.removeListener(rounds);
@@ -54,27 +50,9 @@ final class SyncCommand extends ReportingCommand {
         return ExitCode.OK;
     }
 
-    private String url() {
-        return url(spec, db, settings);
-    }
-
-    /** The {@code jdbc:syncsqlite:} URL of {@code db} with {@code settings} ({@code sync.key=value} each). */
-    static String url(picocli.CommandLine.Model.CommandSpec spec, Path db, List<String> settings) {
-        StringBuilder url = new StringBuilder("jdbc:syncsqlite:").append(db.toAbsolutePath());
-        char sep = '?';
-        for (String s : settings) {
-            if (!s.startsWith("sync.") || s.indexOf('=') < 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Expected sync.key=value, got '" + s + "'");
-            }
-            url.append(sep).append(s);
-            sep = '&';
-        }
-        return url.toString();
-    }
-
     private Map<String, Object> report(SyncResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("database", db.toAbsolutePath().toString());
+        m.put("database", args.db.toAbsolutePath().toString());
         m.put("pushed", r.pushed());
         m.put("pulled", r.pulled());
         m.put("applied", r.applied());
