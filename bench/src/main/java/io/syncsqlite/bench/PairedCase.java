@@ -10,9 +10,14 @@ import java.sql.SQLException;
  * @param target    the syncsqlite/plain time ratio to stay under
  * @param opsPerRound statements (or rows) one round executes, to report time per operation
  * @param prepare   untimed: schema and seed data, once per database
+ * @param before    untimed, before each round: what the round consumes (rows it deletes)
  * @param round     timed: round {@code r} (warmup rounds included, counted from 0) must leave the database ready for {@code r+1}
  */
-record PairedCase(String name, double target, int opsPerRound, Step prepare, Round round) {
+record PairedCase(String name, double target, int opsPerRound, Step prepare, Round before, Round round) {
+    PairedCase(String name, double target, int opsPerRound, Step prepare, Round round) {
+        this(name, target, opsPerRound, prepare, (c, r) -> { }, round);
+    }
+
     /** Untimed setup. */
     @FunctionalInterface
     interface Step {

@@ -56,6 +56,7 @@ final class PairedRunner {
     }
 
     private static long time(PairedCase c, Connection conn, int r) throws SQLException {
+        c.before().run(conn, r);
         long t0 = System.nanoTime();
         c.round().run(conn, r);
         return System.nanoTime() - t0;
