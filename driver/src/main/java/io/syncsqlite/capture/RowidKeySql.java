@@ -140,10 +140,14 @@ public final class RowidKeySql {
      * Collecting tombstones keeps these, so a new key never reuses a deleted one (see {@link TombstoneCollector}).
      */
     static String usedMarks(CapturedTable table) {
-        String versions = Sql.quote(table.versionTable());
+        return usedMarks(Sql.quote(table.versionTable()), "k0");
+    }
+
+    /** As {@link #usedMarks(CapturedTable)}, over the keys {@code key} (quoted) of {@code from} (quoted). */
+    static String usedMarks(String from, String key) {
         String blocks = "(SELECT tag * " + BLOCK + " AS " + B + ", (tag + " + TAGS + ") * " + SPILL + " AS " + P + " FROM " + LOCAL_BLOCK_TAG_ROW + ")";
-        return "SELECT " + highest("k0", versions, "", B, BLOCK) + " AS k FROM " + blocks + " UNION ALL SELECT " + highest("k0", versions, "", P, SPILL) + " FROM "
-                + blocks + " UNION ALL SELECT (SELECT k0 FROM " + versions + " WHERE k0 < " + CEILING + " ORDER BY k0 DESC LIMIT 1)";
+        return "SELECT " + highest(key, from, "", B, BLOCK) + " AS k FROM " + blocks + " UNION ALL SELECT " + highest(key, from, "", P, SPILL) + " FROM "
+                + blocks + " UNION ALL SELECT (SELECT " + key + " FROM " + from + " WHERE " + key + " < " + CEILING + " ORDER BY " + key + " DESC LIMIT 1)";
     }
 
     /** The terms that pick a table's deleted keys out of the outbox through its partial index. */

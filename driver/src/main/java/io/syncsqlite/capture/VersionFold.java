@@ -1,5 +1,6 @@
 package io.syncsqlite.capture;
 
+import io.syncsqlite.change.SqliteValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +31,13 @@ public final class VersionFold {
     public static final int REPLACED = -2;
     /** Entry kind: a key change wrote the row under this key (an insert that also takes the key's spelling). */
     public static final int MOVED_IN = -3;
+    /**
+     * Entry kind: a {@code DELETE} of every row of the table ({@link BulkDelete}): every row whose versions say it exists
+     * as of this entry is deleted, as if each had its own {@link #DELETE} entry stamped {@code h}. Folded in chunks of
+     * keys ({@code k}: the last key folded so far, {@code NULL} before the first chunk); once done, its {@code h} is
+     * {@code NULL} and per-key delete entries, appended by the fold, tell the publication which rows it deleted.
+     */
+    public static final int DELETE_ALL = -4;
 
     private VersionFold() {
     }
@@ -66,12 +74,19 @@ public final class VersionFold {
         List<Run> runs = new ArrayList<>();
         long last = folded;
         int passed = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, tbl, slot, h IS NULL FROM " + MetaTables.OUTBOX + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
+        DeleteAll deleteAll = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, tbl, slot, h IS NULL, k, h FROM " + MetaTables.OUTBOX + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
             ps.setLong(1, folded);
             ps.setInt(2, maxEntries);
             try (ResultSet rs = ps.executeQuery()) {
                 Run run = null;
                 while (rs.next()) {
+                    Integer slot = (Integer) rs.getObject(3);
+                    if (!rs.getBoolean(4) && slot != null && slot == DELETE_ALL) {
+                        // folded on its own, after the entries before it: it deletes what they left
+                        if (passed == 0) deleteAll = new DeleteAll(rs.getLong(1), rs.getInt(2), SqliteValues.read(rs, 5), Math.max(rs.getLong(6), floor));
+                        break;
+                    }
                     passed++;
                     last = rs.getLong(1);
                     if (rs.getBoolean(4)) {
@@ -79,7 +94,6 @@ public final class VersionFold {
                         continue;
                     }
                     int table = rs.getInt(2);
-                    Integer slot = (Integer) rs.getObject(3);
                     if (run != null && run.table == table && Objects.equals(run.slot, slot)) {
                         run.to = last;
                     } else {
@@ -89,6 +103,7 @@ public final class VersionFold {
                 }
             }
         }
+        if (deleteAll != null) return foldDeleteAll(c, deleteAll, maxEntries);
         if (passed == 0) return 0;
         Map<Integer, List<Integer>> slotsByTable = new HashMap<>();
         Map<Integer, Long> goneCl = new HashMap<>();
@@ -118,6 +133,70 @@ public final class VersionFold {
             ps.executeUpdate();
         }
         return passed;
+    }
+
+    /**
+     * A {@link #DELETE_ALL} entry waiting to be folded.
+     *
+     * @param after the last key already folded, {@code null} for none
+     * @param stamp the delete's stamp, at least the clock floor
+     */
+    private record DeleteAll(long seq, int table, Object after, long stamp) {
+    }
+
+    /**
+     * Folds the next {@code maxRows} rows of a {@link #DELETE_ALL} entry, in key order: each row its versions say exists
+     * gets a tombstone as a {@link #DELETE} entry would give it, and a delete entry of its key written with its versions
+     * (the publication reads those). No entry after this one is folded before it is done, so the version table holds
+     * the rows as of the entry, less those already folded. Returns the rows it folded, at least 1.
+     */
+    private static int foldDeleteAll(Connection c, DeleteAll e, int maxRows) throws SQLException {
+        Object upper = null;
+        int rows = 0;
+        if (slots(c, e.table) != null) { // else the versions are gone (the table was forgotten): nothing to fold into
+            String versions = Sql.quote(Sql.PREFIX + "v" + e.table);
+            String lower = e.after == null ? "" : " AND k0 > ?";
+            try (PreparedStatement ps = c.prepareStatement("SELECT k0 FROM " + versions + " WHERE (cl & 1) = 1" + lower + " ORDER BY k0 LIMIT 1 OFFSET ?")) {
+                int i = 1;
+                if (e.after != null) SqliteValues.bind(ps, i++, e.after);
+                ps.setInt(i, maxRows - 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) upper = SqliteValues.read(rs, 1);
+                }
+            }
+            String rowsOf = "(cl & 1) = 1" + lower + (upper == null ? "" : " AND k0 <= ?");
+            try (PreparedStatement entries = c.prepareStatement("INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + e.table + ", k0, " + DELETE
+                    + " FROM " + versions + " WHERE " + rowsOf + " ORDER BY k0");
+                 PreparedStatement tombstones = c.prepareStatement("UPDATE " + versions + " SET cl = cl + 1, rh = max(?, rh + 1), rs = 0 WHERE " + rowsOf)) {
+                bindRange(entries, 1, e.after, upper);
+                rows = entries.executeUpdate();
+                tombstones.setLong(1, e.stamp);
+                bindRange(tombstones, 2, e.after, upper);
+                tombstones.executeUpdate();
+            }
+        }
+        if (upper != null) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + MetaTables.OUTBOX + " SET k = ? WHERE seq = ?")) {
+                SqliteValues.bind(ps, 1, upper);
+                ps.setLong(2, e.seq);
+                ps.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement done = c.prepareStatement("UPDATE " + MetaTables.OUTBOX + " SET k = NULL, h = NULL WHERE seq = ?");
+                 PreparedStatement mark = c.prepareStatement("UPDATE " + MetaTables.CLOCK + " SET folded = ?")) {
+                done.setLong(1, e.seq);
+                done.executeUpdate();
+                mark.setLong(1, e.seq);
+                mark.executeUpdate();
+            }
+        }
+        return Math.max(rows, 1);
+    }
+
+    private static void bindRange(PreparedStatement ps, int from, Object after, Object upper) throws SQLException {
+        int i = from;
+        if (after != null) SqliteValues.bind(ps, i++, after);
+        if (upper != null) SqliteValues.bind(ps, i, upper);
     }
 
     /** Consecutive entries of one table and kind. */

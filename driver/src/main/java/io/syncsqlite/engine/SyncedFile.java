@@ -318,6 +318,15 @@ public final class SyncedFile {
         return s != null && SchemaReader.schemaVersion(c) == committedSchemaVersion ? s : null;
     }
 
+    /**
+     * The captured table {@code name} as last instrumented, or {@code null}; without touching the database (see
+     * {@link #knownSchema}), so callers check it against the schema inside their transaction.
+     */
+    public io.syncsqlite.capture.CapturedTable capturedTable(String name) {
+        CaptureSchema s = schema;
+        return s == null ? null : s.table(name);
+    }
+
     /** The listeners of this file's sync events, shared with its engine (present or future). */
     List<io.syncsqlite.SyncListener> listeners() {
         return listeners;

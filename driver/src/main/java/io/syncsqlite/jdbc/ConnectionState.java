@@ -28,6 +28,19 @@ final class ConnectionState {
         }
     }
 
+    /** Puts back the saved {@code last_insert_rowid()} alone; {@code changes()} is left at 1. */
+    void restoreLastRowid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + SCRATCH.substring(5) + "(x)");
+            s.execute("DELETE FROM " + SCRATCH);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + SCRATCH + "(rowid) VALUES (?)")) {
+                ps.setLong(1, lastRowid);
+                ps.executeUpdate();
+            }
+            s.execute("DELETE FROM " + SCRATCH);
+        }
+    }
+
     /**
      * Inserts {@code max(changes, 1)} scratch rows, the last one with rowid {@code last_insert_rowid()}, then deletes
      * them: SQLite then reports exactly the saved values again.

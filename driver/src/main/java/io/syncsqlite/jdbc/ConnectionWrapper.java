@@ -13,6 +13,8 @@ import java.util.Map;
 import io.syncsqlite.SyncListener;
 import io.syncsqlite.SyncResult;
 import io.syncsqlite.SyncStatus;
+import io.syncsqlite.capture.BulkDelete;
+import io.syncsqlite.capture.CapturedTable;
 import io.syncsqlite.capture.SchemaChange;
 import io.syncsqlite.capture.Transactions;
 import io.syncsqlite.engine.SyncedFile;
@@ -94,6 +96,30 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
                 schemaChangedInTransaction = true;
             }
         }
+        afterWrite();
+        return result;
+    }
+
+    /**
+     * As {@link #execute(SchemaChange, Transactions.SqlWork)}, for an application statement that deletes every row of
+     * {@code deletesEveryRowOf} ({@code null}: any other): of a captured table, it is captured as one entry
+     * ({@link BulkDelete}), inside its own write transaction when the application has none open.
+     */
+    <T> T execute(String deletesEveryRowOf, SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
+        CapturedTable table = deletesEveryRowOf == null || delegate.isClosed() ? null : replica.capturedTable(deletesEveryRowOf);
+        if (table == null) return execute(change, work);
+        // inside the application's transaction the driver reads before it writes: the write lock comes first (see WriteLock)
+        if (inTransaction() && !WriteLock.takeIfSynced(delegate)) return execute(change, work);
+        ConnectionState before = ConnectionState.save(delegate);
+        T result = Transactions.write(delegate, () -> {
+            BulkDelete bulk = BulkDelete.of(delegate, table);
+            if (bulk == null) return work.run();
+            // the driver's entries moved last_insert_rowid(), which a DELETE leaves as it was; the statement sets changes()
+            return bulk.run(delegate, () -> {
+                before.restoreLastRowid(delegate);
+                return null;
+            }, work);
+        });
         afterWrite();
         return result;
     }

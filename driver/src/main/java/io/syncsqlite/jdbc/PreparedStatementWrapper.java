@@ -1,5 +1,6 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.capture.BulkDelete;
 import io.syncsqlite.capture.SchemaChange;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,6 +12,8 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     private final boolean mayControlTransaction;
     private final boolean setsFollowedPragma;
     private final boolean onlyReads;
+    /** The table a {@code DELETE FROM t} empties, or {@code null}. */
+    private final String deletesEveryRowOf;
 
     PreparedStatementWrapper(PreparedStatement delegate, ConnectionWrapper connection, String sql) {
         super(delegate, connection, sql);
@@ -19,10 +22,11 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
         this.mayControlTransaction = GateHolds.mayControlTransaction(sql);
         this.setsFollowedPragma = StatementText.setsFollowedPragma(sql);
         this.onlyReads = StatementText.onlyReads(sql);
+        this.deletesEveryRowOf = BulkDelete.deletesEveryRowOf(sql);
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = statement(sql, () -> held(mayControlTransaction, onlyReads, () -> connection.execute(schemaChange, work)));
+        T result = statement(sql, () -> held(mayControlTransaction, onlyReads, () -> connection.execute(deletesEveryRowOf, schemaChange, work)));
         if (setsFollowedPragma) connection.followedPragmaSet();
         return result;
     }

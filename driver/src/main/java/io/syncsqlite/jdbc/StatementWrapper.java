@@ -1,5 +1,6 @@
 package io.syncsqlite.jdbc;
 
+import io.syncsqlite.capture.BulkDelete;
 import io.syncsqlite.capture.SchemaChange;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,7 +49,8 @@ class StatementWrapper extends StatementDelegate {
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), StatementText.onlyReads(text), () -> connection.execute(SchemaChange.of(text), work)));
+        T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), StatementText.onlyReads(text),
+                () -> connection.execute(BulkDelete.deletesEveryRowOf(text), SchemaChange.of(text), work)));
         if (StatementText.setsFollowedPragma(text)) connection.followedPragmaSet();
         return result;
     }
