@@ -52,6 +52,67 @@ class AppDefinitionsTest {
         }
     }
 
+    /** joined(x): the texts it was stepped with, in the order it was stepped (so any reordering shows). */
+    static final class Joined extends Function.Aggregate {
+        private StringBuilder seen = new StringBuilder();
+
+        @Override
+        protected void xStep() throws SQLException {
+            seen.append(seen.isEmpty() ? "" : "+").append(value_text(0));
+        }
+
+        @Override
+        protected void xFinal() throws SQLException {
+            result(seen.toString());
+        }
+
+        @Override
+        public Object clone() throws CloneNotSupportedException {
+            Joined group = (Joined) super.clone();
+            group.seen = new StringBuilder();
+            return group;
+        }
+    }
+
+    /** moving(x): a window function summing its frame, keeping the sum as rows enter and leave it. */
+    static final class Moving extends Function.Window {
+        private long sum;
+
+        @Override
+        protected void xStep() throws SQLException {
+            sum += value_long(0);
+        }
+
+        @Override
+        protected void xInverse() throws SQLException {
+            sum -= value_long(0);
+        }
+
+        @Override
+        protected void xValue() throws SQLException {
+            result(sum);
+        }
+
+        @Override
+        protected void xFinal() throws SQLException {
+            result(sum);
+        }
+    }
+
+    /** Whenever an item arrives, its trigger writes the application's aggregate and window function over all items. */
+    private static final String ITEM_SUMMARY = "SELECT (SELECT joined(name) FROM (SELECT name FROM item ORDER BY score DESC)),"
+            + " (SELECT group_concat(m, ' ') FROM (SELECT moving(score) OVER (ORDER BY score ROWS 1 PRECEDING) AS m FROM item ORDER BY score)),"
+            + " (SELECT joined(name) FROM item WHERE 0)";
+
+    private static void itemSchema(Connection c) throws SQLException {
+        Function.create(c, "joined", new Joined(), 1, Function.FLAG_DETERMINISTIC);
+        Function.create(c, "moving", new Moving(), 1);
+        Twins.exec(c, "CREATE TABLE item(id TEXT PRIMARY KEY, name TEXT, score INTEGER)",
+                "CREATE TABLE summary(id INTEGER PRIMARY KEY, ranked TEXT, pairs TEXT, none TEXT)",
+                "CREATE TRIGGER item_summary AFTER INSERT ON item BEGIN INSERT OR REPLACE INTO summary(id, ranked, pairs, none) SELECT 1, "
+                        + ITEM_SUMMARY.substring("SELECT ".length()) + "; END");
+    }
+
     private String url(String name, String ns) {
         return "jdbc:syncsqlite:" + dir.resolve(name + ".db") + "?sync.transport=memory&sync.namespace=" + ns + "&sync.interval=1h";
     }
@@ -75,15 +136,9 @@ class AppDefinitionsTest {
         try (Connection a = DriverManager.getConnection(url("a", ns)); Connection b = DriverManager.getConnection(url("b", ns))) {
             tagSchema(a);
             tagSchema(b);
-            List<SyncEvent> events = new CopyOnWriteArrayList<>();
-            a.unwrap(SyncConnection.class).addListener(events::add);
-            Twins.exec(b, "INSERT INTO tags VALUES ('t1', 'High')", "INSERT INTO tags VALUES ('t2', 'low')", "INSERT INTO tags VALUES ('t3', 'Normal')");
-            b.unwrap(SyncConnection.class).syncNow();
-            a.unwrap(SyncConnection.class).syncNow();
+            arriveWithoutWaiting(b, a, "INSERT INTO tags VALUES ('t1', 'High')", "INSERT INTO tags VALUES ('t2', 'low')", "INSERT INTO tags VALUES ('t3', 'Normal')");
             assertEquals(" SELECT name FROM tags ORDER BY name COLLATE urgency -> low; Normal; High;\n",
                     Twins.query(a, "SELECT name FROM tags ORDER BY name COLLATE urgency"));
-            assertTrue(events.stream().noneMatch(e -> e.type() == SyncEvent.Type.ERROR), "no event: " + events);
-            assertEquals(" SELECT count(*) FROM _syncsqlite_pending -> 0;\n", Twins.query(a, "SELECT count(*) FROM _syncsqlite_pending"));
         }
     }
 
@@ -100,6 +155,32 @@ class AppDefinitionsTest {
                     Twins.query(a, "SELECT id, urgency FROM task WHERE urg(score) > 0 ORDER BY urg(score)"));
             assertEquals(" PRAGMA integrity_check -> ok;\n", Twins.query(a, "PRAGMA integrity_check"));
         }
+    }
+
+    @Test
+    void remoteRowsOfATableWhoseTriggerUsesAnApplicationAggregateAndWindowFunctionArrive() throws Exception {
+        String ns = "agg-" + System.nanoTime();
+        try (Connection a = DriverManager.getConnection(url("a", ns)); Connection b = DriverManager.getConnection(url("b", ns))) {
+            itemSchema(a);
+            itemSchema(b);
+            arriveWithoutWaiting(b, a, "INSERT INTO item VALUES ('i1', 'low', 1), ('i2', 'high', 30), ('i3', 'mid', 5)");
+            assertEquals(" SELECT count(*) FROM item -> 3;\n", Twins.query(a, "SELECT count(*) FROM item"));
+            // the trigger ran on the engine's connection for each arriving row; its last run saw all three, in order
+            assertEquals(" SELECT ranked, pairs, none FROM summary -> high+mid+low 1 6 35 ;\n", Twins.query(a, "SELECT ranked, pairs, none FROM summary"));
+            assertEquals(Twins.query(a, ITEM_SUMMARY).substring(ITEM_SUMMARY.length() + 1), Twins.query(b, ITEM_SUMMARY).substring(ITEM_SUMMARY.length() + 1),
+                    "the application's own connection computes the same");
+        }
+    }
+
+    /** Runs {@code writes} on {@code from}, syncs it and then {@code to}, and checks nothing waits on {@code to}. */
+    private static void arriveWithoutWaiting(Connection from, Connection to, String... writes) throws SQLException {
+        List<SyncEvent> events = new CopyOnWriteArrayList<>();
+        to.unwrap(SyncConnection.class).addListener(events::add);
+        Twins.exec(from, writes);
+        from.unwrap(SyncConnection.class).syncNow();
+        to.unwrap(SyncConnection.class).syncNow();
+        assertTrue(events.stream().noneMatch(e -> e.type() == SyncEvent.Type.ERROR), "no event: " + events);
+        assertEquals(" SELECT count(*) FROM _syncsqlite_pending -> 0;\n", Twins.query(to, "SELECT count(*) FROM _syncsqlite_pending"));
     }
 
     @Test

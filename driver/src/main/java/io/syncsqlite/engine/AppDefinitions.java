@@ -16,21 +16,25 @@ import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The scalar functions and collations the application registered ({@code org.sqlite.Function.create},
+ * The functions (scalar, aggregate and window) and collations the application registered ({@code org.sqlite.Function.create},
  * {@code Collation.create}) on its connections of one file, made available on the sync engine's connection: an index,
  * CHECK, generated column or trigger that uses them must give the same answers when the engine applies a remote change
  * as when the application writes. SQLite lists what a connection has ({@code PRAGMA function_list},
  * {@code PRAGMA collation_list}); for each name the engine's connection lacks, it gets a relay that asks an open
  * application connection which registered it ({@link RelayedFunction}, {@link RelayedCollation}), so the application's
- * object is only ever called on its own connection, one call at a time, as xerial calls it. Looked at again before a
- * round once a connection opened or closed or the application reached xerial's handle ({@code getDatabase()}, which
- * {@code Function.create} and {@code Collation.create} use). Aggregate and window functions are not relayed.
+ * object is only ever called on its own connection, one call at a time, as xerial calls it ({@link RelayedAggregate}
+ * hands an aggregate the rows of its group there). Looked at again before a round once a connection opened or closed
+ * or the application reached xerial's handle ({@code getDatabase()}, which {@code Function.create} and
+ * {@code Collation.create} use).
  */
 public final class AppDefinitions {
     private static final System.Logger LOG = System.getLogger(AppDefinitions.class.getName());
 
-    /** A function (name and argument count, {@code -1}: any) or a collation ({@code args} unused) as SQLite lists it. */
-    record Name(String name, int args, boolean collation) {
+    /**
+     * A function (name and argument count, {@code -1}: any; {@code aggregate} for aggregate and window functions) or a
+     * collation ({@code args} unused) as SQLite lists it.
+     */
+    record Name(String name, int args, boolean collation, boolean aggregate) {
         Name {
             name = name.toLowerCase(java.util.Locale.ROOT); // SQLite matches both case-insensitively (ASCII)
         }
@@ -46,6 +50,7 @@ public final class AppDefinitions {
     /** SQLITE_DETERMINISTIC, SQLITE_DIRECTONLY and SQLITE_INNOCUOUS: what lets SQLite use a function in indexes, CHECKs, generated columns. */
     private static final int RELAYED_FLAGS = 0x800 | 0x80000 | 0x200000;
     private static final Set<String> BUILT_IN_COLLATIONS = Set.of("BINARY", "NOCASE", "RTRIM");
+    private static final Set<String> FUNCTION_TYPES = Set.of("s", "a", "w");
     /** A relay was added since the engine last asked (guarded by this). */
     private boolean added;
 
@@ -114,7 +119,7 @@ public final class AppDefinitions {
     }
 
     /**
-     * The application's (non built-in) scalar functions, with their flags, and its collations on {@code c}. Asked with
+     * The application's (non built-in) functions, with their flags, and its collations on {@code c}. Asked with
      * the PRAGMA statements, not their table-valued forms: a table in the statement would begin a read transaction,
      * which inside an application's open deferred transaction would fix its snapshot early.
      */
@@ -123,12 +128,13 @@ public final class AppDefinitions {
         try (Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("PRAGMA function_list")) { // name, builtin, type, enc, narg, flags
                 while (rs.next()) {
-                    if (rs.getInt(2) != 0 || !"s".equals(rs.getString(3)) || Sql.isInternal(rs.getString(1))) continue;
-                    names.put(new Name(rs.getString(1), rs.getInt(5), false), rs.getInt(6) & RELAYED_FLAGS);
+                    String type = rs.getString(3); // s scalar, a aggregate, w window
+                    if (rs.getInt(2) != 0 || !FUNCTION_TYPES.contains(type) || Sql.isInternal(rs.getString(1))) continue;
+                    names.put(new Name(rs.getString(1), rs.getInt(5), false, !"s".equals(type)), rs.getInt(6) & RELAYED_FLAGS);
                 }
             }
             try (ResultSet rs = s.executeQuery("PRAGMA collation_list")) { // seq, name
-                while (rs.next()) if (!BUILT_IN_COLLATIONS.contains(rs.getString(2))) names.put(new Name(rs.getString(2), 0, true), 0);
+                while (rs.next()) if (!BUILT_IN_COLLATIONS.contains(rs.getString(2))) names.put(new Name(rs.getString(2), 0, true, false), 0);
             }
         }
         return names;
@@ -141,7 +147,8 @@ public final class AppDefinitions {
             LOG.log(System.Logger.Level.DEBUG, "collation {0} relayed to the sync engine''s connection", n.name());
             return relay;
         }
-        RelayedFunction relay = new RelayedFunction(this, n);
+        // an aggregate's relay is a window function: SQLite takes it wherever an aggregate or a window function goes
+        Function relay = n.aggregate() ? new RelayedAggregate(this, n) : new RelayedFunction(this, n);
         // with the application's flags, so SQLite accepts it where it accepted the application's
         Function.create(engine, n.name(), relay, n.args(), flags);
         LOG.log(System.Logger.Level.DEBUG, "function {0}/{1} relayed to the sync engine''s connection", n.name(), n.args());
