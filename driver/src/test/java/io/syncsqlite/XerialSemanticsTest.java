@@ -102,6 +102,48 @@ class XerialSemanticsTest {
         }
     }
 
+    /** xerial's SerializeTest.testBufferIsFileCompatible: an in-memory schema's image, written to a file, opens as a database. */
+    @Test
+    void anInMemorySchemasImageWrittenToAFileOpensThroughTheDriver() throws Exception {
+        for (boolean plain : new boolean[] {true, false}) {
+            byte[] bytes;
+            try (Connection c = DriverManager.getConnection(plain ? "jdbc:sqlite:" : "jdbc:syncsqlite:"); Statement s = c.createStatement()) {
+                s.execute("ATTACH ':memory:' AS a_schema");
+                s.execute("CREATE TABLE a_schema.a_table (id INTEGER PRIMARY KEY, x integer)"); // a key: the engine syncs it
+                s.execute("INSERT INTO a_schema.a_table (x) VALUES (1007)");
+                bytes = ((SQLiteConnection) c).serialize("a_schema");
+            }
+            Path file = Files.write(dir.resolve((plain ? "plain" : "synced") + "-image.db"), bytes);
+            try (Connection c = open(plain, file); Statement s = c.createStatement()) {
+                startedEngine(c);
+                assertEquals(" SELECT x FROM main.a_table -> 1007;\n", Twins.query(c, "SELECT x FROM main.a_table"), "plain=" + plain);
+                s.executeUpdate("INSERT INTO a_table(x) VALUES (1008)");
+                assertEquals(" SELECT count(*) FROM a_table -> 2;\n", Twins.query(c, "SELECT count(*) FROM a_table"), "plain=" + plain);
+            }
+        }
+    }
+
+    /** xerial's SerializeTest.testFileIsBufferCompatible: a file's bytes, once its connections closed, deserialize as a database. */
+    @Test
+    void aFilesBytesDeserializeAsOnPlain() throws Exception {
+        for (boolean plain : new boolean[] {true, false}) {
+            Path file = dir.resolve((plain ? "plain" : "synced") + "-bytes.db");
+            try (Connection c = open(plain, file); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE a_table (id INTEGER PRIMARY KEY, x integer)");
+                s.execute("INSERT INTO a_table (x) VALUES (1007)");
+                startedEngine(c);
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            try (Connection c = DriverManager.getConnection(plain ? "jdbc:sqlite:" : "jdbc:syncsqlite:"); Statement s = c.createStatement()) {
+                s.execute("ATTACH ':memory:' AS another_schema");
+                ((SQLiteConnection) c).deserialize("another_schema", bytes);
+                assertEquals(" SELECT x FROM another_schema.a_table -> 1007;\n", Twins.query(c, "SELECT x FROM another_schema.a_table"), "plain=" + plain);
+                s.execute("INSERT INTO another_schema.a_table(x) VALUES (1008)"); // writable, as on plain
+                assertEquals(" SELECT count(*) FROM another_schema.a_table -> 2;\n", Twins.query(c, "SELECT count(*) FROM another_schema.a_table"));
+            }
+        }
+    }
+
     @Test
     void deserializeIntoAnAttachedSchemaAsOnPlain() throws Exception {
         for (boolean plain : new boolean[] {true, false}) {

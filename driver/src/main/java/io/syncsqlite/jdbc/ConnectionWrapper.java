@@ -341,6 +341,12 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         listeners.removeCommitListener(listener);
     }
 
+    /** xerial's {@code deserialize}; an image of a file in WAL mode (as the driver keeps files) opens as on plain. */
+    @Override
+    public void deserialize(String schema, byte[] image) throws SQLException {
+        delegate.deserialize(schema, RollbackImage.of(image));
+    }
+
     private synchronized void release() {
         if (released) return;
         released = true;
