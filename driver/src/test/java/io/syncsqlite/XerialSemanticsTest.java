@@ -70,6 +70,93 @@ class XerialSemanticsTest {
         }
     }
 
+    /** xerial's ErrorMessageTest.writeProtected, with SQLite's read-only open flag (root writes a read-only file anyway). */
+    @Test
+    void aWriteOnAConnectionOpenedReadOnlyFailsAsOnPlain() throws Exception {
+        Map<Boolean, String> outcome = new HashMap<>();
+        for (boolean plain : new boolean[] {true, false}) {
+            Path file = dir.resolve((plain ? "plain" : "synced") + "-ro.db");
+            try (Connection c = open(plain, file); Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE sample(id INTEGER PRIMARY KEY, name TEXT)");
+                s.executeUpdate("INSERT INTO sample(name) VALUES ('foo')");
+                startedEngine(c);
+            }
+            java.util.Properties readOnly = new org.sqlite.SQLiteConfig() { { setReadOnly(true); } }.toProperties();
+            String url = plain ? "jdbc:sqlite:" + file : synced(file);
+            try (Connection c = DriverManager.getConnection(url, readOnly); Statement s = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO sample(name) VALUES ('bar')"), "plain=" + plain);
+                outcome.put(plain, e.getMessage() + " code=" + e.getErrorCode() + " result=" + ((SQLiteException) e).getResultCode()
+                        + Twins.query(c, "SELECT name FROM sample"));
+            }
+        }
+        assertTrue(outcome.get(true).contains("[SQLITE_READONLY]"), outcome.get(true));
+        assertEquals(outcome.get(true), outcome.get(false));
+    }
+
+    /** xerial's ListenerTest.testMultiConnectionHook: a connection's update listener hears that connection's writes only. */
+    @Test
+    void anUpdateListenerHearsOnlyItsOwnConnectionsWritesToTheApplicationsTables() throws Exception {
+        Map<Boolean, List<String>> heard = new HashMap<>();
+        for (boolean plain : new boolean[] {true, false}) {
+            String tag = plain ? "plain" : "synced";
+            List<String> events = new CopyOnWriteArrayList<>();
+            try (Connection c = open(plain, dir.resolve(tag + "-u.db")); Connection o = open(plain, dir.resolve(tag + "-u.db"));
+                    Connection peer = plain ? null : DriverManager.getConnection(synced(dir.resolve("u-peer.db")))) {
+                c.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                startedEngine(c);
+                ((SQLiteConnection) o).addUpdateListener((type, database, table, rowId) -> events.add(type + " " + database + "." + table));
+                c.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('from c')");
+                c.createStatement().executeUpdate("UPDATE t SET v = 'c again'");
+                if (peer != null) { // the engine applies a peer's row on its own connection
+                    peer.createStatement().executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                    peer.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('peer')");
+                    peer.unwrap(SyncConnection.class).syncNow();
+                    c.unwrap(SyncConnection.class).syncNow();
+                }
+                o.createStatement().executeUpdate("INSERT INTO t(v) VALUES ('from o')");
+                o.createStatement().executeUpdate("DELETE FROM t WHERE v = 'from o'");
+            }
+            heard.put(plain, events);
+        }
+        assertEquals(List.of("INSERT main.t", "DELETE main.t"), heard.get(true));
+        assertEquals(heard.get(true), heard.get(false));
+    }
+
+    /**
+     * {@code changes()} and the JDBC counts are plain SQLite's; {@code total_changes()} also counts what the capture
+     * triggers write (docs/compatibility.md): one outbox entry per row change of a table keyed by one column.
+     */
+    @Test
+    void changesAreAsOnPlainAndTotalChangesAddsOneCaptureWritePerRowChange() throws Exception {
+        Map<Boolean, List<String>> counts = new HashMap<>();
+        Map<Boolean, Long> totals = new HashMap<>();
+        String[] script = {"INSERT INTO t(v) VALUES ('a'), ('b'), ('c')", "UPDATE t SET v = v || '!' WHERE v <> 'b'", "DELETE FROM t WHERE v = 'b'",
+            "INSERT INTO log(what) SELECT v FROM t", "UPDATE t SET v = 'same' WHERE 0"};
+        for (boolean plain : new boolean[] {true, false}) {
+            try (Connection c = open(plain, dir.resolve((plain ? "plain" : "synced") + "-counts.db")); Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+                s.executeUpdate("CREATE TABLE log(id TEXT PRIMARY KEY DEFAULT (lower(hex(randomblob(8)))), what TEXT)");
+                startedEngine(c);
+                long before = scalar(c, "SELECT total_changes()");
+                List<String> seen = new ArrayList<>();
+                for (String sql : script) seen.add(s.executeUpdate(sql) + "/" + scalar(c, "SELECT changes()"));
+                counts.put(plain, seen);
+                totals.put(plain, scalar(c, "SELECT total_changes()") - before);
+            }
+        }
+        assertEquals(List.of("3/3", "2/2", "1/1", "2/2", "0/0"), counts.get(true));
+        assertEquals(counts.get(true), counts.get(false));
+        assertEquals(8, totals.get(true));
+        assertEquals(8 + 8, totals.get(false), "plain's row changes, and an outbox entry for each");
+    }
+
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void unwrapReturnsTheDriversObjects() throws Exception {
         try (Connection c = open(false, dir.resolve("u.db")); Statement s = c.createStatement();
