@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncsqlite.SyncConnection;
-import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import io.syncsqlite.tck.intkeys.HibernateIdentityIT.Parent;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,17 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * entity found by that id reaches every replica. Uses only JDBC, Hibernate and {@code SyncConnection}.
  */
 class HibernateConcurrentReplicasIT {
-    @Entity
-    @Table(name = "note")
-    public static class Note {
-        @Id
-        @GeneratedValue(strategy = GenerationType.IDENTITY)
-        Integer id;
-        String text;
-    }
-
     private static final int REPLICAS = 3;
-    private static final int NOTES = 100;
+    private static final int PARENTS = 100;
 
     @TempDir
     Path dir;
@@ -67,12 +53,12 @@ class HibernateConcurrentReplicasIT {
                 Connection c = DriverManager.getConnection(url(r));
                 held.add(c);
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE note(id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL)");
+                    for (String sql : Families.SCHEMA) s.execute(sql);
                 }
                 c.unwrap(SyncConnection.class).syncNow();
-                factories.add(sessionFactory(url(r)));
+                factories.add(HibernateIdentityIT.sessionFactory(url(r)));
             }
-            Map<Integer, String> persisted = new ConcurrentHashMap<>(); // id Hibernate was given -> text
+            Map<Integer, String> persisted = new ConcurrentHashMap<>(); // id Hibernate was given -> name
             ExecutorService pool = Executors.newFixedThreadPool(REPLICAS);
             try {
                 List<Future<?>> writers = new ArrayList<>();
@@ -80,12 +66,12 @@ class HibernateConcurrentReplicasIT {
                     SessionFactory sf = factories.get(r);
                     String who = "r" + r;
                     writers.add(pool.submit(() -> {
-                        for (int i = 0; i < NOTES; i++) {
-                            Note n = new Note();
-                            n.text = who + "-" + i;
+                        for (int i = 0; i < PARENTS; i++) {
+                            Parent n = new Parent();
+                            n.name = who + "-" + i;
                             sf.inTransaction(session -> session.persist(n));
-                            assertEquals(n.text, sf.fromSession(session -> session.find(Note.class, n.id).text), "find by the id Hibernate was given");
-                            assertTrue(persisted.putIfAbsent(n.id, n.text) == null, "id " + n.id + " given twice");
+                            assertEquals(n.name, sf.fromSession(session -> session.find(Parent.class, n.id).name), "find by the id Hibernate was given");
+                            assertTrue(persisted.putIfAbsent(n.id, n.name) == null, "id " + n.id + " given twice");
                         }
                         return null;
                     }));
@@ -94,10 +80,10 @@ class HibernateConcurrentReplicasIT {
             } finally {
                 pool.shutdown();
             }
-            assertEquals(REPLICAS * NOTES, persisted.size());
+            assertEquals(REPLICAS * PARENTS, persisted.size());
             syncAll(held);
             int moved = persisted.keySet().iterator().next();
-            factories.get(REPLICAS - 1).inTransaction(session -> session.find(Note.class, moved).text = "changed on the last replica");
+            factories.get(REPLICAS - 1).inTransaction(session -> session.find(Parent.class, moved).name = "changed on the last replica");
             persisted.put(moved, "changed on the last replica");
             syncAll(held);
             for (int r = 0; r < REPLICAS; r++) {
@@ -105,14 +91,14 @@ class HibernateConcurrentReplicasIT {
                 Set<Integer> seen = new HashSet<>();
                 sf.inSession(session -> {
                     for (Map.Entry<Integer, String> e : persisted.entrySet()) {
-                        Note n = session.find(Note.class, e.getKey());
-                        assertNotNull(n, "note " + e.getKey());
-                        assertEquals(e.getValue(), n.text);
+                        Parent n = session.find(Parent.class, e.getKey());
+                        assertNotNull(n, "entity " + e.getKey());
+                        assertEquals(e.getValue(), n.name);
                         seen.add(n.id);
                     }
                 });
                 assertEquals(persisted.keySet(), seen);
-                assertEquals(REPLICAS * NOTES, count(held.get(r)), "no note replaced another");
+                assertEquals(REPLICAS * PARENTS, count(held.get(r)), "no entity replaced another");
             }
         } finally {
             for (SessionFactory sf : factories) sf.close();
@@ -125,18 +111,9 @@ class HibernateConcurrentReplicasIT {
     }
 
     private static long count(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM note")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM parent")) {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static SessionFactory sessionFactory(String url) {
-        return new Configuration()
-                .addAnnotatedClass(Note.class)
-                .setProperty("hibernate.connection.url", url)
-                .setProperty("hibernate.dialect", "org.hibernate.community.dialect.SQLiteDialect")
-                .setProperty("hibernate.hbm2ddl.auto", "none")
-                .buildSessionFactory();
     }
 }

@@ -65,9 +65,14 @@ class HibernateIdentityIT {
     }
 
     private static SessionFactory sessionFactory(Path file) {
+        return sessionFactory("jdbc:syncsqlite:" + file);
+    }
+
+    /** Hibernate over {@code url}, for the families' entities, the schema left to the test. */
+    static SessionFactory sessionFactory(String url) {
         return new Configuration()
                 .addAnnotatedClass(Parent.class).addAnnotatedClass(Child.class)
-                .setProperty("hibernate.connection.url", "jdbc:syncsqlite:" + file)
+                .setProperty("hibernate.connection.url", url)
                 .setProperty("hibernate.dialect", "org.hibernate.community.dialect.SQLiteDialect")
                 .setProperty("hibernate.hbm2ddl.auto", "none")
                 .buildSessionFactory();
