@@ -30,12 +30,13 @@ public interface SyncConnection {
 
     /**
      * Runs {@code setup} on the sync engine's own connection to this file: now if the engine runs, and every time an
-     * engine starts for the file. Functions (scalar, aggregate, window) and collations the application registers on any of its open
-     * connections of the file ({@code org.sqlite.Function.create(c, …)}, {@code Collation.create(c, …)}) reach the
-     * engine without this, as do {@code PRAGMA foreign_keys}, {@code recursive_triggers}, {@code ignore_check_constraints},
-     * {@code case_sensitive_like} and {@code trusted_schema} (see docs/compatibility.md); register here what the schema
-     * needs when no application connection has it open, or an aggregate over more values than a relay takes. Without them a remote change that
-     * needs one is kept pending and reported as an {@code ERROR} event naming it.
+     * engine starts for the file. Functions (scalar, aggregate, window) and collations the application registers on
+     * any of its open connections of the file ({@code org.sqlite.Function.create(c, …)}, {@code Collation.create(c, …)})
+     * reach the engine without this, as do {@code PRAGMA foreign_keys}, {@code recursive_triggers},
+     * {@code ignore_check_constraints}, {@code case_sensitive_like} and {@code trusted_schema} (see
+     * docs/compatibility.md); register here what the schema needs when no application connection has it open, or an
+     * aggregate over more values than a relay takes. Without them a remote change that needs one is kept pending and
+     * reported as an {@code ERROR} event naming it.
      */
     void onEngineConnection(EngineConnectionSetup setup) throws SQLException;
 
