@@ -13,6 +13,8 @@ import java.sql.Statement;
  */
 final class ConnectionState {
     private static final String SCRATCH = "temp._syncsqlite_restore";
+    /** Rows numbered 1..n, as many as the largest {@code changes()} restored on the connection so far. */
+    private static final String COUNTED = "temp._syncsqlite_counted";
     private final long changes;
     private final long lastRowid;
 
@@ -28,6 +30,32 @@ final class ConnectionState {
         }
     }
 
+    /**
+     * Puts back both values: {@link #restoreLastRowid}, then an {@code UPDATE} of exactly {@code changes} rows of a
+     * scratch table kept for the connection (grown once to the largest count restored: an update of a row costs a
+     * fraction of inserting one, which matters after a large statement, such as the copy of a table rebuild).
+     */
+    void restore(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (changes > 1) {
+                s.execute("CREATE TEMP TABLE IF NOT EXISTS " + COUNTED.substring(5) + "(x)");
+                try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE n(i) AS (SELECT coalesce((SELECT max(rowid) FROM " + COUNTED + "), 0) + 1"
+                        + " UNION ALL SELECT i + 1 FROM n WHERE i < ?1) INSERT INTO " + COUNTED + "(rowid) SELECT i FROM n WHERE i <= ?1")) {
+                    ps.setLong(1, changes);
+                    ps.executeUpdate();
+                }
+            }
+            restoreLastRowid(c); // leaves changes() at 1
+            if (changes == 0) s.execute("DELETE FROM " + SCRATCH + " WHERE 0");
+            if (changes > 1) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + COUNTED + " SET x = NULL WHERE rowid <= ?")) {
+                    ps.setLong(1, changes);
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
     /** Puts back the saved {@code last_insert_rowid()} alone; {@code changes()} is left at 1. */
     void restoreLastRowid(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -38,28 +66,6 @@ final class ConnectionState {
                 ps.executeUpdate();
             }
             s.execute("DELETE FROM " + SCRATCH);
-        }
-    }
-
-    /**
-     * Inserts {@code max(changes, 1)} scratch rows, the last one with rowid {@code last_insert_rowid()}, then deletes
-     * them: SQLite then reports exactly the saved values again.
-     */
-    void restore(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + SCRATCH.substring(5) + "(x)");
-            s.execute("DELETE FROM " + SCRATCH);
-            long rows = Math.max(changes, 1);
-            try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-                    + " INSERT INTO " + SCRATCH + "(rowid) SELECT CASE WHEN i = ? THEN ? ELSE ? - i END FROM n ORDER BY i")) {
-                ps.setLong(1, rows);
-                ps.setLong(2, rows);
-                ps.setLong(3, lastRowid);
-                ps.setLong(4, lastRowid - rows - 1);
-                ps.executeUpdate();
-            }
-            s.execute("DELETE FROM " + SCRATCH);
-            if (changes == 0) s.execute("DELETE FROM " + SCRATCH + " WHERE 0");
         }
     }
 }
