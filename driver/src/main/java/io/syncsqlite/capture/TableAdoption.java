@@ -61,10 +61,11 @@ final class TableAdoption {
                     + table + " n WHERE " + baseMatches("n", "v") + ")");
             update("UPDATE " + versions + " SET cl = cl + 1, rh = max(?, rh + 1), rs = 0 WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + GONE + ")");
             outbox(GONE, "NULL", null);
-            // rows kept: a cell is a write where its value differs from before (or, for a column new here, from its default)
+            // one pass over the table tells the rows kept, where a cell is a write if its value differs from before (or,
+            // for a column new here, from its default), from the rows not alive before: inserted (or brought back)
             List<String> changed = new ArrayList<>();
             List<String> held = new ArrayList<>(); // columns whose old value is known: only a cell this replica held can change
-            StringBuilder diff = new StringBuilder("SELECT ").append(selectKeys("n"));
+            StringBuilder diff = new StringBuilder("SELECT ").append(selectKeys("n")).append(", coalesce(v.cl & 1, 0) = 0 AS added");
             List<Object> params = new ArrayList<>();
             for (CapturedTable.Slot col : t.columns()) {
                 String now = "n." + Sql.quote(col.name());
@@ -81,29 +82,27 @@ final class TableAdoption {
                 diff.append(", ").append(now).append(" IS NOT ").append(before).append(" AS d").append(col.slot());
                 changed.add("d" + col.slot());
             }
-            if (!changed.isEmpty()) {
-                diff.append(" FROM ").append(table).append(" n");
-                if (snapshot != null) diff.append(" LEFT JOIN ").append(Sql.quote(snapshot)).append(" o ON ").append(baseMatchesNamed("o", "n"));
-                diff.append(" WHERE ").append(alive("n")).append(" AND (").append(String.join(" OR ", changed)).append(')');
-                try (PreparedStatement ps = c.prepareStatement("CREATE TABLE " + DIFF + " AS " + diff)) {
-                    for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
-                    ps.executeUpdate();
-                }
-                for (CapturedTable.Slot col : t.columns()) {
-                    String flag = "d" + col.slot();
-                    if (!changed.contains(flag)) continue;
-                    String h = "h" + col.slot();
-                    // a backfill never invents history: a cell this replica never received (no version: a row it is
-                    // still catching up on) is not a value it wrote, and the real one still wins when it arrives
-                    String received = held.contains(flag) ? " AND " + h + " <> 0" : "";
-                    update("UPDATE " + versions + " SET " + h + " = max(?, " + h + " + 1), s" + col.slot() + " = 0 WHERE (" + keys + ") IN (SELECT "
-                            + keys + " FROM " + DIFF + " WHERE " + flag + ")" + received);
-                    outbox(DIFF, Integer.toString(col.slot()), flag);
-                }
+            diff.append(" FROM ").append(table).append(" n LEFT JOIN ").append(versions).append(" v ON ").append(versionMatches("v", "n"));
+            if (snapshot != null && !changed.isEmpty()) diff.append(" LEFT JOIN ").append(Sql.quote(snapshot)).append(" o ON ").append(baseMatchesNamed("o", "n"));
+            diff.append(" WHERE ").append(notNullKeys("n"));
+            // the flags are read from the subquery, where no column of the user table can take their names
+            String rows = "SELECT * FROM (" + diff + ") WHERE added" + (changed.isEmpty() ? "" : " OR " + String.join(" OR ", changed));
+            try (PreparedStatement ps = c.prepareStatement("CREATE TABLE " + DIFF + " AS " + rows)) {
+                for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
+                ps.executeUpdate();
             }
-            // rows not alive before: inserted (or brought back after a delete)
-            s.execute("CREATE TABLE " + ADDED + " AS SELECT " + selectKeys("n") + " FROM " + table + " n WHERE " + notNullKeys("n")
-                    + " AND NOT " + alive("n"));
+            for (CapturedTable.Slot col : t.columns()) {
+                String flag = "d" + col.slot();
+                if (!changed.contains(flag)) continue;
+                String h = "h" + col.slot();
+                // a backfill never invents history: a cell this replica never received (no version: a row it is
+                // still catching up on) is not a value it wrote, and the real one still wins when it arrives
+                String received = held.contains(flag) ? " AND " + h + " <> 0" : "";
+                update("UPDATE " + versions + " SET " + h + " = max(?, " + h + " + 1), s" + col.slot() + " = 0 WHERE (" + keys + ") IN (SELECT "
+                        + keys + " FROM " + DIFF + " WHERE NOT added AND " + flag + ")" + received);
+                outbox(DIFF, Integer.toString(col.slot()), "NOT x.added AND x." + flag);
+            }
+            s.execute("CREATE TABLE " + ADDED + " AS SELECT " + keys + " FROM " + DIFF + " WHERE added");
             insertRows();
             outbox(ADDED, "NULL", null);
         } finally {
@@ -117,9 +116,12 @@ final class TableAdoption {
         update(new TriggerSql(t).upsertAddedRows(keys, "?1", ADDED));
     }
 
-    /** Lists the rows of {@code from} in the outbox ({@code slot}: the changed column, NULL for the whole row). */
-    private void outbox(String from, String slot, String flag) throws SQLException {
-        String where = flag == null ? "" : " WHERE x." + flag;
+    /**
+     * Lists the rows of {@code from} ({@code x}) in the outbox that meet {@code condition} ({@code null}: all), {@code slot}
+     * being the changed column, NULL for the whole row.
+     */
+    private void outbox(String from, String slot, String condition) throws SQLException {
+        String where = condition == null ? "" : " WHERE " + condition;
         String sql = t.compositeKey()
                 ? "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", v.rowid, " + slot + " FROM " + from + " x JOIN " + versions
                   + " v ON " + plainMatches("v", "x") + where
@@ -169,11 +171,6 @@ final class TableAdoption {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < t.primaryKey().size(); i++) out.append(i == 0 ? "" : " AND ").append(a).append(".k").append(i).append(" = +").append(b).append(".k").append(i);
         return out.toString();
-    }
-
-    /** The user row {@code base} has a live version row: it existed before the migration. */
-    private String alive(String base) {
-        return "EXISTS (SELECT 1 FROM " + versions + " v WHERE " + versionMatches("v", base) + " AND (v.cl & 1) = 1)";
     }
 
     private String selectKeys(String base) {
