@@ -56,11 +56,6 @@ final class TableAdoption {
     private void run(String snapshot, List<String> oldColumns, Map<String, Object> defaults) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String temp : List.of(GONE, ADDED, DIFF)) s.execute("DROP TABLE IF EXISTS " + temp);
-            // rows alive before that the migration left out: deleted
-            s.execute("CREATE TABLE " + GONE + " AS SELECT " + keys + " FROM " + versions + " v WHERE (cl & 1) = 1 AND NOT EXISTS (SELECT 1 FROM "
-                    + table + " n WHERE " + baseMatches("n", "v") + ")");
-            update("UPDATE " + versions + " SET cl = cl + 1, rh = max(?, rh + 1), rs = 0 WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + GONE + ")");
-            outbox(GONE, "NULL", null);
             // one pass over the table tells the rows kept, where a cell is a write if its value differs from before (or,
             // for a column new here, from its default), from the rows not alive before: inserted (or brought back)
             List<String> changed = new ArrayList<>();
@@ -90,6 +85,15 @@ final class TableAdoption {
             try (PreparedStatement ps = c.prepareStatement("CREATE TABLE " + DIFF + " AS " + rows)) {
                 for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
                 ps.executeUpdate();
+            }
+            // rows alive before that the migration left out: deleted. Each row of the table found at most one live
+            // version row, so none is gone when the table's rows less those added are as many as the live versions
+            if (count("SELECT (SELECT count(*) FROM " + versions + " WHERE (cl & 1) = 1) - (SELECT count(*) FROM " + table + " n WHERE " + notNullKeys("n")
+                    + ") + (SELECT count(*) FROM " + DIFF + " WHERE added)") != 0) {
+                s.execute("CREATE TABLE " + GONE + " AS SELECT " + keys + " FROM " + versions + " v WHERE (cl & 1) = 1 AND NOT EXISTS (SELECT 1 FROM "
+                        + table + " n WHERE " + baseMatches("n", "v") + ")");
+                update("UPDATE " + versions + " SET cl = cl + 1, rh = max(?, rh + 1), rs = 0 WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + GONE + ")");
+                outbox(GONE, "NULL", null);
             }
             for (CapturedTable.Slot col : t.columns()) {
                 String flag = "d" + col.slot();
@@ -128,6 +132,13 @@ final class TableAdoption {
                 : "INSERT INTO " + MetaTables.OUTBOX + "(tbl, k, slot) SELECT " + t.id() + ", x.k0, " + slot + " FROM " + from + " x" + where;
         try (Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
