@@ -10,7 +10,8 @@ import java.util.stream.*;
  * class path) into {@code driver/target/generated-sources/delegates}, so the classes always match the JDK's JDBC
  * interfaces and xerial's connection class; nothing generated is committed.
  * The generated classes forward every method unchanged, except that ResultSets pass through {@code wrapResultSet} so
- * their back-references stay ours; the hand-written wrappers override what needs more. The connection's base is itself
+ * their back-references stay ours (metadata result sets through {@code heldResultSet}, which also holds the file's write
+ * gate while they are open); the hand-written wrappers override what needs more. The connection's base is itself
  * an {@code org.sqlite.SQLiteConnection} over the wrapped connection's native handle, and forwards xerial's own public
  * connection methods too, so casts and xerial's static helpers work on the driver's connection unchanged.
  */
@@ -95,6 +96,7 @@ public class GenerateDelegates {
             String call = s.field + "." + m.getName() + "(" + String.join(", ", names) + ")";
             b.append(" {\n        ");
             if (m.getReturnType() == void.class) b.append(call).append(";\n");
+            else if (m.getReturnType() == ResultSet.class && s.iface == DatabaseMetaData.class) b.append("return heldResultSet(() -> ").append(call).append(");\n");
             else if (m.getReturnType() == ResultSet.class) b.append("return wrapResultSet(").append(call).append(");\n");
             else b.append("return ").append(call).append(";\n");
             b.append("    }\n");
@@ -102,6 +104,10 @@ public class GenerateDelegates {
         if (Arrays.stream(methods).anyMatch(m -> m.getReturnType() == ResultSet.class) && !s.declaredOnly) {
             b.append("\n    /** Wraps a ResultSet produced by the delegate so its back-references are ours. */\n");
             b.append("    abstract java.sql.ResultSet wrapResultSet(java.sql.ResultSet rs) throws java.sql.SQLException;\n");
+        }
+        if (s.iface == DatabaseMetaData.class) {
+            b.append("\n    /** Runs a call that opens a result set reading the database, under the connection's hold on the file's write gate. */\n");
+            b.append("    abstract java.sql.ResultSet heldResultSet(io.syncsqlite.capture.Transactions.SqlWork<java.sql.ResultSet> call) throws java.sql.SQLException;\n");
         }
         b.append("}\n");
         return b.toString();

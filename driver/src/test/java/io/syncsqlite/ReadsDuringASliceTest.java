@@ -133,18 +133,38 @@ class ReadsDuringASliceTest {
 
     @Test
     void aWriteOnAConnectionWhoseReadBeganDuringTheSliceGoesFirst() throws Exception {
+        writeWhileIterating("give-way", app -> app.createStatement().executeQuery("SELECT id FROM r ORDER BY id"), 10);
+    }
+
+    /** As a query's, a metadata result set's snapshot is held while it is iterated: the slice gives way to it too. */
+    @Test
+    void aWriteOnAConnectionIteratingMetadataOpenedDuringTheSliceGoesFirst() throws Exception {
+        writeWhileIterating("metadata", app -> app.getMetaData().getTables(null, null, "%", null), 3); // t, r and sqlite_sequence
+    }
+
+    /** How a test opens the result set it iterates on the application's connection. */
+    @FunctionalInterface
+    private interface Opener {
+        ResultSet open(Connection app) throws SQLException;
+    }
+
+    /**
+     * Opens a result set on the application's connection while a slice runs, reads its first row, writes on that
+     * connection while it is still open, then reads its remaining rows ({@code rows} in all).
+     */
+    private void writeWhileIterating(String name, Opener opener, int rows) throws Exception {
         HeldSlice held = new HeldSlice();
-        Connection[] c = replicas("give-way-" + System.nanoTime(), held);
+        Connection[] c = replicas(name + "-" + System.nanoTime(), held);
         try (Connection peer = c[0]; Connection app = c[1]; Connection control = c[2];
-             Statement s = app.createStatement(); PreparedStatement update = app.prepareStatement("UPDATE r SET v = ? WHERE id = ?")) {
+             PreparedStatement update = app.prepareStatement("UPDATE r SET v = ? WHERE id = ?")) {
             CompletableFuture<SyncResult> round = heldSlice(control, held);
             CompletableFuture<Integer> write;
-            try (ResultSet rs = s.executeQuery("SELECT id FROM r ORDER BY id")) {
+            try (ResultSet rs = opener.open(app)) {
                 assertTrue(rs.next()); // a result set being iterated, opened while the slice runs: its snapshot predates the commit
                 write = CompletableFuture.supplyAsync(() -> {
                     try {
                         update.setString(1, "written while iterating");
-                        update.setInt(2, rs.getInt(1));
+                        update.setInt(2, 1);
                         return update.executeUpdate(); // plain SQLite, sole writer: never fails
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
@@ -152,9 +172,9 @@ class ReadsDuringASliceTest {
                 });
                 held.released.countDown();
                 assertEquals(1, write.get(30, TimeUnit.SECONDS), "the write on the iterating connection");
-                int rows = 1;
-                while (rs.next()) rows++;
-                assertEquals(10, rows);
+                int seen = 1;
+                while (rs.next()) seen++;
+                assertEquals(rows, seen);
             } finally {
                 held.released.countDown();
             }

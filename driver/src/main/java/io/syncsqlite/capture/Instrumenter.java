@@ -44,16 +44,24 @@ public final class Instrumenter {
         if (c.getAutoCommit()) {
             // most checks find nothing to change: decide that under a read snapshot, so concurrent writers (a migration
             // tool's read-then-write transaction) never meet a write lock of ours for nothing
-            CaptureSchema unchanged = Transactions.read(c, () -> {
-                if (!MetaTables.exist(c)) return hasSyncableTable(c) ? null : CaptureSchema.none(SchemaReader.schemaVersion(c));
-                return MetaTables.isCurrent(c) ? reconcile(c, false) : null;
-            });
+            CaptureSchema unchanged = unchanged(c);
             if (unchanged != null) return unchanged;
         }
         return Transactions.write(c, () -> {
             if (!MetaTables.exist(c) && !hasSyncableTable(c)) return CaptureSchema.none(SchemaReader.schemaVersion(c));
             MetaTables.create(c);
             return reconcile(c, true);
+        });
+    }
+
+    /**
+     * What is captured, when instrumenting {@code c}'s database (in auto-commit mode) would write nothing; {@code null}
+     * when it would write. Only reads, under one snapshot.
+     */
+    public CaptureSchema unchanged(Connection c) throws SQLException {
+        return Transactions.read(c, () -> {
+            if (!MetaTables.exist(c)) return hasSyncableTable(c) ? null : CaptureSchema.none(SchemaReader.schemaVersion(c));
+            return MetaTables.isCurrent(c) ? reconcile(c, false) : null;
         });
     }
 

@@ -112,7 +112,7 @@ public final class SyncEngine {
     static SyncEngine start(SyncedFile replica, Path file, boolean roundNow) throws SQLException {
         String name = replica.config().transport().orElseThrow();
         TransportProvider provider = provider(name);
-        Connection c = SqliteConnections.openInternal(replica.url());
+        Connection c = replica.ownConnection();
         try {
             org.sqlite.BusyHandler.setHandler(c, new EngineBusyHandler(replica.gate()));
             for (io.syncsqlite.SyncConnection.EngineConnectionSetup setup : replica.engineSetups()) setup.setUp(c);

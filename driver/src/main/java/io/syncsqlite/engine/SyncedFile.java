@@ -176,9 +176,7 @@ public final class SyncedFile {
      */
     public void startEngineAfterSchemaCommit() throws SQLException {
         if (engine() != null || key == null || config.transport().isEmpty() || stopped) return;
-        try (Connection own = SqliteConnections.openInternal(url)) {
-            ensureInstrumented(own);
-        }
+        instrumentOnOwnConnection();
         startEngine(false, false);
     }
 
@@ -189,15 +187,23 @@ public final class SyncedFile {
      */
     public SyncEngine engineStartingIfReady() throws SQLException {
         if (engine() == null && key != null && config.transport().isPresent()) {
-            try (Connection own = SqliteConnections.openInternal(url)) {
-                // instrumenting writes (a schema changed by another tool): through the gate, as the engine's writes,
-                // never under an application transaction's read snapshot. The callers refuse to run inside a hold of
-                // their own thread, so the gate cannot wait for its own caller.
-                if (instrumentedSchema(own) == null) gate.engine(() -> ensureInstrumented(own));
-            }
+            instrumentOnOwnConnection();
             startEngine(false, true);
         }
         return engine();
+    }
+
+    /** A connection of the driver's own to this file, for its own work: the gate audits its commits ({@link WriteGate#audit}). */
+    public Connection ownConnection() throws SQLException {
+        Connection c = SqliteConnections.openInternal(url);
+        if (key == null) return c;
+        try {
+            gate.audit(c);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     /**
@@ -205,21 +211,37 @@ public final class SyncedFile {
      * connection opened, it is answered without a read on {@code c}, which inside the application's deferred
      * transaction would start a read snapshot before its first statement.
      */
-    public String siteId(Connection c) throws SQLException {
+    public String siteId(Connection c, boolean inTransaction) throws SQLException {
         String known = siteId;
         if (known != null) return known;
         if (!MetaTables.exist(c)) {
-            if (key == null || !c.getAutoCommit()) {
-                instrumenter.createMetadata(c);
+            if (key == null || inTransaction) {
+                instrumenter.createMetadata(c); // joins the application's transaction, so it commits or rolls back with it
             } else {
-                try (Connection own = SqliteConnections.openInternal(url)) {
-                    instrumenter.createMetadata(own);
-                }
+                refuseInsideHold("siteId() on a database without the driver's metadata");
+                gate.engine(() -> {
+                    try (Connection own = ownConnection()) {
+                        instrumenter.createMetadata(own);
+                    }
+                    return null;
+                });
             }
             committedSchemaVersion = -1;
-            ensureInstrumented(c);
+            if (inTransaction) ensureInstrumentedInTransaction(c);
+            else ensureInstrumented(c);
         }
         return MetaTables.localSiteId(c);
+    }
+
+    /**
+     * Refuses a driver write the calling thread would have to wait for itself: it holds the file through a
+     * connection (a transaction, an open result set), and the write waits at the gate for every hold to end.
+     */
+    private void refuseInsideHold(String what) throws SQLException {
+        if (gate.heldByCurrentThread()) {
+            throw new SQLException(what + " was called while this thread holds " + key + " through a connection (an open transaction or result set):"
+                    + " it writes the driver's metadata, which waits for that very hold. Call it after commit() or rollback().", "25001");
+        }
     }
 
     /**
@@ -284,11 +306,33 @@ public final class SyncedFile {
         CaptureSchema s = instrumentedSchema(c);
         if (s != null) return s;
         if (key == null || !c.getAutoCommit()) return instrument(c, c.getAutoCommit());
-        try (Connection own = SqliteConnections.openInternal(url)) {
-            s = instrument(own, true);
-        }
+        s = instrumentOnOwnConnection();
         loadSchema(c);
         return s;
+    }
+
+    /**
+     * Instruments on a connection of the driver's own. What it writes (triggers, metadata, the site's identity) goes
+     * through the gate as the engine's slices do, so it never commits under an application transaction's snapshot;
+     * deciding that nothing needs writing takes no gate. A thread that holds the file itself cannot wait at the gate for
+     * its own hold: it keeps the schema as last instrumented, and the engine's next round or the next connection,
+     * statement or call that instruments does it.
+     */
+    private CaptureSchema instrumentOnOwnConnection() throws SQLException {
+        try (Connection own = ownConnection()) {
+            CaptureSchema s = instrumentedSchema(own);
+            if (s != null) return s;
+            CaptureSchema unchanged = instrumenter.unchanged(own);
+            if (unchanged != null && (!unchanged.hasMetadata() || writesNothingMore())) return settle(own, unchanged, true);
+            CaptureSchema known = schema;
+            if (known != null && gate.heldByCurrentThread()) return known;
+            return gate.engine(() -> instrument(own, true));
+        }
+    }
+
+    /** Whether {@link #settle} writes nothing for a database with the driver's metadata: its site and key tag are settled. */
+    private boolean writesNothingMore() {
+        return siteId != null && (blockTag != 0 || key == null || config.transport().isEmpty() || earlyClaimTried);
     }
 
     /**
@@ -310,6 +354,11 @@ public final class SyncedFile {
     public CaptureSchema ensureInstrumentedInTransaction(Connection c) throws SQLException {
         CaptureSchema s = instrumentedSchema(c);
         return s != null ? s : instrument(c, false);
+    }
+
+    /** The transaction in which {@link #ensureInstrumentedInTransaction} returned {@code s} committed. */
+    public void committed(CaptureSchema s) {
+        if (schema == s) committedSchemaVersion = s.schemaVersion();
     }
 
     /** The schema as instrumented, or {@code null} when the schema changed since and instrumenting (a write) is due. */
@@ -399,7 +448,14 @@ public final class SyncedFile {
 
     /** @param committed whether {@code c} commits what it instruments at once (it is not inside a transaction) */
     private CaptureSchema instrument(Connection c, boolean committed) throws SQLException {
-        CaptureSchema s = instrumenter.instrument(c);
+        return settle(c, instrumenter.instrument(c), committed);
+    }
+
+    /**
+     * Learns site and key tag of the database {@code c} is open on, instrumented as {@code s}, and makes {@code s} the
+     * schema new statements use. Writes only while {@link #writesNothingMore} says no.
+     */
+    private CaptureSchema settle(Connection c, CaptureSchema s, boolean committed) throws SQLException {
         // read here, on the connection that just instrumented: a read on an application connection inside a deferred
         // transaction would pin its snapshot
         if (s.hasMetadata() && siteId == null) siteId = key == null ? MetaTables.localSiteId(c) : SiteIdentity.verify(c, file());

@@ -1,13 +1,17 @@
 package io.syncsqlite.engine;
 
 import io.syncsqlite.capture.Transactions;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The per-file gate between the application's connections and the sync engine of this JVM (docs/how-it-works.md, "The write gate").
@@ -41,6 +45,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * application holds the file.
  */
 public final class WriteGate {
+    private static final System.Logger LOG = System.getLogger(WriteGate.class.getName());
     /** How long a newly arriving application statement lets a waiting engine go first. */
     static final Duration ENGINE_PRIORITY = Duration.ofMillis(50);
     /** How long the engine waits for a moment when no application holds the file before arriving statements let it go first. */
@@ -87,6 +92,8 @@ public final class WriteGate {
     private boolean closedSlice;
     /** A connection holding since the running slice began is about to write: the slice must give way at its commit. */
     private boolean writeAwaitsSlice;
+    /** Commits of the driver's own connections outside the gate ({@link #audit}). */
+    private final AtomicLong commitsOutsideTheGate = new AtomicLong();
     private final Transactions.CommitGuard commitGuard = new Transactions.CommitGuard() {
         @Override
         public void beforeCommit() throws SQLException {
@@ -263,12 +270,68 @@ public final class WriteGate {
         }
     }
 
+    /**
+     * Runs a slice whose writes do not all commit through {@link Transactions#write} (an auto-commit statement,
+     * {@code VACUUM}): reads wait for it as writes do, so no hold can begin during it and any commit of it is safe.
+     * For the rare writes the application asks for (the way-out calls of {@link io.syncsqlite.SyncConnection}).
+     */
+    public <T> T engineExclusive(Transactions.SqlWork<T> slice) throws SQLException {
+        if (engineThread == Thread.currentThread()) throw new IllegalStateException("an exclusive slice runs on its own, not inside another");
+        enterAsEngine(true);
+        try {
+            return slice.run();
+        } finally {
+            leaveAsEngine();
+        }
+    }
+
+    /**
+     * Audits every commit on {@code c}, a connection of the driver's own to this file: one that is not a slice's
+     * guarded commit ({@link #engine}, {@link #engineExclusive}) could make an application transaction fail with
+     * {@code SQLITE_BUSY_SNAPSHOT}; it is counted ({@link #commitsOutsideTheGate}) and logged as a warning.
+     */
+    public void audit(Connection c) throws SQLException {
+        c.unwrap(SQLiteConnection.class).addCommitListener(new SQLiteCommitListener() {
+            @Override
+            public void onCommit() {
+                if (!commitAllowedHere()) commitOutsideTheGate();
+            }
+
+            @Override
+            public void onRollback() {
+                // a rollback changes nothing another connection's snapshot could miss
+            }
+        });
+    }
+
+    /** Whether the calling thread commits a driver write as the gate allows: inside a slice, at its guarded commit or exclusively. */
+    private boolean commitAllowedHere() {
+        lock.lock();
+        try {
+            return engineThread == Thread.currentThread() && engineInside && (committing || closedSlice);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void commitOutsideTheGate() {
+        long n = commitsOutsideTheGate.incrementAndGet();
+        LOG.log(n == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                "a write of the sync driver committed outside the write gate (thread " + Thread.currentThread().getName() + "): an application"
+                        + " transaction holding a read snapshot could fail its next write with SQLITE_BUSY_SNAPSHOT", new IllegalStateException("committed here"));
+    }
+
+    /** How many commits of the driver's own connections {@link #audit} found outside the gate (0 unless a path was missed). */
+    public long commitsOutsideTheGate() {
+        return commitsOutsideTheGate.get();
+    }
+
     private void enterAsEngine(boolean closed) throws SQLException {
         lock.lock();
         try {
-            while (engineThread != null || engineWaiting) awaitForEngine(); // one engine writer at a time (transport threads too)
-            // applications that queued during the previous slice go first
-            while (waitingApps > 0) awaitForEngine();
+            // one engine writer at a time (transport threads, way-out calls too), and applications that queued during the
+            // previous slice go first: checked together, as each wait lets another writer check them too
+            while (engineThread != null || engineWaiting || waitingApps > 0) awaitForEngine();
             engineWaiting = true;
             engineWaitingSince = System.nanoTime();
             try {

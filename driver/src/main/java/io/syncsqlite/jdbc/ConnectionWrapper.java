@@ -45,6 +45,8 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     private boolean released;
     /** The open transaction changed the schema: once it commits, the file may have its first table to sync. */
     private boolean schemaChangedInTransaction;
+    /** A script or batch changed the schema outside a transaction: it is instrumented once its hold ended ({@link #afterHold}). */
+    private volatile boolean instrumentAfterHold;
 
     public ConnectionWrapper(SQLiteConnection delegate, SyncedFile replica) {
         super(delegate);
@@ -75,7 +77,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
      * {@link SyncedFile#aroundSchemaChange}) and re-instruments once it succeeded; then tells the engine that local data
      * may have changed.
      */
-    <T> T execute(SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
+    <T> T execute(SchemaChange change, boolean single, Transactions.SqlWork<T> work) throws SQLException {
         // on a closed connection the statement runs as it is, so xerial reports that in its own words
         if (replica.needsTransaction(change) && !delegate.isClosed()) {
             boolean inTransaction = inTransaction();
@@ -84,11 +86,11 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
             // comes first (see WriteLock); a database without the driver's metadata has nothing to snapshot or lift
             if (!inTransaction || WriteLock.takeIfSynced(delegate)) return aroundSchemaChange(change, inTransaction, before, work);
         }
+        if (change.mayChangeSchema() && single && !delegate.isClosed() && !inTransaction()) return withInstrumentation(work);
         T result = work.run();
         if (change.mayChangeSchema()) {
             if (!inTransaction()) {
-                replica.ensureInstrumented(delegate); // on a connection of its own: ours keeps changes()/last_insert_rowid()
-                replica.startEngineIfReady(false);
+                instrumentAfterHold = true; // through the gate, which waits for every hold: this statement's too
             } else {
                 ConnectionState state = ConnectionState.save(delegate);
                 replica.ensureInstrumentedInTransaction(delegate);
@@ -101,15 +103,15 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     /**
-     * As {@link #execute(SchemaChange, Transactions.SqlWork)}, for an application statement that deletes every row of
+     * As {@link #execute(SchemaChange, boolean, Transactions.SqlWork)}, for an application statement that deletes every row of
      * {@code deletesEveryRowOf} ({@code null}: any other): of a captured table, it is captured as one entry
      * ({@link BulkDelete}), inside its own write transaction when the application has none open.
      */
-    <T> T execute(String deletesEveryRowOf, SchemaChange change, Transactions.SqlWork<T> work) throws SQLException {
+    <T> T execute(String deletesEveryRowOf, SchemaChange change, boolean single, Transactions.SqlWork<T> work) throws SQLException {
         CapturedTable table = deletesEveryRowOf == null || delegate.isClosed() ? null : replica.capturedTable(deletesEveryRowOf);
-        if (table == null) return execute(change, work);
+        if (table == null) return execute(change, single, work);
         // inside the application's transaction the driver reads before it writes: the write lock comes first (see WriteLock)
-        if (inTransaction() && !WriteLock.takeIfSynced(delegate)) return execute(change, work);
+        if (inTransaction() && !WriteLock.takeIfSynced(delegate)) return execute(change, single, work);
         ConnectionState before = ConnectionState.save(delegate);
         T result = Transactions.write(delegate, () -> {
             BulkDelete bulk = BulkDelete.of(delegate, table);
@@ -122,6 +124,41 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         });
         afterWrite();
         return result;
+    }
+
+    /**
+     * Runs an auto-commit statement that may change the schema and the instrumentation it calls for in one write
+     * transaction on this connection: they commit as one, as the statement alone does on plain SQLite, so no commit of
+     * the driver's own follows it where an application transaction begun meanwhile would meet it with
+     * {@code SQLITE_BUSY_SNAPSHOT}. The statement's {@code changes()} and {@code last_insert_rowid()} are kept.
+     * (Scripts and batches, whose statements commit one by one, instrument after their hold instead: see
+     * {@link #afterHold}.)
+     */
+    private <T> T withInstrumentation(Transactions.SqlWork<T> work) throws SQLException {
+        io.syncsqlite.capture.CaptureSchema[] instrumented = new io.syncsqlite.capture.CaptureSchema[1];
+        T result = Transactions.write(delegate, () -> {
+            T r = work.run();
+            ConnectionState state = ConnectionState.save(delegate);
+            instrumented[0] = replica.ensureInstrumentedInTransaction(delegate);
+            state.restore(delegate);
+            return r;
+        });
+        replica.committed(instrumented[0]);
+        replica.startEngineIfReady(false);
+        afterWrite();
+        return result;
+    }
+
+    /**
+     * After a statement's hold on the file ended: a script or batch that changed the schema outside a transaction is
+     * instrumented now, through the gate (see {@link SyncedFile#ensureInstrumented}).
+     */
+    void afterHold() throws SQLException {
+        if (!instrumentAfterHold) return;
+        instrumentAfterHold = false;
+        if (delegate.isClosed()) return;
+        replica.ensureInstrumented(delegate);
+        replica.startEngineIfReady(false);
     }
 
     /**
@@ -434,7 +471,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
 
     @Override
     public String siteId() throws SQLException {
-        return replica.siteId(delegate);
+        return replica.siteId(delegate, !delegate.isClosed() && inTransaction());
     }
 
     @Override
@@ -507,9 +544,17 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         refuseIfClosed();
         if (writes) refuseInsideTransaction("this call");
         if (replica.url().isInMemory()) return call.run(delegate);
-        try (java.sql.Connection own = io.syncsqlite.engine.SqliteConnections.openInternal(replica.url())) {
-            return call.run(own);
+        if (!writes) {
+            try (java.sql.Connection own = replica.ownConnection()) {
+                return call.run(own);
+            }
         }
+        // the application asked for it, yet it is a writer of the driver's: through the gate, whole (reads wait for it)
+        return replica.gate().engineExclusive(() -> {
+            try (java.sql.Connection own = replica.ownConnection()) {
+                return call.run(own);
+            }
+        });
     }
 
     @FunctionalInterface

@@ -29,6 +29,26 @@ final class DatabaseMetaDataWrapper extends DatabaseMetaDataDelegate {
         return rs == null ? null : new ResultSetWrapper(rs, null, connection);
     }
 
+    /**
+     * A metadata result set reads the database as a query does: in auto-commit mode it takes a read hold on the file's
+     * write gate before it runs and keeps it until it is exhausted or closed (see {@link GateHolds}), so the sync
+     * engine never commits under its snapshot while this connection might still write.
+     */
+    @Override
+    ResultSet heldResultSet(io.syncsqlite.capture.Transactions.SqlWork<ResultSet> call) throws SQLException {
+        GateHolds holds = connection.holds();
+        boolean own = holds.beforeStatement(true);
+        ResultSet rs = null;
+        try {
+            rs = call.run();
+            if (rs == null) return null;
+            ResultSetWrapper wrapped = rs instanceof ResultSetWrapper w ? w : (ResultSetWrapper) wrapResultSet(rs);
+            return own ? wrapped.holding() : wrapped;
+        } finally {
+            if (own && rs == null) holds.leave();
+        }
+    }
+
     @Override
     public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
         refuseInternal(table);
@@ -43,7 +63,7 @@ final class DatabaseMetaDataWrapper extends DatabaseMetaDataDelegate {
 
     @Override
     public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate) throws SQLException {
-        return new HidingResultSet(delegate.getIndexInfo(catalog, schema, table, unique, approximate), connection);
+        return heldResultSet(() -> new HidingResultSet(delegate.getIndexInfo(catalog, schema, table, unique, approximate), connection));
     }
 
     /** The driver's tables do not exist as far as metadata goes: fail as xerial fails for a missing table. */
@@ -53,11 +73,11 @@ final class DatabaseMetaDataWrapper extends DatabaseMetaDataDelegate {
 
     @Override
     public ResultSet getTables(String catalog, String schemaPattern, String tableNamePattern, String[] types) throws SQLException {
-        return new HidingResultSet(delegate.getTables(catalog, schemaPattern, tableNamePattern, types), connection);
+        return heldResultSet(() -> new HidingResultSet(delegate.getTables(catalog, schemaPattern, tableNamePattern, types), connection));
     }
 
     @Override
     public ResultSet getColumns(String catalog, String schemaPattern, String tableNamePattern, String columnNamePattern) throws SQLException {
-        return new HidingResultSet(delegate.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern), connection);
+        return heldResultSet(() -> new HidingResultSet(delegate.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern), connection));
     }
 }

@@ -17,6 +17,7 @@ final class HidingResultSet extends ResultSetWrapper {
         while (delegate.next()) {
             if (!isInternal(delegate.getString("TABLE_NAME"))) return true;
         }
+        ended();
         return false;
     }
 

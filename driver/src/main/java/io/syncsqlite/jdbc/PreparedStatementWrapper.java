@@ -26,7 +26,7 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = statement(sql, () -> held(mayControlTransaction, onlyReads, () -> connection.execute(deletesEveryRowOf, schemaChange, work)));
+        T result = statement(sql, () -> held(mayControlTransaction, onlyReads, () -> connection.execute(deletesEveryRowOf, schemaChange, true, work)));
         if (setsFollowedPragma) connection.followedPragmaSet();
         return result;
     }

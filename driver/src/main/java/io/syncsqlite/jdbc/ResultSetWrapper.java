@@ -15,11 +15,14 @@ class ResultSetWrapper extends ResultSetDelegate {
         this.connection = connection;
     }
 
+    /** A metadata result set's own read hold on the file's write gate, kept until it ends (guarded by this). */
+    private boolean ownHold;
+
     /** Exhausted: SQLite has finished the statement, so its read snapshot (and any gate hold for it) is gone. */
     @Override
     public boolean next() throws SQLException {
         boolean row = delegate.next();
-        if (!row && statement != null) statement.releaseResultHold();
+        if (!row) ended();
         return row;
     }
 
@@ -28,8 +31,26 @@ class ResultSetWrapper extends ResultSetDelegate {
         try {
             delegate.close();
         } finally {
-            if (statement != null) statement.releaseResultHold();
+            ended();
         }
+    }
+
+    /** This (metadata) result set keeps the read hold its connection took for it until it is exhausted or closed. */
+    ResultSetWrapper holding() {
+        synchronized (this) {
+            ownHold = true;
+        }
+        return this;
+    }
+
+    /** Exhausted or closed: gives back the gate hold kept for it, once. */
+    void ended() {
+        if (statement != null) statement.releaseResultHold();
+        synchronized (this) {
+            if (!ownHold) return;
+            ownHold = false;
+        }
+        connection.holds().leave();
     }
 
     @Override

@@ -31,6 +31,12 @@ final class StatementText {
     /** {@code PRAGMA [schema.]journal_mode = …} (or {@code (…)}). */
     private static final Pattern SETS_JOURNAL_MODE = Pattern.compile("\\bpragma\\s+(?:\\w+\\s*\\.\\s*)?journal_mode\\s*[=(]", Pattern.CASE_INSENSITIVE);
 
+    /** Comments, string literals and quoted names: where a {@code ;} ends no statement. */
+    private static final Pattern NOT_CODE = Pattern.compile("--[^\\n]*|/\\*.*?(?:\\*/|\\z)|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\\[[^\\]]*\\]",
+            Pattern.DOTALL);
+    /** A {@code ;} with more code after it. */
+    private static final Pattern SECOND_STATEMENT = Pattern.compile(";[\\s;]*[^\\s;]");
+
     private StatementText() {
     }
 
@@ -51,6 +57,15 @@ final class StatementText {
      */
     static boolean onlyReads(String sql) {
         return sql != null && QUERY.matcher(sql).find() && !mayWrite(sql);
+    }
+
+    /**
+     * Whether {@code sql} is one statement: nothing but comments and blanks after its first {@code ;} outside string
+     * literals, quoted names and comments. (xerial's {@code executeUpdate(String)} runs every statement of a script.)
+     */
+    static boolean singleStatement(String sql) {
+        if (sql == null || sql.indexOf(';') < 0) return true;
+        return !SECOND_STATEMENT.matcher(NOT_CODE.matcher(sql).replaceAll(" ")).find();
     }
 
     /** Whether {@code sql} switches the journal mode. */

@@ -49,8 +49,9 @@ class StatementWrapper extends StatementDelegate {
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+        boolean single = StatementText.singleStatement(text);
         T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), StatementText.onlyReads(text),
-                () -> connection.execute(BulkDelete.deletesEveryRowOf(text), SchemaChange.of(text), work)));
+                () -> connection.execute(BulkDelete.deletesEveryRowOf(text), SchemaChange.of(text), single, work)));
         if (StatementText.setsFollowedPragma(text)) connection.followedPragmaSet();
         return result;
     }
@@ -89,6 +90,7 @@ class StatementWrapper extends StatementDelegate {
             ended = holds.afterStatement(own, keep, mayControlTransaction);
         }
         if (ended) connection.transactionEndedInSql();
+        connection.afterHold();
         return result;
     }
 
@@ -222,7 +224,7 @@ class StatementWrapper extends StatementDelegate {
         SchemaChange change = batchSchemaChange;
         batchSchemaChange = SchemaChange.NONE;
         batchSql.clear();
-        return held(false, false, () -> connection.execute(change, work));
+        return held(false, false, () -> connection.execute(change, false, work));
     }
 
     /**
@@ -248,7 +250,7 @@ class StatementWrapper extends StatementDelegate {
             String entry = entries.get(i);
             try {
                 connection.beforeStatement(entry);
-                counts[i] = held(false, false, () -> connection.execute(SchemaChange.of(entry), () -> {
+                counts[i] = held(false, false, () -> connection.execute(SchemaChange.of(entry), false, () -> {
                     delegate.addBatch(connection.keyed(entry));
                     return delegate.executeBatch()[0];
                 }));
