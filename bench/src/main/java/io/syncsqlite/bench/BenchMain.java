@@ -127,8 +127,9 @@ public final class BenchMain {
                         SyncBenchmarks.Throughput t = bench.throughput(link);
                         Stats s = t.cellsPerSecond();
                         table.figure("sync", "end to end " + through + " (" + sizes.syncRows() + " rows x " + SyncBenchmarks.CELLS_PER_ROW + " cells per round)",
-                                String.format("%,.0f cells/s (%,.0f-%,.0f); A's push %.2f s, then B %.2f s", s.median(), s.min(), s.max(),
-                                        t.pushSeconds(), t.restSeconds()), ">= 250,000 cells/s", s.median() >= SYNC_TARGET_CELLS);
+                                String.format("%,.0f cells/s (%,.0f-%,.0f); A's push %.2f s, then B %.2f s; cpu per 1,000 cells: %sreplicas %.1f ms",
+                                        s.median(), s.min(), s.max(), t.pushSeconds(), t.restSeconds(),
+                                        link.hubs.isEmpty() ? "" : String.format("hub %.1f ms, ", t.hubCpuMsPerThousand()), t.clientCpuMsPerThousand()), ">= 250,000 cells/s", s.median() >= SYNC_TARGET_CELLS);
                     }
                     if (only.contains("bootstrap")) {
                         progress.println("  bootstrap: " + sizes.bootstrapRows(transport) + " rows, new replica through " + through);
@@ -172,7 +173,8 @@ public final class BenchMain {
                 java.time.Duration run = java.time.Duration.ofSeconds(quick ? 5 : 15);
                 PushLoad.Result r = PushLoad.measure(link, PUSH_CLIENTS, java.time.Duration.ofSeconds(quick ? 3 : 5), run);
                 table.figure("pushes", PUSH_CLIENTS + " clients, 1-row pushes over http (" + run.toSeconds() + " s)" + setup.label(),
-                        String.format("%,.0f pushes/s; hub cpu %.0f ms per 1,000 pushes", r.pushesPerSecond(), r.hubCpuMsPerThousand()),
+                        String.format("%,.0f pushes/s; cpu per 1,000 pushes: hub %.0f ms, clients %.0f ms", r.pushesPerSecond(), r.hubCpuMsPerThousand(),
+                                r.clientCpuMsPerThousand()),
                         ">= 5,000 pushes/s", r.pushesPerSecond() >= PUSH_TARGET);
             }
         }

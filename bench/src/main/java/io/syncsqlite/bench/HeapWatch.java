@@ -29,7 +29,7 @@ final class HeapWatch {
     private final AtomicLong peakUsed = new AtomicLong();
     private final AtomicLong peakLive = new AtomicLong();
     /** CPU time of this process when watching began (or was reset): a figure that holds on a busy machine too. */
-    private final AtomicLong cpuStart = new AtomicLong(processCpuNanos());
+    private final AtomicLong cpuStart = new AtomicLong(CpuTime.process());
 
     HeapWatch() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -53,17 +53,13 @@ final class HeapWatch {
     void reset() {
         peakUsed.set(0);
         peakLive.set(0);
-        cpuStart.set(processCpuNanos());
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        cpuStart.set(CpuTime.process());
     }
 
     /** {@code peakUsed=<bytes> peakLive=<bytes> max=<bytes> cpu=<nanos since start or reset>}, parsed by {@link ChildJvm}. */
     String report() {
         long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         return "peakUsed=" + Math.max(peakUsed.get(), now) + " peakLive=" + peakLive.get() + " max=" + Runtime.getRuntime().maxMemory()
-                + " cpu=" + (processCpuNanos() - cpuStart.get());
+                + " cpu=" + (CpuTime.process() - cpuStart.get());
     }
 }

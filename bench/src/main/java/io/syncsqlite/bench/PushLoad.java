@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * figure is pushes per second the hub acknowledged, and the hub's CPU per push (a figure that holds on a busy machine).
  */
 final class PushLoad {
-    /** Pushes acknowledged per second, and the hub process's CPU milliseconds per 1,000 pushes. */
-    record Result(int clients, double pushesPerSecond, double hubCpuMsPerThousand) {
+    /** Pushes acknowledged per second, and the CPU milliseconds per 1,000 pushes of the hub processes and of the clients (this JVM). */
+    record Result(int clients, double pushesPerSecond, double hubCpuMsPerThousand, double clientCpuMsPerThousand) {
     }
 
     private PushLoad() {
@@ -34,11 +34,13 @@ final class PushLoad {
     static Result measure(SyncBenchmarks.Link link, int clients, Duration warmup, Duration run) throws Exception {
         run(link, clients, warmup, "warmup");
         link.resetHubs();
+        long clientCpu = CpuTime.process();
         long pushes = run(link, clients, run, "load");
+        clientCpu = CpuTime.process() - clientCpu;
         long cpu = 0;
         for (Map<String, String> heap : link.hubHeaps()) cpu += Long.parseLong(heap.get("cpu"));
         double seconds = run.toNanos() / 1e9;
-        return new Result(clients, pushes / seconds, cpu / 1e6 / (pushes / 1000.0));
+        return new Result(clients, pushes / seconds, CpuTime.msPerThousand(cpu, pushes), CpuTime.msPerThousand(clientCpu, pushes));
     }
 
     private static long run(SyncBenchmarks.Link link, int clients, Duration length, String prefix) throws Exception {

@@ -38,9 +38,12 @@ final class SyncBenchmarks {
 
     /**
      * Cells per second of each measured round (rows inserted on A, then A pushes and B pulls and applies them), and the
-     * median seconds of A's round (its push) and of what followed until B held every row.
+     * median seconds of A's round (its push) and of what followed until B held every row; with the CPU milliseconds per
+     * 1,000 cells of the measured rounds spent by the hubs (all of them, JIT and GC included) and by this JVM while
+     * syncing (replicas A and B, inserts excluded): figures that hold on a busy machine, where wall-clock ones do not.
      */
-    record Throughput(Stats cellsPerSecond, long cellsPerRound, double pushSeconds, double restSeconds) {
+    record Throughput(Stats cellsPerSecond, long cellsPerRound, double pushSeconds, double restSeconds, double hubCpuMsPerThousand,
+                      double clientCpuMsPerThousand) {
     }
 
     /** Time until a new replica held every row, its heap, and (http only) the hub's heap during the bootstrap. */
@@ -157,7 +160,7 @@ final class SyncBenchmarks {
         return new Link(transport, name, hubs, urls);
     }
 
-    Throughput throughput(Link link) throws SQLException, InterruptedException {
+    Throughput throughput(Link link) throws SQLException, InterruptedException, IOException {
         String name = "e2e-" + link.name;
         try (Connection a = Databases.open(Kind.SYNC, dir.resolve(name + "-a.db"), link.params(0));
              Connection b = Databases.open(Kind.SYNC, dir.resolve(name + "-b.db"), link.params(1))) {
@@ -170,9 +173,13 @@ final class SyncBenchmarks {
             double[] push = new double[sizes.syncRounds()];
             double[] rest = new double[sizes.syncRounds()];
             long cells = 0;
+            long allCells = 0;
+            long clientCpu = 0;
             boolean live = link.transport.equals("ws");
             for (int r = 0; r < 1 + sizes.syncRounds(); r++) {
                 Databases.insertItems(a, (long) r * rows, rows);
+                if (r == 1) link.resetHubs(); // round 0 warms up
+                long cpu0 = CpuTime.process();
                 long t0 = System.nanoTime();
                 syncA.syncNow();
                 long pushed = System.nanoTime();
@@ -192,12 +199,17 @@ final class SyncBenchmarks {
                     throw new IllegalStateException(link.transport + ": replica B did not receive round " + r + "'s rows");
                 }
                 if (r > 0) {
+                    clientCpu += CpuTime.process() - cpu0;
+                    allCells += cells;
                     rates[r - 1] = cells / (elapsed / 1e9);
                     push[r - 1] = (pushed - t0) / 1e9;
                     rest[r - 1] = (t0 + elapsed - pushed) / 1e9;
                 }
             }
-            return new Throughput(Stats.of(rates), cells, Stats.of(push).median(), Stats.of(rest).median());
+            long hubCpu = 0;
+            for (Map<String, String> heap : link.hubHeaps()) hubCpu += Long.parseLong(heap.get("cpu"));
+            return new Throughput(Stats.of(rates), cells, Stats.of(push).median(), Stats.of(rest).median(), CpuTime.msPerThousand(hubCpu, allCells),
+                    CpuTime.msPerThousand(clientCpu, allCells));
         }
     }
 

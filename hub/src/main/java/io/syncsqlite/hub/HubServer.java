@@ -364,6 +364,9 @@ public final class HubServer implements AutoCloseable {
             g.writeNumberField("received", out.received());
             g.writeNumberField("stored", out.stored());
             g.writeNumberField("seq", out.seq());
+            // the namespace's head before this push: a client whose cursor is there holds everything up to seq once
+            // this push is stored, and need not pull its own changes back (as a ws pusher is sent them without a body)
+            if (!out.duplicate()) g.writeNumberField("previous", out.previous());
             g.writeStringField("epoch", store.epoch());
             // changes refused one by one (the rest of the batch is stored): the client keeps them as dead letters
             g.writeFieldName("refused");

@@ -50,6 +50,8 @@ final class HttpTransport implements Transport {
     private Boolean online;
     /** Whether a round of this transport has read the hub once (it then publishes before it reads, as a round does). */
     private boolean readOnce;
+    /** The round's pushes from the cursor while they are sent (the pull then starts past them), else {@code null}. */
+    private OwnPushes ownPushes;
 
     HttpTransport(List<HubClient> hubs, int maxPushChanges, int pullLimit) {
         this.hubs = hubs;
@@ -72,9 +74,16 @@ final class HttpTransport implements Transport {
                 pull(session);
                 readOnce = true;
             }
-            for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
-                pushAll(session, b.changeset(), Long.toString(b.upToSeq()));
-                session.published(b);
+            ownPushes = new OwnPushes(session.cursor(CURSOR).map(Cursor::parse).orElse(null));
+            try {
+                for (LocalBatch b = session.nextLocalBatch(); !b.isEmpty(); b = session.nextLocalBatch()) {
+                    pushAll(session, b.changeset(), Long.toString(b.upToSeq()));
+                    session.published(b);
+                }
+                Optional<Cursor> past = ownPushes.cursor();
+                if (past.isPresent()) session.advanceCursor(CURSOR, past.get().toString());
+            } finally {
+                ownPushes = null;
             }
             pull(session);
             if (hub.limits() != null) session.limits(refuser(), hub.limits());
@@ -149,6 +158,7 @@ final class HttpTransport implements Transport {
             HubClient.PushReply r = sent.reply();
             // recorded with the publication that follows: a hub restored from before this push must be noticed
             HubPush.recordSeen(session, SEEN, new Cursor(r.epoch(), r.seq()));
+            if (ownPushes != null) ownPushes.stored(r);
             return new HubPush.Reply(r.duplicate(), r.refused(), limits());
         } catch (HubException e) {
             if (e.rejectsContent()) throw new HubPush.Refused(e.status(), e.getMessage(), limits(), e);

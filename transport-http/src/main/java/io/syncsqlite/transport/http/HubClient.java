@@ -39,8 +39,12 @@ public final class HubClient {
     private final HttpClient http;
     private volatile String limits;
 
-    /** What the hub said to a push; {@code refused} maps a change's position in the pushed changeset to the hub's reason. */
-    public record PushReply(boolean duplicate, int stored, long seq, String epoch, Map<Integer, String> refused) {
+    /**
+     * What the hub said to a push; {@code refused} maps a change's position in the pushed changeset to the hub's reason.
+     * {@code previous} is the namespace's last sequence before the push (-1 when the hub did not say: a duplicate, or
+     * an older hub): a replica whose cursor was there holds everything up to {@code seq} once its push is stored.
+     */
+    public record PushReply(boolean duplicate, int stored, long seq, long previous, String epoch, Map<Integer, String> refused) {
     }
 
     /** One page of a pull. */
@@ -118,6 +122,7 @@ public final class HubClient {
         boolean duplicate = false;
         int stored = 0;
         long seq = 0;
+        long previous = -1;
         Map<Integer, String> refused = Map.of();
         try (InputStream in = body(r); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("hub " + base + " answered a push with something other than a JSON object");
@@ -127,11 +132,12 @@ public final class HubClient {
                 if (field.equals("status")) duplicate = p.getText().equals("already-applied");
                 else if (field.equals("stored")) stored = p.getIntValue();
                 else if (field.equals("seq")) seq = p.getLongValue();
+                else if (field.equals("previous")) previous = p.getLongValue();
                 else if (field.equals("refused")) refused = HubPush.readRefusals(p, cs.size(), base.toString());
                 else p.skipChildren();
             }
         }
-        return new PushReply(duplicate, stored, seq, epoch(r), refused);
+        return new PushReply(duplicate, stored, seq, duplicate ? -1 : previous, epoch(r), refused);
     }
 
     /** The hub's admission limits as it last stated them ({@code Sync-Limits}), or {@code null} before any answer. */
