@@ -2,17 +2,13 @@ package io.syncsqlite.hub;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.syncsqlite.change.Change;
-import io.syncsqlite.change.Changeset;
 import java.security.SecureRandom;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +46,8 @@ public final class PostgresHubStore implements HubStore {
     static final int SCHEMA_VERSION = 1;
     /** Batch ids kept per site: a retry only ever repeats the batch in flight, so a short memory is enough. */
     private static final int BATCH_MEMORY = 256;
+    /** Most changes of a group stored in two round trips for all its pushes ({@link PostgresPushes}). */
+    private static final int TOGETHER_CHANGES = 2_000;
     /** Rows fetched per round trip while a pull streams a namespace. */
     private static final int FETCH_ROWS = 256;
     /** An arbitrary constant naming the advisory lock that serializes schema migrations of concurrent instances. */
@@ -213,16 +211,19 @@ public final class PostgresHubStore implements HubStore {
         Generation gen = current;
         try (Connection c = pool.getConnection()) {
             try {
-                List<Stored> out = PushGroup.store(c, pushes, new PushGroup.Writer() {
-                    @Override
-                    public PushOutcome store(Push p) throws SQLException {
-                        return PostgresHubStore.this.store(c, p);
-                    }
+                List<Stored> out = together(c, pushes);
+                if (out == null) {
+                    out = PushGroup.store(c, pushes, new PushGroup.Writer() {
+                        @Override
+                        public PushOutcome store(Push p) throws SQLException {
+                            return PostgresPushes.store(c, List.of(p)).get(0);
+                        }
 
-                    @Override
-                    public void rolledBack() {
-                    }
-                });
+                        @Override
+                        public void rolledBack() {
+                        }
+                    });
+                }
                 Map<String, Long> heads = new java.util.LinkedHashMap<>();
                 Map<String, java.util.Set<String>> sites = new java.util.LinkedHashMap<>();
                 long last = 0;
@@ -235,18 +236,7 @@ public final class PostgresHubStore implements HubStore {
                         last = Math.max(last, o.seq());
                     }
                 }
-                if (!heads.isEmpty()) {
-                    gen = recordGeneration(c, gen, last);
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-                        for (Map.Entry<String, Long> h : heads.entrySet()) {
-                            ps.setString(1, instance + " " + h.getValue() + " " + h.getKey());
-                            ps.executeQuery().close();
-                        }
-                    }
-                }
-                for (Map.Entry<String, java.util.Set<String>> e : sites.entrySet()) {
-                    for (String site : e.getValue()) forgetOldBatches(c, e.getKey(), site);
-                }
+                gen = finishGroup(c, gen, last, heads, sites);
                 c.commit();
                 current = gen;
                 return out;
@@ -259,34 +249,62 @@ public final class PostgresHubStore implements HubStore {
         }
     }
 
-    /** Stores one push in {@code c}'s open transaction, under its namespace's lock; a duplicate batch stores nothing. */
-    private PushOutcome store(Connection c, Push p) throws SQLException {
-        String ns = p.ns();
-        Changeset cs = p.changes();
-        // the namespace's lock, held to commit: sequences are allocated under it (see the class comment)
-        long previous = lockNamespace(c, ns);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_batches(ns, site, batch, n) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, ns);
-            ps.setString(2, cs.origin());
-            ps.setString(3, p.batchId());
-            ps.setLong(4, previous + 1);
-            if (ps.executeUpdate() == 0) return new PushOutcome(true, cs.size(), 0, previous, previous, List.of());
+    /**
+     * A group of small pushes in two round trips for all ({@link PostgresPushes}), or {@code null} after rolling back
+     * when that failed (or the group is one push, or large): the caller then stores them one by one, each in a
+     * savepoint of its own, so the one that fails fails alone.
+     */
+    private static List<Stored> together(Connection c, List<Push> pushes) throws SQLException {
+        long changes = 0;
+        for (Push p : pushes) changes += p.changes().size();
+        // large pushes pay little for their round trips, and their lookups' answers could fill the socket while
+        // pgjdbc is still sending the next pushes' keys
+        if (pushes.size() < 2 || changes > TOGETHER_CHANGES) return null;
+        try {
+            List<Stored> out = new ArrayList<>(pushes.size());
+            for (PushOutcome o : PostgresPushes.store(c, pushes)) out.add(new Stored(o, null));
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            return null;
         }
-        List<Change> accepted = new ArrayList<>();
-        List<PushedRow> rows = PushedRow.group(cs.changes());
-        List<RowWrites.Write> writes = RowWrites.merge(rows, read(c, ns, rows), accepted);
-        long seq = previous;
-        if (!writes.isEmpty()) {
-            long[] seqs = allocate(c, writes.size());
-            write(c, ns, writes, seqs);
-            seq = seqs[seqs.length - 1];
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_namespaces SET head = ? WHERE ns = ?")) {
-                ps.setLong(1, seq);
-                ps.setString(2, ns);
-                ps.executeUpdate();
+    }
+
+    /**
+     * What a group's transaction does once its pushes are stored, in one round trip: raises this instance's generation
+     * to {@code last} (when anything was stored), notifies the other hubs of each namespace's new head, and forgets
+     * each pushing site's old batch ids. Returns the generation.
+     */
+    private Generation finishGroup(Connection c, Generation gen, long last, Map<String, Long> heads, Map<String, java.util.Set<String>> sites)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        List<String> params = new ArrayList<>();
+        // never lowered: a pull may have raised it past this group's sequences (taken under other namespaces' locks)
+        long raised = Math.max(last, gen.last());
+        if (!heads.isEmpty()) {
+            sql.append("UPDATE hub_generations SET last_seq = ").append(raised).append(" WHERE gen = ? AND last_seq = ").append(gen.last()).append(';');
+            params.add(gen.id());
+            for (Map.Entry<String, Long> h : heads.entrySet()) {
+                sql.append(" SELECT pg_notify('" + CHANNEL + "', ?);");
+                params.add(instance + " " + h.getValue() + " " + h.getKey());
             }
         }
-        return new PushOutcome(false, cs.size(), accepted.size(), seq, previous, accepted);
+        for (Map.Entry<String, java.util.Set<String>> e : sites.entrySet()) {
+            for (String site : e.getValue()) {
+                sql.append(" DELETE FROM hub_batches WHERE ns = ? AND site = ? AND n < (SELECT n FROM hub_batches WHERE ns = ? AND site = ?"
+                        + " ORDER BY n DESC LIMIT 1 OFFSET " + BATCH_MEMORY + ");");
+                params.addAll(List.of(e.getKey(), site, e.getKey(), site));
+            }
+        }
+        if (params.isEmpty()) return gen;
+        boolean recorded;
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) ps.setString(i + 1, params.get(i));
+            ps.execute();
+            recorded = heads.isEmpty() || ps.getUpdateCount() == 1;
+        }
+        if (heads.isEmpty()) return gen;
+        return recorded ? new Generation(gen.id(), raised) : restored(c, gen, raised);
     }
 
     /**
@@ -300,130 +318,14 @@ public final class PostgresHubStore implements HubStore {
             ps.setLong(3, gen.last());
             if (ps.executeUpdate() == 1) return new Generation(gen.id(), seq);
         }
+        return restored(c, gen, seq);
+    }
+
+    /** {@code gen}'s row was missing or behind what this instance wrote there: a new generation at {@code seq}. */
+    private static Generation restored(Connection c, Generation gen, long seq) throws SQLException {
         LOG.log(System.Logger.Level.WARNING, "the hub store''s generation {0} is missing or behind what this hub wrote there ({1}): the database"
                 + " was restored; a new generation starts, so clients that saw the lost history push it again", gen.id(), String.valueOf(gen.last()));
         return insertGeneration(c, seq);
-    }
-
-    /** {@code n} new sequences from {@code hub_seq}, ascending. */
-    private static long[] allocate(Connection c, int n) throws SQLException {
-        long[] out = new long[n];
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('hub_seq') FROM generate_series(1, ?)")) {
-            ps.setInt(1, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; i < n && rs.next(); i++) out[i] = rs.getLong(1);
-            }
-        }
-        java.util.Arrays.sort(out);
-        return out;
-    }
-
-    /** The stored versions of those of {@code rows} that {@code ns} holds, looked up in one statement. */
-    private static Map<PushedRow, StoredRows.Stored> read(Connection c, String ns, List<PushedRow> rows) throws SQLException {
-        Map<List<String>, PushedRow> byKey = new HashMap<>();
-        String[] tables = new String[rows.size()];
-        String[] pks = new String[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            PushedRow r = rows.get(i);
-            tables[i] = r.table();
-            pks[i] = r.pk();
-            byKey.put(List.of(r.table(), r.pk()), r);
-        }
-        Map<PushedRow, StoredRows.Stored> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.tbl, r.pk, r.seq, r.cells FROM unnest(?::text[], ?::text[]) AS k(tbl, pk)"
-                + " JOIN hub_rows r ON r.ns = ? AND r.tbl = k.tbl AND r.pk = k.pk")) {
-            Array t = c.createArrayOf("text", tables);
-            Array p = c.createArrayOf("text", pks);
-            ps.setArray(1, t);
-            ps.setArray(2, p);
-            ps.setString(3, ns);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(byKey.get(List.of(rs.getString(1), rs.getString(2))), new StoredRows.Stored(rs.getLong(3), rs.getBytes(4)));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Writes each row that won under its new sequence, set-based: the new rows in one INSERT and the stored ones moved
-     * in one UPDATE, each over arrays of the rows ({@code unnest}), whatever the number of rows.
-     */
-    private static void write(Connection c, String ns, List<RowWrites.Write> writes, long[] seqs) throws SQLException {
-        RowArrays inserts = new RowArrays(writes.size());
-        RowArrays updates = new RowArrays(writes.size());
-        for (int i = 0; i < writes.size(); i++) {
-            RowWrites.Write w = writes.get(i);
-            (w.oldSeq() == null ? inserts : updates).add(w, seqs[i]);
-        }
-        if (inserts.size > 0) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_rows(ns, seq, tbl, pk, n, cells)"
-                    + " SELECT ?, u.seq, u.tbl, u.pk, u.n, u.cells FROM unnest(?::bigint[], ?::text[], ?::text[], ?::integer[], ?::bytea[]) AS u(seq, tbl, pk, n, cells)")) {
-                ps.setString(1, ns);
-                inserts.bind(c, ps, 2);
-                ps.executeUpdate();
-            }
-        }
-        if (updates.size > 0) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_rows r SET seq = u.seq, n = u.n, cells = u.cells"
-                    + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::integer[], ?::bytea[], ?::bigint[]) AS u(seq, tbl, pk, n, cells, old_seq)"
-                    + " WHERE r.ns = ? AND r.seq = u.old_seq AND r.tbl = u.tbl AND r.pk = u.pk")) {
-                int next = updates.bind(c, ps, 1);
-                ps.setArray(next, c.createArrayOf("bigint", java.util.Arrays.copyOf(updates.oldSeqs, updates.size)));
-                ps.setString(next + 1, ns);
-                if (ps.executeUpdate() != updates.size) throw new SQLException("a hub store row moved during a push in namespace " + ns, "XX001");
-            }
-        }
-    }
-
-    /** The columns of rows to write, as arrays bound to one statement. */
-    private static final class RowArrays {
-        final Long[] seqs;
-        final String[] tables;
-        final String[] pks;
-        final Integer[] counts;
-        final byte[][] cells;
-        final Long[] oldSeqs;
-        int size;
-
-        RowArrays(int capacity) {
-            seqs = new Long[capacity];
-            tables = new String[capacity];
-            pks = new String[capacity];
-            counts = new Integer[capacity];
-            cells = new byte[capacity][];
-            oldSeqs = new Long[capacity];
-        }
-
-        void add(RowWrites.Write w, long seq) {
-            seqs[size] = seq;
-            tables[size] = w.row().table();
-            pks[size] = w.row().pk();
-            counts[size] = w.cells().size();
-            cells[size] = StoredRow.encode(w.cells());
-            oldSeqs[size] = w.oldSeq();
-            size++;
-        }
-
-        /** Binds seq, tbl, pk, n and cells from parameter {@code first} on; returns the next parameter. */
-        int bind(Connection c, PreparedStatement ps, int first) throws SQLException {
-            ps.setArray(first, c.createArrayOf("bigint", java.util.Arrays.copyOf(seqs, size)));
-            ps.setArray(first + 1, c.createArrayOf("text", java.util.Arrays.copyOf(tables, size)));
-            ps.setArray(first + 2, c.createArrayOf("text", java.util.Arrays.copyOf(pks, size)));
-            ps.setArray(first + 3, c.createArrayOf("integer", java.util.Arrays.copyOf(counts, size)));
-            ps.setArray(first + 4, c.createArrayOf("bytea", java.util.Arrays.copyOf(cells, size)));
-            return first + 5;
-        }
-    }
-
-    private static void forgetOldBatches(Connection c, String ns, String site) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_batches WHERE ns = ? AND site = ? AND n < "
-                + "(SELECT n FROM hub_batches WHERE ns = ? AND site = ? ORDER BY n DESC LIMIT 1 OFFSET " + BATCH_MEMORY + ")")) {
-            ps.setString(1, ns);
-            ps.setString(2, site);
-            ps.setString(3, ns);
-            ps.setString(4, site);
-            ps.executeUpdate();
-        }
     }
 
     @Override

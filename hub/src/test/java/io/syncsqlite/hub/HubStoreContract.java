@@ -2,6 +2,7 @@ package io.syncsqlite.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncsqlite.change.Change;
@@ -106,6 +107,46 @@ abstract class HubStoreContract {
                     "the group's batches were committed");
             HubStore.PushOutcome after = store.push("a", "b4", new Changeset(SITE, List.of(cell("z", 3L, hlc + 2))));
             assertEquals(a3.seq(), after.previous());
+        }
+    }
+
+    /**
+     * A group whose pushes all succeed (over PostgreSQL: stored together, in two round trips for the whole group) ends
+     * as the same pushes one by one: a later push of a namespace merges over what an earlier one wrote in the group
+     * (a row it inserted, a row it moved), a retried batch is a duplicate, and the stored rows move without loss.
+     */
+    @Test
+    void aGroupWhosePushesAllSucceedEndsAsThePushesOneByOne() throws Exception {
+        long hlc = Hlc.now();
+        try (HubStore store = open()) {
+            store.push("a", "b0", new Changeset(SITE, List.of(new Change("t", List.of(2L), "x", 20L, hlc, SITE, 1))));
+            List<HubStore.Stored> group = store.pushAll(List.of(
+                    new HubStore.Push("a", "b1", new Changeset(SITE, List.of(cell("x", 1L, hlc), cell("y", "a", hlc)))),
+                    new HubStore.Push("a", "b2", new Changeset(OTHER, List.of(new Change("t", List.of(1L), "y", "b", hlc + 1, OTHER, 1),
+                            new Change("t", List.of(2L), "x", 21L, hlc + 1, OTHER, 1)))),
+                    new HubStore.Push("b", "b1", new Changeset(SITE, List.of(cell("x", 7L, hlc)))),
+                    new HubStore.Push("a", "b2", new Changeset(OTHER, List.of(new Change("t", List.of(1L), "y", "b", hlc + 1, OTHER, 1),
+                            new Change("t", List.of(2L), "x", 21L, hlc + 1, OTHER, 1)))),
+                    new HubStore.Push("a", "b3", new Changeset(SITE, List.of(cell("x", 0L, hlc - 1), new Change("t", List.of(2L), "x", 22L, hlc + 2, SITE, 1))))));
+            for (HubStore.Stored g : group) assertNull(g.failure(), () -> "every push succeeds: " + group);
+            HubStore.PushOutcome a1 = group.get(0).outcome();
+            HubStore.PushOutcome a2 = group.get(1).outcome();
+            HubStore.PushOutcome b1 = group.get(2).outcome();
+            HubStore.PushOutcome a3 = group.get(4).outcome();
+            assertEquals(2, a1.stored());
+            assertEquals(2, a2.stored(), "a later push wins over a cell an earlier one of the group inserted");
+            assertEquals(a1.seq(), a2.previous());
+            assertTrue(a2.seq() > a1.seq() && b1.seq() > a2.seq() && a3.seq() > b1.seq(), "sequences in the order given");
+            assertTrue(group.get(3).outcome().duplicate(), "the same batch again in the group is a retry");
+            assertEquals(1, a3.stored(), "an older version loses to the group's own, a newer one wins");
+            assertEquals(a2.seq(), a3.previous());
+            assertEquals(a3.seq(), store.head("a"));
+            assertEquals(b1.seq(), store.head("b"));
+            Map<String, Object> values = new HashMap<>();
+            for (Change ch : store.pull("a", 0, 100).changes()) values.put(ch.pk() + " " + ch.column(), ch.value());
+            assertEquals(Map.of("[1] x", 1L, "[1] y", "b", "[2] x", 22L), values);
+            assertEquals(3, store.cellCount("a"));
+            assertEquals(a3.seq(), store.pull("a", a2.seq(), 100).next(), "the row moved by the last push is after the others");
         }
     }
 
