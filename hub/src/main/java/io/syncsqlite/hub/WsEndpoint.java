@@ -71,6 +71,8 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubS
     private final ScheduledExecutorService ticker;
     private final CountDownLatch started = new CountDownLatch(1);
     private final Map<String, Set<WsSubscriber>> subscribers = new ConcurrentHashMap<>();
+    /** Per namespace with subscribers: what brings other hubs' pushes to them. */
+    private final Map<String, StoreRelay> relays = new ConcurrentHashMap<>();
     private final Set<WsSubscriber> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean dead = new AtomicBoolean();
 
@@ -215,7 +217,7 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubS
 
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
-        WsSubscriber s = new WsSubscriber(this, conn, config.ws().queueBytes(), Math.min(config.maxPullLimit(), 10_000));
+        WsSubscriber s = new WsSubscriber(this, conn, config.ws().queueBytes(), pageLimit());
         conn.setAttachment(s);
         connections.add(s);
     }
@@ -403,13 +405,30 @@ final class WsEndpoint extends WebSocketServer implements Hub.PushListener, HubS
                 "to", out.seq()).encode();
         byte[] skip = Envelope.of("changes", "from", out.previous(), "to", out.seq()).encode();
         for (WsSubscriber s : subs) s.offer(new WsSubscriber.Frame(out.previous(), out.seq(), s == source ? skip : changes));
+        relay(ns).fannedOut(out.seq());
     }
 
-    /** A push through another hub: the namespace's subscribers read it from the store (all subscribers for {@code ns} null). */
+    /**
+     * A push through another hub: read from the store once and offered to the namespace's subscribers ({@link StoreRelay});
+     * for {@code ns} null (any namespace may have moved unseen) every subscriber reads the store itself.
+     */
     @Override
     public void storedElsewhere(String ns, long head) {
-        Iterable<WsSubscriber> subs = ns == null ? connections : subscribers.getOrDefault(ns, Set.of());
-        for (WsSubscriber s : subs) s.storedElsewhere(head);
+        if (ns == null) {
+            for (WsSubscriber s : connections) s.storedElsewhere(head);
+            return;
+        }
+        if (subscribers.getOrDefault(ns, Set.of()).isEmpty()) return;
+        relay(ns).storedElsewhere(head);
+    }
+
+    private StoreRelay relay(String ns) {
+        return relays.computeIfAbsent(ns, n -> new StoreRelay(hub, n, pageLimit(), executor, () -> subscribers.getOrDefault(n, Set.of())));
+    }
+
+    /** Changes per page a subscriber is sent from the store. */
+    private int pageLimit() {
+        return Math.min(config.maxPullLimit(), 10_000);
     }
 
     void slow(WsSubscriber s) {

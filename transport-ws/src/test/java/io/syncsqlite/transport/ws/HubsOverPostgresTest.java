@@ -5,6 +5,7 @@ import static io.syncsqlite.transport.ws.WsReplicas.count;
 import static io.syncsqlite.transport.ws.WsReplicas.dump;
 import static io.syncsqlite.transport.ws.WsReplicas.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncsqlite.hub.HubConfig;
 import io.syncsqlite.hub.HubServer;
@@ -64,6 +65,35 @@ class HubsOverPostgresTest {
         } finally {
             for (Connection c : replicas) c.close();
             for (HubServer h : hubs) h.close();
+        }
+    }
+
+    /**
+     * A hub reads a push stored through another hub once for all its subscribers of the namespace (StoreRelay), where
+     * each subscriber used to read the store itself: a dozen subscribers, one read.
+     */
+    @Test
+    void aPushThroughAnotherHubIsReadFromTheStoreOnceForAllSubscribers() throws Exception {
+        String db = TestPostgres.newDatabase();
+        List<Connection> readers = new ArrayList<>();
+        try (HubServer a = HubServer.start(HubConfig.of(0, null, WsReplicas.tokens()).withStore(TestPostgres.store(db))
+                .withWebSocket(HubConfig.WebSocketOptions.OFF.withPort(0)));
+             HubServer b = HubServer.start(HubConfig.of(0, null, WsReplicas.tokens()).withStore(TestPostgres.store(db))
+                     .withWebSocket(HubConfig.WebSocketOptions.OFF.withPort(0)));
+             Connection writer = WsReplicas.open(dir.resolve("writer.db"), a.wsUri().toString())) {
+            for (int r = 0; r < 12; r++) readers.add(WsReplicas.open(dir.resolve("reader" + r + ".db"), b.wsUri().toString()));
+            for (int i = 0; i < 3; i++) {
+                exec(writer, "INSERT INTO item(id, title, n) VALUES ('warm" + i + "', 'x', " + i + ")");
+                int rows = i + 1;
+                for (Connection c : readers) await(Duration.ofSeconds(60), () -> count(c) == rows, "row " + rows + ", live on every reader");
+            }
+            long pulls = b.metrics().pulls();
+            exec(writer, "INSERT INTO item(id, title, n) VALUES ('one', 'y', 0)");
+            for (Connection c : readers) await(Duration.ofSeconds(60), () -> count(c) == 4, "the row, live on every reader");
+            long reads = b.metrics().pulls() - pulls;
+            assertTrue(reads >= 1 && reads <= 2, "store reads of hub b for one push and 12 subscribers: " + reads);
+        } finally {
+            for (Connection c : readers) c.close();
         }
     }
 
