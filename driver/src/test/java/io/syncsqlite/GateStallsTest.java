@@ -36,21 +36,37 @@ class GateStallsTest {
 
     @Test
     void aLongReaderDelaysOnlyTheEngine() throws Exception {
+        behindALongReader(true);
+    }
+
+    /** An auto-commit result set left open (not exhausted, not closed) holds the file as a read transaction does. */
+    @Test
+    void anOpenResultSetDelaysOnlyTheEngine() throws Exception {
+        behindALongReader(false);
+    }
+
+    /**
+     * A reader keeps the file ({@code transaction}: a read transaction, as a report or a session across a slow call
+     * does; else an auto-commit result set it left open) while the engine has something to publish: statements on other
+     * threads go on as on plain SQLite.
+     */
+    private void behindALongReader(boolean transaction) throws Exception {
         String ns = "gate-reader-" + System.nanoTime();
         try (Connection app = open(ns); Connection reader = open(ns); Connection control = open(ns)) {
-            exec(app, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
+            exec(app, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')", "INSERT INTO t VALUES (2, 'a')");
             SyncConnection sync = control.unwrap(SyncConnection.class);
             sync.syncNow();
             exec(app, "UPDATE t SET v = 'b' WHERE id = 1"); // something to publish: the round's write waits at the gate
-            reader.setAutoCommit(false);
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
-                rs.next(); // a read transaction the application keeps open, as a report or a session across a slow call does
+            reader.setAutoCommit(!transaction);
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM t ORDER BY id")) {
+                rs.next(); // one of two rows read: the result set is open
                 CompletableFuture<SyncResult> round = startedRound(sync);
                 List<Long> micros = onAnotherThread(app); // the reader's thread holds the file already, so would not wait
                 assertTrue(micros.size() > 100, "statements in " + MEASURE_MILLIS + " ms: " + micros.size() + " (stalled: ~30)");
                 assertTrue(median(micros) < 25_000, "median point SELECT " + median(micros) + " µs (stalled behind the waiting engine: ~50,000)");
                 assertTrue(!round.isDone(), "the engine waits for the reader");
-                reader.rollback();
+                if (transaction) reader.rollback();
+                else rs.close();
                 assertEquals(1, round.get(60, TimeUnit.SECONDS).pushed(), "once the reader is done the engine goes on");
             }
         }
@@ -72,6 +88,35 @@ class GateStallsTest {
             assertTrue(Collections.max(micros) < 750_000, "slowest point SELECT " + Collections.max(micros) + " µs (behind an engine that waits"
                     + " for the lock inside the gate: the whole " + MEASURE_MILLIS + " ms)");
             assertTrue(micros.size() > 60, "statements in " + MEASURE_MILLIS + " ms: " + micros.size());
+            assertEquals(1, round.get(60, TimeUnit.SECONDS).pushed(), "once the lock is free the engine goes on");
+        }
+    }
+
+    /**
+     * A connection with {@code transaction_mode=IMMEDIATE} and auto-commit off holds SQLite's write lock from its
+     * {@code BEGIN IMMEDIATE} on, and xerial begins the next transaction inside {@code commit()}: it holds the lock across
+     * its commits. An engine waiting for that lock holds no statement up (it waited inside the gate, up to its 30 s busy
+     * timeout, and every statement of the application with it).
+     */
+    @Test
+    void anImmediateConnectionHoldingTheLockAcrossItsCommitsHoldsNoStatementUp() throws Exception {
+        String ns = "gate-immediate-" + System.nanoTime();
+        try (Connection app = open(ns); Connection control = open(ns);
+             Connection immediate = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("gate.db") + "?transaction_mode=IMMEDIATE")) {
+            exec(app, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
+            SyncConnection sync = control.unwrap(SyncConnection.class);
+            sync.syncNow();
+            exec(app, "UPDATE t SET v = 'b' WHERE id = 1");
+            immediate.setAutoCommit(false); // BEGIN IMMEDIATE: the write lock is held from here
+            exec(immediate, "UPDATE t SET v = 'c' WHERE id = 2");
+            CompletableFuture<SyncResult> round = startedRound(sync);
+            List<Long> micros = pointSelects(app);
+            immediate.commit(); // and BEGIN IMMEDIATE again at once
+            micros.addAll(pointSelects(app));
+            immediate.setAutoCommit(true); // the lock is free
+            assertTrue(Collections.max(micros) < 750_000, "slowest point SELECT " + Collections.max(micros) + " µs (behind an engine that waits"
+                    + " for the lock inside the gate: the whole " + MEASURE_MILLIS + " ms)");
+            assertTrue(micros.size() > 120, "statements in " + 2 * MEASURE_MILLIS + " ms: " + micros.size());
             assertEquals(1, round.get(60, TimeUnit.SECONDS).pushed(), "once the lock is free the engine goes on");
         }
     }
