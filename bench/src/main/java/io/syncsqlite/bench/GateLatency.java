@@ -172,8 +172,9 @@ final class GateLatency {
     }
 
     /**
-     * A peer that has published {@code rows} rows of {@code feed} (the bootstrap the measured replica pulls at its next
-     * round), then keeps sending.
+     * A peer that holds {@code rows} rows of {@code feed} (the bootstrap) and keeps sending. It publishes them in its
+     * sending thread's first round, once the measured loop has begun: published here, before the loop, the measured
+     * replica (syncing every 10 ms in the same JVM) would apply most of the bootstrap before the first timed statement.
      */
     private StreamingPeer peer(String ns, int rows) throws SQLException {
         Connection p = DriverManager.getConnection("jdbc:syncsqlite:" + dir.resolve("gate-peer-" + (++files) + ".db") + PARAMS
@@ -182,7 +183,6 @@ final class GateLatency {
         if (rows > 0) {
             Databases.exec(p, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < " + rows + ")"
                     + " INSERT INTO feed SELECT i, 'bootstrap row ' || i FROM k");
-            p.unwrap(SyncConnection.class).syncNow();
         }
         return new StreamingPeer(p, progress);
     }
