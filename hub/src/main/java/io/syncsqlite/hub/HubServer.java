@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +68,8 @@ public final class HubServer implements AutoCloseable {
 
     private final HubConfig config;
     private final HubStore store;
+    /** Health and metrics read the store through this, so neither waits longer than two seconds for it. */
+    private final StoreProbe storeProbe;
     private final Hub hub;
     private final HttpServer http;
     /** Handler threads started beyond {@link HubConfig#threads()} while slow clients hold the regular ones. */
@@ -81,6 +84,7 @@ public final class HubServer implements AutoCloseable {
     private HubServer(HubConfig config, HubStore store, HttpServer http, SSLContext tls, Runnable wsLost) {
         this.config = config;
         this.store = store;
+        this.storeProbe = new StoreProbe(store, Duration.ofSeconds(2));
         this.hub = new Hub(config, store);
         this.http = http;
         this.inFlight = new Semaphore(config.maxInFlight());
@@ -96,10 +100,10 @@ public final class HubServer implements AutoCloseable {
         StatusEndpoint status = new StatusEndpoint(hub, activity, ws, config.tokens().namespaces(), System.getenv(StatusEndpoint.ADMIN_TOKEN_ENV));
         http.createContext("/v1/status", ex -> handle(ex, "GET", status::serve));
         http.createContext("/", ex -> handle(ex, "GET", StatusPage::serve));
-        hub.metrics().gauge("store_bytes", "bytes of the store's files (database and write-ahead log)", store::sizeBytes);
+        hub.metrics().gauge("store_bytes", "bytes of the store's files (database and write-ahead log)", () -> storeProbe.read().bytes());
         hub.metrics().gauge("store_last_sequence", "the last sequence the store assigned", store::lastSequence);
         hub.metrics().gauge("store_info{kind=\"" + store.kind() + "\"}", "the kind of the hub's store (sqlite or postgresql), as a label", () -> 1);
-        hub.metrics().gauge("store_reachable", "1 while the store answers, 0 while it cannot be reached", () -> storeError() == null ? 1 : 0);
+        hub.metrics().gauge("store_reachable", "1 while the store answers, 0 while it cannot be reached", () -> storeProbe.read().error() == null ? 1 : 0);
         if (store.notifyState() != null) {
             hub.metrics().gauge("store_notify_listening", "1 while this hub listens for other hubs' pushes in the store", () -> store.notifyState().listening() ? 1 : 0);
             hub.metrics().gauge("store_notify_lag_millis", "how long the last probe notification took to come back through the store (-1: none yet)",
@@ -416,7 +420,8 @@ public final class HubServer implements AutoCloseable {
      */
     private void health(HttpExchange ex) throws IOException {
         String wsState = ws == null ? "off" : ws.state().name().toLowerCase(java.util.Locale.ROOT);
-        String storeError = storeError();
+        StoreProbe.Reading storeReading = storeProbe.read();
+        String storeError = storeReading.error();
         boolean healthy = (ws == null || ws.state() == WsEndpointKeeper.State.SERVING) && storeError == null;
         String status = draining ? "draining" : healthy ? "ok" : "degraded";
         HubStore.NotifyState notify = store.notifyState();
@@ -433,7 +438,7 @@ public final class HubServer implements AutoCloseable {
             g.writeBooleanField("reachable", storeError == null);
             if (storeError != null) g.writeStringField("error", storeError);
             g.writeNumberField("lastSequence", store.lastSequence());
-            g.writeNumberField("bytes", storeError == null ? store.sizeBytes() : -1);
+            g.writeNumberField("bytes", storeReading.bytes());
             if (notify != null) {
                 g.writeObjectFieldStart("notifications");
                 g.writeBooleanField("listening", notify.listening());
@@ -444,17 +449,6 @@ public final class HubServer implements AutoCloseable {
             }
             g.writeEndObject();
         }));
-    }
-
-    /** Why the store does not answer, or {@code null} when it does. */
-    private String storeError() {
-        try {
-            store.check();
-            return null;
-        } catch (SQLException | InterruptedException | RuntimeException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            return ErrorText.of(e);
-        }
     }
 
     /** The counters and gauges in the Prometheus text format. */
