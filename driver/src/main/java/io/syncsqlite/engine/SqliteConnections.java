@@ -46,9 +46,20 @@ public final class SqliteConnections {
         return c;
     }
 
+    /**
+     * Whether the driver chose WAL for the file's connections because the application named no journal mode (in the URL
+     * or its properties): plain SQLite would then run in its default rollback-journal mode.
+     */
+    public static boolean journalModeChosenByDriver(ConnectionUrl url) {
+        return !url.isInMemory() && !url.isReadOnly() && !named(url, url.sqliteProperties(), "journal_mode");
+    }
+
     private static void setDefault(ConnectionUrl url, Properties props, String key, String value) {
+        if (!named(url, props, key)) props.setProperty(key, value);
+    }
+
+    private static boolean named(ConnectionUrl url, Properties props, String key) {
         String query = url.sqliteUrl().toLowerCase(Locale.ROOT);
-        boolean inUrl = query.contains("?" + key + "=") || query.contains("&" + key + "=");
-        if (!inUrl && !props.containsKey(key)) props.setProperty(key, value);
+        return query.contains("?" + key + "=") || query.contains("&" + key + "=") || props.containsKey(key);
     }
 }

@@ -43,6 +43,8 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     private final MovedFileCheck moved;
     private DatabaseMetaDataWrapper metaData;
     private boolean released;
+    /** A write of the open transaction passed the {@link MovedFileCheck}: its later writes need not (see {@link #beforeStatement}). */
+    private boolean movedCheckedInTransaction;
     /** The open transaction changed the schema: once it commits, the file may have its first table to sync. */
     private boolean schemaChangedInTransaction;
     /** A script or batch changed the schema outside a transaction: it is instrumented once its hold ended ({@link #afterHold}). */
@@ -53,7 +55,8 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         this.replica = replica;
         this.holds = new GateHolds(replica.gate(), delegate);
         this.listeners = new AppListeners(delegate);
-        this.moved = MovedFileCheck.of(replica.url().isInMemory() ? null : replica.file());
+        // with a journal mode the application named, SQLite behaves as on plain xerial: WAL checks nothing, a rollback journal checks itself
+        this.moved = MovedFileCheck.of(io.syncsqlite.engine.SqliteConnections.journalModeChosenByDriver(replica.url()) ? replica.file() : null);
         replica.definitions().opened(delegate);
     }
 
@@ -190,11 +193,16 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     }
 
     /**
-     * Before the application statement {@code sql} runs: a write once the database file was moved or deleted since this
-     * connection opened fails as SQLite fails it outside WAL ({@link MovedFileCheck}).
+     * Before an application statement runs: a write once the database file was moved or deleted since this connection
+     * opened fails as SQLite fails it outside WAL ({@link MovedFileCheck}). SQLite checks when a write transaction opens
+     * its journal, so inside a transaction only its first write is checked (a statement that may begin or end a
+     * transaction, {@code mayControlTransaction}, starts the count again).
      */
-    void beforeStatement(String sql) throws SQLException {
-        if (StatementText.mayWrite(sql) && !delegate.isClosed()) moved.beforeWrite();
+    void beforeStatement(boolean mayWrite, boolean mayControlTransaction) throws SQLException {
+        if (mayControlTransaction) movedCheckedInTransaction = false;
+        if (!mayWrite || movedCheckedInTransaction || delegate.isClosed()) return;
+        moved.beforeWrite();
+        movedCheckedInTransaction = inTransaction();
     }
 
     /**
@@ -293,6 +301,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     @Override
     public void commit() throws SQLException {
         delegate.commit();
+        movedCheckedInTransaction = false;
         holds.endTransaction();
         schemaCommitted();
         replica.onLocalCommit();
@@ -304,6 +313,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
      * committed schema is the one before it, so nothing starts that would not have started anyway.
      */
     void transactionEndedInSql() throws SQLException {
+        movedCheckedInTransaction = false;
         schemaCommitted();
     }
 
@@ -321,6 +331,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
     @Override
     public void rollback() throws SQLException {
         delegate.rollback();
+        movedCheckedInTransaction = false;
         holds.endTransaction();
         schemaChangedInTransaction = false;
     }
@@ -330,6 +341,7 @@ public final class ConnectionWrapper extends ConnectionDelegate implements SyncC
         boolean was = delegate.getAutoCommit();
         delegate.setAutoCommit(autoCommit);
         if (autoCommit && !was) {
+            movedCheckedInTransaction = false;
             holds.endTransaction();
             schemaCommitted();
             replica.onLocalCommit();

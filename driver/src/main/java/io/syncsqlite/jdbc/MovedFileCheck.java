@@ -24,7 +24,10 @@ final class MovedFileCheck {
         this.opened = opened;
     }
 
-    /** The check for {@code file} as it is now; one that never refuses for an in-memory database or a system without file keys. */
+    /**
+     * The check for {@code file} as it is now; one that never refuses for {@code null} (an in-memory database, or a journal
+     * mode the application named, where SQLite behaves as on plain xerial) or a system without file keys.
+     */
     static MovedFileCheck of(Path file) {
         return new MovedFileCheck(file, file == null ? null : key(file));
     }

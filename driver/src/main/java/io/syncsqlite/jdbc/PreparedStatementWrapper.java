@@ -12,6 +12,7 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     private final boolean mayControlTransaction;
     private final boolean setsFollowedPragma;
     private final boolean onlyReads;
+    private final boolean mayWrite;
     /** The table a {@code DELETE FROM t} empties, or {@code null}. */
     private final String deletesEveryRowOf;
 
@@ -21,19 +22,21 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
         this.schemaChange = SchemaChange.of(sql);
         this.mayControlTransaction = GateHolds.mayControlTransaction(sql);
         this.setsFollowedPragma = StatementText.setsFollowedPragma(sql);
-        this.onlyReads = StatementText.onlyReads(sql);
+        this.mayWrite = StatementText.mayWrite(sql);
+        this.onlyReads = StatementText.onlyReads(sql, mayWrite);
         this.deletesEveryRowOf = BulkDelete.deletesEveryRowOf(sql);
     }
 
     private <T> T run(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        T result = statement(sql, () -> held(mayControlTransaction, onlyReads, () -> connection.execute(deletesEveryRowOf, schemaChange, true, work)));
+        T result = statement(sql, mayWrite, mayControlTransaction,
+                () -> held(mayControlTransaction, onlyReads, () -> connection.execute(deletesEveryRowOf, schemaChange, true, work)));
         if (setsFollowedPragma) connection.followedPragmaSet();
         return result;
     }
 
     @Override
     public java.sql.ResultSet executeQuery() throws SQLException {
-        return statement(sql, () -> held(mayControlTransaction, onlyReads, () -> wrapResultSet(prepared.executeQuery())));
+        return statement(sql, mayWrite, mayControlTransaction, () -> held(mayControlTransaction, onlyReads, () -> wrapResultSet(prepared.executeQuery())));
     }
 
     @Override
@@ -49,6 +52,11 @@ class PreparedStatementWrapper extends PreparedStatementDelegate {
     @Override
     public long executeLargeUpdate() throws SQLException {
         return run(prepared::executeLargeUpdate);
+    }
+
+    @Override
+    boolean batchMayWrite() {
+        return mayWrite;
     }
 
     @Override

@@ -53,10 +53,11 @@ final class StatementText {
     /**
      * Whether {@code sql} is a query that writes nothing ({@code SELECT}, {@code VALUES}, a {@code WITH} query): it need
      * not wait for the sync engine's running slice. A statement taken for a query wrongly still cannot fail: the
-     * engine's commit gives way to it (see {@link io.syncsqlite.engine.WriteGate}).
+     * engine's commit gives way to it (see {@link io.syncsqlite.engine.WriteGate}). {@code mayWrite} is what
+     * {@link #mayWrite} says of {@code sql}.
      */
-    static boolean onlyReads(String sql) {
-        return sql != null && QUERY.matcher(sql).find() && !mayWrite(sql);
+    static boolean onlyReads(String sql, boolean mayWrite) {
+        return !mayWrite && sql != null && QUERY.matcher(sql).find();
     }
 
     /**

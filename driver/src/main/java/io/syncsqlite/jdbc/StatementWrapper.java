@@ -45,20 +45,29 @@ class StatementWrapper extends StatementDelegate {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         String keyed = connection.keyed(sql); // INSERT … RETURNING arrives here too
-        return statement(sql, () -> held(GateHolds.mayControlTransaction(sql), StatementText.onlyReads(sql), () -> wrapResultSet(delegate.executeQuery(keyed))));
+        boolean mayWrite = StatementText.mayWrite(sql);
+        boolean mayControlTransaction = GateHolds.mayControlTransaction(sql);
+        return statement(sql, mayWrite, mayControlTransaction,
+                () -> held(mayControlTransaction, StatementText.onlyReads(sql, mayWrite), () -> wrapResultSet(delegate.executeQuery(keyed))));
     }
 
     <T> T run(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
         boolean single = StatementText.singleStatement(text);
-        T result = statement(text, () -> held(GateHolds.mayControlTransaction(text), StatementText.onlyReads(text),
+        boolean mayWrite = StatementText.mayWrite(text);
+        boolean mayControlTransaction = GateHolds.mayControlTransaction(text);
+        T result = statement(text, mayWrite, mayControlTransaction, () -> held(mayControlTransaction, StatementText.onlyReads(text, mayWrite),
                 () -> connection.execute(BulkDelete.deletesEveryRowOf(text), SchemaChange.of(text), single, work)));
         if (StatementText.setsFollowedPragma(text)) connection.followedPragmaSet();
         return result;
     }
 
-    /** Runs the application statement {@code text}, refused as plain SQLite refuses it (see {@link ConnectionWrapper#beforeStatement}). */
-    <T> T statement(String text, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        connection.beforeStatement(text);
+    /**
+     * Runs the application statement {@code text}, refused as plain SQLite refuses it (see {@link ConnectionWrapper#beforeStatement});
+     * {@code mayWrite} and {@code mayControlTransaction} are what {@link StatementText#mayWrite} and
+     * {@link GateHolds#mayControlTransaction} say of it, worked out once by the caller.
+     */
+    <T> T statement(String text, boolean mayWrite, boolean mayControlTransaction, io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
+        connection.beforeStatement(mayWrite, mayControlTransaction);
         try {
             return work.run();
         } catch (SQLException e) {
@@ -195,6 +204,11 @@ class StatementWrapper extends StatementDelegate {
         markBatch(SchemaChange.of(sql));
     }
 
+    /** Whether a prepared statement's SQL may write; overridden with what was worked out when it was prepared. */
+    boolean batchMayWrite() {
+        return StatementText.mayWrite(sql);
+    }
+
     /** Prepared statements add their own SQL to the batch, classified once when prepared (not per row). */
     void markBatch(SchemaChange change) {
         batchSchemaChange = batchSchemaChange.and(change);
@@ -220,7 +234,8 @@ class StatementWrapper extends StatementDelegate {
     }
 
     private <T> T runBatch(io.syncsqlite.capture.Transactions.SqlWork<T> work) throws SQLException {
-        for (String entry : sql != null ? List.of(sql) : batchSql) connection.beforeStatement(entry);
+        if (sql != null) connection.beforeStatement(batchMayWrite(), GateHolds.mayControlTransaction(sql));
+        else for (String entry : batchSql) connection.beforeStatement(StatementText.mayWrite(entry), GateHolds.mayControlTransaction(entry));
         SchemaChange change = batchSchemaChange;
         batchSchemaChange = SchemaChange.NONE;
         batchSql.clear();
@@ -249,7 +264,7 @@ class StatementWrapper extends StatementDelegate {
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i);
             try {
-                connection.beforeStatement(entry);
+                connection.beforeStatement(StatementText.mayWrite(entry), GateHolds.mayControlTransaction(entry));
                 counts[i] = held(false, false, () -> connection.execute(SchemaChange.of(entry), false, () -> {
                     delegate.addBatch(connection.keyed(entry));
                     return delegate.executeBatch()[0];
