@@ -21,6 +21,11 @@ public final class RowidKeySql {
      * 2^63 does not push every later key past SQLite's integer range.
      */
     static final long CEILING = 1L << 62;
+    /**
+     * Keeps SQLite from flattening the subquery in FROM it ends: a flattened subquery is copied into every use of its
+     * columns, and the size of a statement's or trigger's program is paid by each execution (see {@link #compactKey}).
+     */
+    private static final String ONCE = " LIMIT 1 OFFSET 0";
     private static final String LOCAL_SITE = "(SELECT site FROM " + MetaTables.SITES + " WHERE idx = 0)";
     /**
      * This replica's wide tag computed in SQL from its site id (the first 20 bits of its hex text), so a trigger always
@@ -34,7 +39,7 @@ public final class RowidKeySql {
      * as soon as it is stored.
      */
     static final String LOCAL_BLOCK_TAG_ROW = "(SELECT coalesce((SELECT tag FROM " + MetaTables.KEY_TAGS + " WHERE site = s.site), ("
-            + hexBits(3, "s.site") + " / 2) % " + (TAGS - 1) + " + 1) AS tag FROM " + MetaTables.SITES + " AS s WHERE s.idx = 0)";
+            + hexBits(3, "s.site") + " / 2) % " + (TAGS - 1) + " + 1) AS tag FROM " + MetaTables.SITES + " AS s WHERE s.idx = 0" + ONCE + ")";
 
     private static final long MULTIPLIER = 1L << TAG_BITS;
     /**
@@ -64,7 +69,7 @@ public final class RowidKeySql {
      * range. Each lookup is one b-tree descent.
      */
     public static String newKey(CapturedTable table) {
-        return newKey(table, "0", 0, false); // a trigger body: SQLite allows no WITH there
+        return newKey(table, "0", 0);
     }
 
     /**
@@ -77,48 +82,32 @@ public final class RowidKeySql {
      *            its lookup; 0 to read it in SQL (coordinated or provisional)
      */
     public static String newKey(CapturedTable table, String offsetSql, int tag) {
-        return newKey(table, offsetSql, tag, true);
-    }
-
-    private static String newKey(CapturedTable table, String offsetSql, int tag, boolean inStatement) {
         String tagRow = tag > 0 ? "(SELECT " + tag + " AS tag)" : LOCAL_BLOCK_TAG_ROW;
+        if (offsetSql.matches("-?\\d+")) return compactKey(table, tagRow, offsetSql);
         String blocks = "(SELECT tag * " + BLOCK + " AS " + B + ", (tag + " + TAGS + ") * " + SPILL + " AS " + P + " FROM " + tagRow + ")";
         // the spill range is only looked at once the block is full (SQLite evaluates CASE branches lazily)
         String narrow = used(table, B, BLOCK);
         String used = "CASE WHEN " + narrow + " < " + (BLOCK - 1) + " THEN " + narrow + " ELSE max(" + narrow + ", " + used(table, P, SPILL) + ") END";
-        if (offsetSql.matches("-?\\d+")) {
-            String s = "s + 1 + " + offsetSql;
-            if (!inStatement) return triggerKey(table, tagRow, offsetSql);
-            if (tag > 0) {
-                return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM (SELECT " + B + ", " + P + ", " + used + " AS s FROM " + blocks + "))";
-            }
-            // materialized, so the tag is read once: SQLite would otherwise copy its subqueries into every use
-            // (named so, not k and u, because inside the WITH those names would hide user tables of that name)
-            String k = Sql.PREFIX + "k";
-            String u = Sql.PREFIX + "u";
-            return "(WITH " + k + "(" + B + ", " + P + ") AS MATERIALIZED " + blocks + ", " + u + "(" + B + ", " + P + ", s) AS MATERIALIZED (SELECT " + B + ", "
-                    + P + ", " + used + " FROM " + k + ") SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM " + u + ")";
-        }
         String s = "((SELECT " + used + " FROM " + blocks + ") + 1 + " + offsetSql + ")";
         String t = "(SELECT tag FROM " + tagRow + ")";
         return "(CASE WHEN " + s + " < " + BLOCK + " THEN " + t + " * " + BLOCK + " ELSE (" + t + " + " + TAGS + ") * " + SPILL + " END + " + s + ")";
     }
 
     /**
-     * The key for a trigger body: the same key as the statement form, with each lookup written once. A subquery in FROM
-     * that SQLite flattens is copied into every use of its columns, which multiplied the lookups here about sixfold; and
-     * SQLite allocates and zeroes the memory of a trigger's whole program each time a statement fires the trigger, even
-     * when its {@code WHEN} is false, so the size of this SQL was paid by every inserted row (measured with callgrind: a
-     * prepared INSERT with explicit keys into an {@code INTEGER PRIMARY KEY} table, 236k instructions per row before,
-     * see docs/write-cost.md). {@code LIMIT 1 OFFSET 0} keeps each level from being flattened.
+     * The key for a literal offset, with each lookup and the tag written once. A subquery in FROM that SQLite flattens
+     * is copied into every use of its columns, which multiplied the lookups and the tag's hex arithmetic; and the size of
+     * the program is paid by every execution, also where {@code coalesce(?, key)} never evaluates the key: SQLite
+     * allocates, zeroes and releases the registers of a trigger's whole program each time a statement fires it (even
+     * when its {@code WHEN} is false), and releases a statement's registers each time it is reset (see
+     * docs/write-cost.md). {@link #ONCE} keeps each level from being flattened.
      */
-    private static String triggerKey(CapturedTable table, String tagRow, String offsetSql) {
+    private static String compactKey(CapturedTable table, String tagRow, String offsetSql) {
         String n = Sql.PREFIX + "n";
         String s = Sql.PREFIX + "s";
         String blocks = "(SELECT tag * " + BLOCK + " AS " + B + ", (tag + " + TAGS + ") * " + SPILL + " AS " + P + " FROM " + tagRow + ")";
-        String narrow = "(SELECT " + B + ", " + P + ", " + used(table, B, BLOCK) + " AS " + n + " FROM " + blocks + " LIMIT 1 OFFSET 0)";
+        String narrow = "(SELECT " + B + ", " + P + ", " + used(table, B, BLOCK) + " AS " + n + " FROM " + blocks + ONCE + ")";
         String next = "(SELECT " + B + ", " + P + ", CASE WHEN " + n + " < " + (BLOCK - 1) + " THEN " + n + " ELSE max(" + n + ", " + used(table, P, SPILL)
-                + ") END + 1 + " + offsetSql + " AS " + s + " FROM " + narrow + " LIMIT 1 OFFSET 0)";
+                + ") END + 1 + " + offsetSql + " AS " + s + " FROM " + narrow + ONCE + ")";
         return "(SELECT CASE WHEN " + s + " < " + BLOCK + " THEN " + B + " ELSE " + P + " END + " + s + " FROM " + next + ")";
     }
 

@@ -56,6 +56,26 @@ class IntKeysTest {
         }
     }
 
+    /**
+     * Every INSERT into a table keyed by an {@code INTEGER PRIMARY KEY} fires the trigger that gives rows other writers
+     * leave without a key a cross-replica key, and SQLite allocates, zeroes and releases the registers of that trigger's
+     * whole program on every execution, whatever its {@code WHEN} says: the program's size is paid by each row. EXPLAIN
+     * lists the statement's program followed by its triggers' (measured: 1,007 opcodes while the key SQL was copied into
+     * every use of its columns, 459 with each lookup written once; 19 without capture).
+     */
+    @Test
+    void anInsertWithItsKeyRunsASmallProgram() throws Exception {
+        try (Connection c = open("size.db", "size-" + System.nanoTime(), "");
+             Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("size.db"))) {
+            exec(c, "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER, price REAL, note TEXT, category INTEGER)");
+            int opcodes = 0;
+            try (java.sql.Statement s = plain.createStatement(); java.sql.ResultSet rs = s.executeQuery("EXPLAIN INSERT INTO item(id, name) VALUES (1, 'a')")) {
+                while (rs.next()) opcodes++;
+            }
+            assertTrue(opcodes < 600, "the INSERT and its capture triggers take " + opcodes + " opcodes");
+        }
+    }
+
     @Test
     void replicasInsertingConcurrentlyGetIntKeysThatNeverCollide() throws Exception {
         String ns = "intkeys-" + System.nanoTime();
