@@ -92,13 +92,13 @@ final class InsertRewriter {
     }
 
     Outcome rewrite(InsertText text) {
-        Insert insert;
-        try {
-            Statements parsed = CCJSqlParserUtil.parseStatements(text.body(), PARSER, null);
-            if (parsed.size() != 1 || !(parsed.get(0) instanceof Insert i)) return new Unsupported("not a single INSERT statement");
-            insert = i;
-        } catch (JSQLParserException | RuntimeException e) {
-            return new Unsupported("JSqlParser cannot parse it");
+        Insert insert = parse(text);
+        if (insert == null) {
+            // a name JSqlParser takes for one of its keywords: the same statement with the names quoted
+            InsertText quoted = text.withNamesQuoted();
+            insert = quoted == null ? null : parse(quoted);
+            if (insert == null) return new Unsupported("JSqlParser does not read it as one INSERT statement");
+            text = quoted;
         }
         CapturedTable table = target(insert.getTable());
         if (table == null) return UNTOUCHED;
@@ -108,6 +108,16 @@ final class InsertRewriter {
         Outcome outcome = supplyKeys(insert, table);
         if (!(outcome instanceof Rewritten r)) return outcome;
         return new Rewritten(text.withAction(expandPlaceholders(r.sql(), table)));
+    }
+
+    /** The single INSERT statement {@code text} holds, or {@code null} when JSqlParser does not read it as one. */
+    private static Insert parse(InsertText text) {
+        try {
+            Statements parsed = CCJSqlParserUtil.parseStatements(text.body(), PARSER, null);
+            return parsed.size() == 1 && parsed.get(0) instanceof Insert i ? i : null;
+        } catch (JSQLParserException | RuntimeException e) {
+            return null;
+        }
     }
 
     private Outcome supplyKeys(Insert insert, CapturedTable table) {

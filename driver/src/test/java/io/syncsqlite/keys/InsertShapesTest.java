@@ -61,6 +61,25 @@ class InsertShapesTest {
     }
 
     @Test
+    void namesTheParserTakesForKeywordsGetSchemeKeysAndReportThem() throws SQLException {
+        // "sample" is a keyword to JSqlParser and an ordinary name to SQLite (xerial's own tests have such a table):
+        // unparsed, the INSERT was keyed by the capture trigger, and getGeneratedKeys() and last_insert_rowid() said 0
+        exec("CREATE TABLE sample(id INTEGER PRIMARY KEY, name TEXT, sample TEXT)");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample(name, sample) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, "prepared");
+            ps.setString(2, "x");
+            assertEquals(1, ps.executeUpdate());
+            long id = generatedKey(ps);
+            assertEquals(id, lastRowid(), "last_insert_rowid() is the generated key");
+            assertSchemeKey("sample", id, "prepared");
+        }
+        exec("INSERT INTO main.sample (sample,name) VALUES ('y', 'schema-qualified')");
+        assertSchemeKey("sample", lastRowid(), "schema-qualified");
+        exec("INSERT INTO sample VALUES (NULL, 'no column list', 'z')");
+        assertSchemeKey("sample", lastRowid(), "no column list");
+    }
+
+    @Test
     void defaultValuesMultiRowSelectAndWith() throws SQLException {
         exec("INSERT INTO parent DEFAULT VALUES");
         long dv = lastRowid();
@@ -159,13 +178,21 @@ class InsertShapesTest {
     }
 
     private void assertSchemeKey(long id, String name) throws SQLException {
-        assertEquals(id, idOf(name), "reported key is the stored key of " + name);
+        assertSchemeKey("parent", id, name);
+    }
+
+    private void assertSchemeKey(String table, long id, String name) throws SQLException {
+        assertEquals(id, idOf(table, name), "reported key is the stored key of " + name);
         assertEquals(tag, KeyScheme.blockTagOf(id), "block of " + name);
         assertTrue(id > 0 && id < (1L << 31), "positive, below 2^31: " + id);
     }
 
     private long idOf(String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM parent WHERE name = ?")) {
+        return idOf("parent", name);
+    }
+
+    private long idOf(String table, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM \"" + table + "\" WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), "row " + name);
