@@ -5,6 +5,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Opens xerial connections for a {@code jdbc:syncsqlite:} URL. Unless the URL or properties say otherwise, file
@@ -13,6 +17,12 @@ import java.util.Properties;
  */
 public final class SqliteConnections {
     static final String DEFAULT_BUSY_TIMEOUT_MS = "30000";
+    /**
+     * One lock per file this JVM opens with the driver's default WAL: connections switching a file to WAL at the same
+     * moment can make SQLite refuse one of them at once with {@code SQLITE_BUSY} (it skips the busy handler where
+     * waiting could deadlock), an error plain xerial, which switches nothing, never gives at open.
+     */
+    private static final ConcurrentHashMap<String, Object> WAL_SWITCHES = new ConcurrentHashMap<>();
 
     private SqliteConnections() {
     }
@@ -41,9 +51,39 @@ public final class SqliteConnections {
             setDefault(url, props, "busy_timeout", DEFAULT_BUSY_TIMEOUT_MS);
         }
         props.putAll(overrides);
-        Connection c = org.sqlite.JDBC.createConnection(url.sqliteUrl(), props);
+        Connection c;
+        if (journalModeChosenByDriver(url)) {
+            synchronized (WAL_SWITCHES.computeIfAbsent(url.target(), t -> new Object())) {
+                c = openSwitchingToWal(url, props);
+            }
+        } else {
+            c = org.sqlite.JDBC.createConnection(url.sqliteUrl(), props);
+        }
         if (c == null) throw new SQLException("xerial sqlite-jdbc did not accept " + url.sqliteUrl(), "08001");
         return c;
+    }
+
+    /**
+     * Opens a connection whose journal mode the driver chose; another process switching the file at the same moment can
+     * still make SQLite refuse the switch at once, so a {@code SQLITE_BUSY} at open is retried within the busy timeout.
+     */
+    private static Connection openSwitchingToWal(ConnectionUrl url, Properties props) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(props.getProperty("busy_timeout", DEFAULT_BUSY_TIMEOUT_MS)));
+        long pause = 1;
+        while (true) {
+            try {
+                return org.sqlite.JDBC.createConnection(url.sqliteUrl(), props);
+            } catch (SQLiteException e) {
+                if ((e.getResultCode().code & 0xff) != SQLiteErrorCode.SQLITE_BUSY.code || System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(pause); // the other connection's switch ends within milliseconds; nothing signals it here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while opening " + url.target(), "08001", e);
+            }
+            pause = Math.min(pause * 2, 50);
+        }
     }
 
     /**
